@@ -1,0 +1,37 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: setup run test lint migrations-check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+setup: $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
+	$(BIN)/python manage.py migrate -v0
+
+## Set up from nothing, load the demo and serve it on http://127.0.0.1:$(PORT) (SQLite + in-memory layer)
+run: setup
+	$(BIN)/python manage.py load_demo
+	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) --websocket_timeout -1 config.asgi:application
+
+## Set up from nothing and run every test, browser and scale-out tests included
+test: setup
+	./scripts/ensure-chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+migrations-check:
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles

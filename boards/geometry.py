@@ -1,0 +1,94 @@
+"""Where things go on the board: turns the layout's columns and lanes into pixel boxes and arrow paths.
+
+Every cell of the grid (one lane by one column) holds at most one card, so the server can draw every arrow; the
+same numbers serve the page, the pushed fragments and the SVG export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journeys.selectors import BoardData
+
+CARD_WIDTH = 190
+CARD_HEIGHT = 96
+COLUMN_WIDTH = 240
+LANE_HEIGHT = 150
+LANE_HEADER_WIDTH = 170
+CARD_TOP_MARGIN = (LANE_HEIGHT - CARD_HEIGHT) // 2
+PADDING = 24
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+
+    @property
+    def style(self) -> str:
+        return f"left:{self.x}px;top:{self.y}px"
+
+
+@dataclass(frozen=True)
+class Arrow:
+    handoff_id: int
+    path: str
+    label: str
+    label_x: int
+    label_y: int
+    is_loop: bool
+    crosses_lanes: bool
+
+
+def lane_index(board: BoardData) -> dict[int | None, int]:
+    return {(dept.pk if dept else None): index for index, dept in enumerate(board.lanes)}
+
+
+def card_boxes(board: BoardData) -> dict[int, Box]:
+    lanes = lane_index(board)
+    return {
+        step.pk: Box(
+            x=LANE_HEADER_WIDTH + PADDING + board.layout.columns[step.pk] * COLUMN_WIDTH,
+            y=lanes[step.department_id] * LANE_HEIGHT + CARD_TOP_MARGIN,
+        )
+        for step in board.steps
+    }
+
+
+def canvas_size(board: BoardData) -> tuple[int, int]:
+    width = LANE_HEADER_WIDTH + PADDING * 2 + max(board.layout.column_count, 1) * COLUMN_WIDTH
+    return width, max(len(board.lanes), 1) * LANE_HEIGHT
+
+
+def arrows(board: BoardData, boxes: dict[int, Box]) -> list[Arrow]:
+    result = []
+    for handoff in board.handoffs:
+        start, end = boxes[handoff.from_step_id], boxes[handoff.to_step_id]
+        is_loop = handoff.pk in board.layout.back_edges
+        result.append(_loop_arrow(handoff, start, end) if is_loop else _forward_arrow(handoff, start, end))
+    return result
+
+
+def _forward_arrow(handoff, start: Box, end: Box) -> Arrow:
+    x1, y1 = start.x + CARD_WIDTH, start.y + CARD_HEIGHT // 2
+    x2, y2 = end.x - 6, end.y + CARD_HEIGHT // 2
+    bend = max((x2 - x1) // 2, 30)
+    path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
+    return Arrow(
+        handoff.pk,
+        path,
+        handoff.label,
+        (x1 + x2) // 2,
+        (y1 + y2) // 2 - 6,
+        False,
+        start.y != end.y,
+    )
+
+
+def _loop_arrow(handoff, start: Box, end: Box) -> Arrow:
+    """A repeat contact: leave the bottom of the later card and swing back under the lanes to the earlier one."""
+    x1, y1 = start.x + CARD_WIDTH // 2, start.y + CARD_HEIGHT
+    x2, y2 = end.x + CARD_WIDTH // 2, end.y + CARD_HEIGHT + 6
+    dip = max(y1, y2) + CARD_TOP_MARGIN - 8
+    path = f"M{x1},{y1} C{x1},{dip} {x2},{dip} {x2},{y2}"
+    return Arrow(handoff.pk, path, handoff.label, (x1 + x2) // 2, dip - 4, True, start.y != end.y)

@@ -1,0 +1,75 @@
+"""Renders the partials of the board. Used for the first page, the htmx responses and the pushed fragments alike,
+so a reload shows exactly what live updates show. Nothing here depends on who is looking: no user, no CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from boards import geometry
+from journeys import selectors
+from journeys.models import Journey, Step
+
+PARTS = "boards/parts.html"
+
+
+def map_context(journey: Journey) -> dict[str, Any]:
+    board = selectors.board_data(journey)
+    boxes = geometry.card_boxes(board)
+    width, height = geometry.canvas_size(board)
+    return {
+        "journey": journey,
+        "board": board,
+        "placed_steps": [(step, boxes[step.pk]) for step in board.steps],
+        "lanes": [(index * geometry.LANE_HEIGHT, dept) for index, dept in enumerate(board.lanes)],
+        "arrows": geometry.arrows(board, boxes),
+        "canvas_width": width,
+        "canvas_height": height,
+        "lane_height": geometry.LANE_HEIGHT,
+        "lane_header_width": geometry.LANE_HEADER_WIDTH,
+    }
+
+
+def render_part(name: str, context: dict[str, Any], *, oob: bool) -> str:
+    return render_to_string(f"{PARTS}#{name}", {**context, "oob": oob})
+
+
+def render_map(journey: Journey, *, oob: bool = True) -> str:
+    return render_part("board-map", map_context(journey), oob=oob)
+
+
+def step_parts(step: Step, *, with_card: bool) -> list[str]:
+    parts = []
+    if with_card:
+        parts.append(render_part("step-card", {"step": selectors.step_with_counts(step.pk)}, oob=True))
+    parts.append(render_part("step-summary", {"step": step}, oob=True))
+    parts.append(render_part("step-handoffs", step_handoffs_context(step), oob=True))
+    parts.append(render_part("pain-point-list", pain_point_list_context(step), oob=True))
+    return parts
+
+
+def pain_point_list_context(step: Step) -> dict[str, Any]:
+    return {"step": step, "pain_points": list(selectors.pain_points_for_step(step))}
+
+
+def step_handoffs_context(step: Step) -> dict[str, Any]:
+    return {
+        "step": step,
+        "outgoing": list(step.outgoing.select_related("to_step")),
+        "incoming": list(step.incoming.select_related("from_step")),
+    }
+
+
+def render_changes(journey: Journey, targets: dict[str, Any]) -> str:
+    """The out-of-band fragments that bring a page up to date with one change described by `targets`."""
+    parts = []
+    if targets.get("layout"):
+        parts.append(render_map(journey))
+    step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
+    for step in Step.objects.filter(pk__in=step_ids, journey=journey).select_related("department"):
+        parts.extend(step_parts(step, with_card=not targets.get("layout")))
+    if targets.get("deleted_step"):
+        parts.append(render_part("step-gone", {"step_id": targets["deleted_step"]}, oob=True))
+    return "\n".join(parts)

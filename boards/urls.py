@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from boards import views
+
+urlpatterns = [
+    path("", views.journey_list, name="journey_list"),
+    path("join/<str:invite_token>/", views.journey_join, name="journey_join"),
+    path("j/<int:journey_id>/", views.board, name="board"),
+    path("j/<int:journey_id>/lanes/add/", views.lane_add, name="lane_add"),
+    path("j/<int:journey_id>/lanes/move/", views.lane_move, name="lane_move"),
+    path("j/<int:journey_id>/steps/add/", views.step_create, name="step_create"),
+    path("j/<int:journey_id>/steps/<int:step_id>/", views.step_detail, name="step_detail"),
+    path(
+        "j/<int:journey_id>/steps/<int:step_id>/edit/",
+        views.step_edit,
+        name="step_edit",
+    ),
+    path(
+        "j/<int:journey_id>/steps/<int:step_id>/move/",
+        views.step_move,
+        name="step_move",
+    ),
+    path(
+        "j/<int:journey_id>/steps/<int:step_id>/delete/",
+        views.step_delete,
+        name="step_delete",
+    ),
+    path(
+        "j/<int:journey_id>/steps/<int:step_id>/handoffs/add/",
+        views.handoff_create,
+        name="handoff_create",
+    ),
+    path(
+        "j/<int:journey_id>/handoffs/<int:handoff_id>/edit/",
+        views.handoff_update,
+        name="handoff_update",
+    ),
+    path(
+        "j/<int:journey_id>/handoffs/<int:handoff_id>/delete/",
+        views.handoff_delete,
+        name="handoff_delete",
+    ),
+    path(
+        "j/<int:journey_id>/steps/<int:step_id>/pain-points/add/",
+        views.pain_point_create,
+        name="pain_point_create",
+    ),
+    path(
+        "j/<int:journey_id>/pain-points/<int:pain_point_id>/edit/",
+        views.pain_point_edit,
+        name="pain_point_edit",
+    ),
+    path(
+        "j/<int:journey_id>/pain-points/<int:pain_point_id>/delete/",
+        views.pain_point_delete,
+        name="pain_point_delete",
+    ),
+]

@@ -1,0 +1,60 @@
+"""Project-wide fixtures: a daphne subprocess for browser tests, Debian's chromium for Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls of the tests themselves are fine.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 20
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("daphne did not start")
+
+
+@pytest.fixture(scope="session")
+def daphne_server(django_db_setup):
+    from django.conf import settings
+
+    port = free_port()
+    env = {**os.environ, "SQLITE_PATH": str(settings.DATABASES["default"]["NAME"])}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the server keeps Django's async-safety checks
+    proc = start_daphne(port, env)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def live_daphne(daphne_server, transactional_db):
+    """A real daphne serving the test database; rows a test commits are visible to it and flushed after."""
+    return daphne_server

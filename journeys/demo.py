@@ -1,0 +1,341 @@
+"""A realistic demo: an insurer's "I am moving: change my address" journey, built through the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from journeys import services
+from journeys.models import (
+    Department,
+    Journey,
+    Membership,
+    PainPointActivity,
+)
+
+DEMO_TITLE = "I am moving: change my address"
+DEMO_PASSWORD = "journey-demo-2026"
+
+DEPARTMENTS = [
+    ("Customer", "#8e6cc9"),
+    ("Contact centre", "#2b8a9e"),
+    ("Policy administration", "#d9822b"),
+    ("Finance", "#3f9142"),
+    ("IT", "#5b6b7f"),
+]
+
+# (username, full name, department, role on the journey, is manager)
+USERS = [
+    ("anna", "Anna de Vries", "Contact centre", Membership.Role.FACILITATOR, False),
+    (
+        "bram",
+        "Bram Jansen",
+        "Policy administration",
+        Membership.Role.PARTICIPANT,
+        False,
+    ),
+    ("carla", "Carla Bakker", "IT", Membership.Role.PARTICIPANT, False),
+    ("dirk", "Dirk Visser", "Finance", Membership.Role.PARTICIPANT, False),
+    ("eva", "Eva Smit", "Contact centre", Membership.Role.PARTICIPANT, True),
+]
+
+# (key, title, department, channel, minutes)
+STEPS = [
+    ("search", "Looks on the website for how to report a move", "Customer", "web", 10),
+    ("form", "Fills in the change-of-address web form", "Customer", "web", 8),
+    ("mailbox", "Form lands in the shared mailbox", "Contact centre", "email", 1440),
+    (
+        "rekey",
+        "Agent checks identity and re-keys the address",
+        "Contact centre",
+        "internal",
+        15,
+    ),
+    (
+        "premium",
+        "Recalculates the home-insurance premium for the new postcode",
+        "Policy administration",
+        "internal",
+        30,
+    ),
+    ("debit", "Adjusts the direct debit", "Finance", "internal", 10),
+    (
+        "letter",
+        "Prints and posts the new policy schedule",
+        "Policy administration",
+        "letter",
+        2880,
+    ),
+    (
+        "old_address",
+        "Receives the letter at the old address (mail forward was late)",
+        "Customer",
+        "letter",
+        None,
+    ),
+    ("calls", 'Calls: "did you get my change?"', "Customer", "phone", 12),
+    (
+        "no_status",
+        "Agent cannot see the status in the policy system",
+        "IT",
+        "internal",
+        5,
+    ),
+    (
+        "callback",
+        "Promises a callback within 2 working days",
+        "Contact centre",
+        "phone",
+        3,
+    ),
+    ("confirmed", "Receives confirmation by e-mail", "Customer", "email", None),
+]
+
+HANDOFFS = [
+    ("search", "form", ""),
+    ("form", "mailbox", "web form"),
+    ("mailbox", "rekey", "picked up next day"),
+    ("rekey", "premium", "re-keyed"),
+    ("premium", "debit", "new premium"),
+    ("debit", "letter", ""),
+    ("letter", "old_address", "post"),
+    ("old_address", "calls", ""),
+    ("calls", "rekey", "customer calls back"),
+    ("calls", "no_status", ""),
+    ("no_status", "callback", ""),
+    ("callback", "confirmed", ""),
+]
+
+# (step, text, severity, responsible departments, status, owner, weeks ago opened, weeks ago closed)
+PAIN_POINTS = [
+    (
+        "form",
+        "The web form does not say what happens next",
+        "high",
+        ["Contact centre", "IT"],
+        "open",
+        None,
+        11,
+        None,
+    ),
+    (
+        "rekey",
+        "Re-keying the address causes typos",
+        "medium",
+        ["Policy administration", "IT"],
+        "in_progress",
+        "carla",
+        10,
+        None,
+    ),
+    (
+        "no_status",
+        "The agent cannot see the status of the change",
+        "high",
+        ["IT"],
+        "in_progress",
+        "carla",
+        9,
+        None,
+    ),
+    (
+        "premium",
+        "The premium change is not explained to the customer",
+        "medium",
+        ["Policy administration", "Finance"],
+        "solved",
+        "bram",
+        8,
+        3,
+    ),
+    (
+        "old_address",
+        "The new policy schedule goes to the old address",
+        "high",
+        ["Policy administration"],
+        "solved",
+        "bram",
+        7,
+        2,
+    ),
+    (
+        "callback",
+        "The callback promise is not kept",
+        "high",
+        ["Contact centre"],
+        "open",
+        None,
+        5,
+        None,
+    ),
+    (
+        "mailbox",
+        "Forms wait a day in the shared mailbox",
+        "medium",
+        ["Contact centre"],
+        "wont_fix",
+        "anna",
+        6,
+        4,
+    ),
+    (
+        "debit",
+        "Direct debit changes a month late",
+        "low",
+        ["Finance"],
+        "solved",
+        "dirk",
+        4,
+        1,
+    ),
+]
+
+
+@dataclass
+class DemoResult:
+    journey: Journey
+    users: list[tuple[str, str]]  # (username, role description)
+    created: bool
+
+
+def load_demo(*, reset: bool = False) -> DemoResult:
+    with transaction.atomic():
+        departments = {
+            name: Department.objects.get_or_create(name=name, defaults={"colour": c})[0] for name, c in DEPARTMENTS
+        }
+        users = _demo_users(departments)
+        existing = Journey.objects.filter(title=DEMO_TITLE, created_by=users["anna"]).first()
+        if existing and not reset:
+            return DemoResult(existing, _user_lines(), created=False)
+        if existing:
+            existing.delete()
+        journey = _demo_journey(departments, users)
+    return DemoResult(journey, _user_lines(), created=True)
+
+
+def _user_lines() -> list[tuple[str, str]]:
+    return [
+        (
+            name,
+            f"{full}, {dept}{' (facilitator)' if role == 'facilitator' else ''}{', manager' if manager else ''}",
+        )
+        for name, full, dept, role, manager in USERS
+    ]
+
+
+def _demo_users(departments: dict[str, Department]) -> dict:
+    user_model = get_user_model()
+    users = {}
+    for username, full_name, department, _role, _is_manager in USERS:
+        first, last = full_name.split(" ", 1)
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        departments[department].members.add(user)
+        users[username] = user
+    return users
+
+
+def _demo_journey(departments: dict[str, Department], users: dict) -> Journey:
+    facilitator = users["anna"]
+    journey = services.journey_create(
+        title=DEMO_TITLE,
+        description=(
+            "Home insurance customer reports a move. Workshop with Contact centre, Policy administration, "
+            "Finance and IT."
+        ),
+        actor=facilitator,
+    )
+    for username, _full, _dept, role, _manager in USERS[1:]:
+        Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
+    for name, _colour in DEPARTMENTS:
+        services.lane_add(journey=journey, department=departments[name], actor=facilitator)
+    steps = {}
+    for key, title, department, channel, minutes in STEPS:
+        steps[key] = services.step_create(
+            journey=journey,
+            actor=facilitator,
+            title=title,
+            department=departments[department],
+            channel=channel,
+            duration_minutes=minutes,
+        )
+    for source, target, label in HANDOFFS:
+        services.handoff_create(
+            journey=journey,
+            actor=facilitator,
+            from_step=steps[source],
+            to_step=steps[target],
+            label=label,
+        )
+    for row in PAIN_POINTS:
+        _demo_pain_point(journey, steps, departments, users, *row)
+    return journey
+
+
+def _demo_pain_point(
+    journey,
+    steps,
+    departments,
+    users,
+    step,
+    text,
+    severity,
+    dept_names,
+    status,
+    owner,
+    opened,
+    closed,
+):
+    author = users["anna"]
+    pain_point = services.pain_point_create(
+        step=steps[step],
+        actor=author,
+        text=text,
+        severity=severity,
+        departments=[departments[d] for d in dept_names],
+    )
+    now = timezone.now()
+    opened_at = now - timedelta(weeks=opened, hours=3)
+    pain_point.activities.update(created_at=opened_at)
+    if owner:
+        pain_point.owner = users[owner]
+        _demo_activity(
+            pain_point,
+            users[owner],
+            PainPointActivity.Kind.PICKED_UP,
+            "open",
+            "in_progress",
+            opened_at + timedelta(days=2),
+        )
+    if status in ("solved", "wont_fix"):
+        kind = PainPointActivity.Kind.SOLVED if status == "solved" else PainPointActivity.Kind.WONT_FIX
+        note = (
+            "Fixed in the process" if status == "solved" else "Mailbox is read daily; a faster route needs a new system"
+        )
+        closed_at = now - timedelta(weeks=closed)
+        pain_point.solved_at = closed_at if status == "solved" else None
+        pain_point.resolution = note
+        _demo_activity(pain_point, users[owner], kind, "in_progress", status, closed_at, note)
+    pain_point.status = status
+    pain_point.created_at = opened_at
+    pain_point.save()
+
+
+def _demo_activity(pain_point, actor, kind, from_status, to_status, when, text=""):
+    PainPointActivity.objects.create(
+        pain_point=pain_point,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        created_at=when,
+        text=text,
+    )

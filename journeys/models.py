@@ -1,0 +1,281 @@
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f77b4."))
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Department(models.Model):
+    """A department of the organisation; managed once, used as a swimlane on every journey."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    colour = models.CharField(_("colour"), max_length=7, default="#5b8def", validators=[colour_validator])
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("members"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Journey(models.Model):
+    """The process behind one customer question, mapped in a workshop."""
+
+    title = models.CharField(_("customer question"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    invite_token = models.CharField(max_length=64, unique=True, default=new_invite_token, editable=False)
+    # The last sequence number handed out for a change on this journey; the event log is the truth.
+    seq = models.PositiveBigIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="journeys",
+        verbose_name=_("members"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("journey")
+        verbose_name_plural = _("journeys")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("facilitator")
+        PARTICIPANT = "participant", _("participant")
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["journey", "user"], name="one_membership_per_user")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.journey}"
+
+
+class Lane(models.Model):
+    """A department's swimlane on one journey, in the order the board shows them (top to bottom)."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="lanes")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="lanes")
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["journey", "department"], name="one_lane_per_department")]
+
+    def __str__(self) -> str:
+        return f"{self.department} on {self.journey}"
+
+
+class Step(models.Model):
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+        WEB = "web", _("web")
+        COUNTER = "counter", _("counter")
+        LETTER = "letter", _("letter")
+        CHAT = "chat", _("chat")
+        INTERNAL = "internal", _("internal")
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="steps")
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+        verbose_name=_("lane"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    # Process order chosen by the participants; the layout derives columns from it and the hand-offs.
+    position = models.IntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Handoff(models.Model):
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="handoffs")
+    from_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="outgoing", verbose_name=_("from"))
+    to_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="incoming", verbose_name=_("to"))
+    label = models.CharField(_("label"), max_length=80, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_step", "to_step"], name="one_handoff_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(from_step=models.F("to_step")),
+                name="no_self_handoff",
+            ),
+        ]
+        verbose_name = _("hand-off")
+        verbose_name_plural = _("hand-offs")
+
+    def __str__(self) -> str:
+        return f"{self.from_step} -> {self.to_step}"
+
+
+class PainPoint(models.Model):
+    class Severity(models.TextChoices):
+        LOW = "low", _("low")
+        MEDIUM = "medium", _("medium")
+        HIGH = "high", _("high")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        SOLVED = "solved", _("solved")
+        WONT_FIX = "wont_fix", _("won't fix")
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="pain_points")
+    step = models.ForeignKey(
+        Step,
+        on_delete=models.CASCADE,
+        related_name="pain_points",
+        verbose_name=_("step"),
+    )
+    text = models.CharField(_("pain point"), max_length=300)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    responsible_departments = models.ManyToManyField(
+        Department,
+        related_name="pain_points",
+        verbose_name=_("responsible departments"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_pain_points",
+        verbose_name=_("owner"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    fix_description = models.TextField(_("what changes"), blank=True, max_length=2000)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("pain point")
+        verbose_name_plural = _("pain points")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+
+class PainPointActivity(models.Model):
+    """The timeline of one pain point: who did what, when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        TAGGED = "tagged", _("tagged")
+        EDITED = "edited", _("edited")
+        PICKED_UP = "picked_up", _("picked up")
+        HANDED_OVER = "handed_over", _("handed over")
+        GIVEN_BACK = "given_back", _("given back")
+        PLANNED = "planned", _("fix planned")
+        COMMENTED = "commented", _("commented")
+        SOLVED = "solved", _("solved")
+        WONT_FIX = "wont_fix", _("won't fix")
+        REOPENED = "reopened", _("reopened")
+
+    pain_point = models.ForeignKey(PainPoint, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(blank=True, max_length=2000)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pain_point}"
+
+
+class Event(models.Model):
+    """One committed change on a journey. Its sequence number orders every live update."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    kind = models.CharField(max_length=40)
+    op_id = models.CharField(max_length=64, blank=True)
+    # What changed, as {"step": id} / {"handoff": id} / {"pain_point": id, "step": id} / {"layout": true}.
+    targets = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["journey", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["journey", "seq"], name="one_event_per_seq"),
+            models.UniqueConstraint(
+                fields=["journey", "op_id"],
+                condition=~models.Q(op_id=""),
+                name="one_event_per_operation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind}"

@@ -1,0 +1,110 @@
+"""Every read the pages need, each a fixed number of queries whatever the size of the board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from journeys import graph
+from journeys.models import (
+    Department,
+    Event,
+    Handoff,
+    Journey,
+    Lane,
+    PainPoint,
+    PainPointActivity,
+    Step,
+)
+
+OPEN_STATUSES = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
+
+
+def journeys_for_user(user: Any) -> QuerySet[Journey]:
+    """The journeys a user may see: the ones they are a member of. Every journey URL looks up through this."""
+    if not user.is_authenticated:
+        return Journey.objects.none()
+    return Journey.objects.filter(memberships__user=user)
+
+
+def journey_list_for_user(user: Any) -> QuerySet[Journey]:
+    return journeys_for_user(user).annotate(
+        step_count=Count("steps", distinct=True),
+        open_pain_point_count=Count(
+            "pain_points",
+            filter=Q(pain_points__status__in=OPEN_STATUSES),
+            distinct=True,
+        ),
+    )
+
+
+def steps_with_counts(journey: Journey) -> QuerySet[Step]:
+    return (
+        Step.objects.filter(journey=journey)
+        .select_related("department")
+        .annotate(
+            open_pain_points=Count("pain_points", filter=Q(pain_points__status__in=OPEN_STATUSES)),
+            pain_point_total=Count("pain_points"),
+        )
+    )
+
+
+def step_with_counts(step_id: int) -> Step:
+    return steps_with_counts_by_id([step_id])[0]
+
+
+def steps_with_counts_by_id(step_ids: list[int]) -> list[Step]:
+    steps = Step.objects.filter(pk__in=step_ids).select_related("department")
+    return list(
+        steps.annotate(
+            open_pain_points=Count("pain_points", filter=Q(pain_points__status__in=OPEN_STATUSES)),
+            pain_point_total=Count("pain_points"),
+        )
+    )
+
+
+@dataclass
+class BoardData:
+    journey: Journey
+    lanes: list[Department | None]  # None: the lane of steps no department performs yet
+    steps: list[Step]
+    handoffs: list[Handoff]
+    layout: graph.Layout
+
+
+def board_data(journey: Journey) -> BoardData:
+    lanes: list[Department | None] = [
+        lane.department for lane in Lane.objects.filter(journey=journey).select_related("department")
+    ]
+    steps = list(steps_with_counts(journey))
+    handoffs = list(Handoff.objects.filter(journey=journey))
+    if any(step.department_id is None for step in steps):
+        lanes.append(None)
+    journey_graph = graph.journey_graph(
+        (graph.StepNode(s.pk, s.department_id, s.position, s.duration_minutes) for s in steps),
+        (graph.HandoffEdge(h.pk, h.from_step_id, h.to_step_id) for h in handoffs),
+    )
+    return BoardData(journey, lanes, steps, handoffs, graph.layout(journey_graph))
+
+
+def departments_for_select() -> QuerySet[Department]:
+    return Department.objects.all()
+
+
+def pain_points_for_step(step: Step) -> QuerySet[PainPoint]:
+    return (
+        PainPoint.objects.filter(step=step)
+        .select_related("owner")
+        .prefetch_related(Prefetch("responsible_departments", queryset=Department.objects.order_by("name")))
+        .order_by("created_at", "id")
+    )
+
+
+def pain_point_timeline(pain_point: PainPoint) -> QuerySet[PainPointActivity]:
+    return pain_point.activities.select_related("actor")
+
+
+def events_since(journey: Journey, seq: int) -> QuerySet[Event]:
+    return Event.objects.filter(journey=journey, seq__gt=seq).order_by("seq")

@@ -1,0 +1,409 @@
+"""Every write to a journey. Keyword-only `<entity>_<verb>` functions; views call exactly one of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from journeys.changes import bump_version, check_version, journey_change
+from journeys.models import (
+    Department,
+    Handoff,
+    Journey,
+    Lane,
+    Membership,
+    PainPoint,
+    PainPointActivity,
+    Step,
+)
+
+POSITION_GAP = 1024
+
+
+# Journeys and membership ---------------------------------------------------------------------------------------
+
+
+def journey_create(*, title: str, description: str = "", actor: Any) -> Journey:
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the customer question a title.")})
+    with transaction.atomic():
+        journey = Journey.objects.create(title=title, description=description.strip(), created_by=actor)
+        Membership.objects.create(journey=journey, user=actor, role=Membership.Role.FACILITATOR)
+    return journey
+
+
+def journey_join(*, invite_token: str, user: Any) -> Journey | None:
+    """Make `user` a participant of the journey behind the invite token; None when the token is unknown."""
+    journey = Journey.objects.filter(invite_token=invite_token).first()
+    if journey is not None:
+        Membership.objects.get_or_create(journey=journey, user=user)
+    return journey
+
+
+# Lanes ----------------------------------------------------------------------------------------------------------
+
+
+def _ensure_lane(journey: Journey, department: Department | None) -> bool:
+    """Give the department a lane on the journey if it has none; True when one was added."""
+    if department is None or Lane.objects.filter(journey=journey, department=department).exists():
+        return False
+    last = Lane.objects.filter(journey=journey).aggregate(last=Max("position"))["last"]
+    Lane.objects.create(journey=journey, department=department, position=(last or 0) + 1)
+    return True
+
+
+def lane_add(*, journey: Journey, department: Department, actor: Any, op_id: str = "") -> Lane:
+    with journey_change(journey=journey, actor=actor, kind="lane.added", op_id=op_id) as change:
+        _ensure_lane(change.journey, department)
+        change.touch(layout=True)
+    return Lane.objects.get(journey=journey, department=department)
+
+
+def lane_move(
+    *,
+    journey: Journey,
+    department: Department,
+    offset: int,
+    actor: Any,
+    op_id: str = "",
+) -> None:
+    """Move a lane `offset` places up (negative) or down (positive)."""
+    with journey_change(journey=journey, actor=actor, kind="lane.moved", op_id=op_id) as change:
+        lanes = list(Lane.objects.filter(journey=journey))
+        current = next(
+            (i for i, lane in enumerate(lanes) if lane.department_id == department.pk),
+            None,
+        )
+        if current is None:
+            raise ValidationError({"department": _("That department has no lane on this journey.")})
+        target = min(max(current + offset, 0), len(lanes) - 1)
+        lanes.insert(target, lanes.pop(current))
+        for index, lane in enumerate(lanes):
+            lane.position = index
+        Lane.objects.bulk_update(lanes, ["position"])
+        change.touch(layout=True)
+
+
+# Steps ----------------------------------------------------------------------------------------------------------
+
+
+def _check_department(department: Department | None) -> None:
+    if department is not None and not Department.objects.filter(pk=department.pk).exists():
+        raise ValidationError({"department": _("That department does not exist.")})
+
+
+def _check_same_journey(journey: Journey, *steps: Step | None) -> None:
+    for step in steps:
+        if step is not None and step.journey_id != journey.pk:
+            raise ValidationError(_("That step belongs to another journey."))
+
+
+def _renumber_positions(journey: Journey) -> None:
+    steps = list(Step.objects.filter(journey=journey))
+    for index, step in enumerate(steps, start=1):
+        step.position = index * POSITION_GAP
+    Step.objects.bulk_update(steps, ["position"])
+
+
+def _position_after(journey: Journey, after: Step | None, moving: Step | None = None) -> int:
+    """A position right after `after` in the process order (at the start when None), renumbering if crowded."""
+    others = Step.objects.filter(journey=journey)
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
+    for _attempt in range(2):
+        floor = after.position if after is not None else None
+        following = others.filter(position__gt=floor) if floor is not None else others
+        ceiling = following.order_by("position").values_list("position", flat=True).first()
+        if floor is None:
+            floor = (ceiling if ceiling is not None else POSITION_GAP) - POSITION_GAP
+        if ceiling is None:
+            return floor + POSITION_GAP
+        if ceiling - floor > 1:
+            return (floor + ceiling) // 2
+        _renumber_positions(journey)
+        if after is not None:
+            after.refresh_from_db(fields=["position"])
+    raise RuntimeError("no room for a step position after renumbering")
+
+
+def _last_step(journey: Journey) -> Step | None:
+    return Step.objects.filter(journey=journey).order_by("position", "id").last()
+
+
+def step_create(
+    *,
+    journey: Journey,
+    actor: Any,
+    title: str,
+    department: Department | None,
+    description: str = "",
+    channel: str = "",
+    duration_minutes: int | None = None,
+    after: Step | None = None,
+    op_id: str = "",
+) -> Step:
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the step a title.")})
+    _check_department(department)
+    _check_same_journey(journey, after)
+    with journey_change(journey=journey, actor=actor, kind="step.created", op_id=op_id) as change:
+        anchor = after if after is not None else _last_step(journey)
+        step = Step.objects.create(
+            journey=journey,
+            department=department,
+            title=title,
+            description=description.strip(),
+            channel=channel,
+            duration_minutes=duration_minutes,
+            position=_position_after(journey, anchor) if anchor is not None else POSITION_GAP,
+        )
+        _ensure_lane(journey, department)
+        change.touch(layout=True, step=step.pk)
+    return step
+
+
+def step_update(
+    *,
+    step: Step,
+    actor: Any,
+    base_version: int | None,
+    title: str,
+    description: str = "",
+    channel: str = "",
+    duration_minutes: int | None = None,
+    op_id: str = "",
+) -> Step:
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the step a title.")})
+    attempted = {
+        "title": title,
+        "description": description,
+        "channel": channel,
+        "duration_minutes": duration_minutes,
+    }
+    with journey_change(journey=step.journey, actor=actor, kind="step.updated", op_id=op_id) as change:
+        step = Step.objects.select_for_update().get(pk=step.pk)
+        check_version(step, base_version, attempted)
+        for name, value in attempted.items():
+            setattr(step, name, value.strip() if isinstance(value, str) else value)
+        bump_version(step)
+        step.save()
+        change.touch(step=step.pk)
+    return step
+
+
+def step_move(
+    *,
+    step: Step,
+    actor: Any,
+    base_version: int | None,
+    department: Department | None,
+    after: Step | None = None,
+    before: Step | None = None,
+    op_id: str = "",
+) -> Step:
+    """Put a step in another lane and/or another place in the process order, as one change.
+
+    With neither `after` nor `before`, the step keeps its place in the order and only changes lane.
+    """
+    _check_department(department)
+    _check_same_journey(step.journey, after, before)
+    if step in (after, before):
+        raise ValidationError(_("A step cannot be placed next to itself."))
+    attempted = {
+        "department": department.name if department else "",
+        "after": after and after.title,
+    }
+    with journey_change(journey=step.journey, actor=actor, kind="step.moved", op_id=op_id) as change:
+        step = Step.objects.select_for_update().get(pk=step.pk)
+        check_version(step, base_version, attempted)
+        if before is not None:
+            after = Step.objects.filter(journey=step.journey, position__lt=before.position).exclude(pk=step.pk).last()
+            step.position = _position_after(step.journey, after, moving=step)
+        elif after is not None:
+            step.position = _position_after(step.journey, after, moving=step)
+        step.department = department
+        bump_version(step)
+        step.save()
+        _ensure_lane(step.journey, department)
+        change.touch(layout=True, step=step.pk)
+    return step
+
+
+def step_delete(*, step: Step, actor: Any, base_version: int | None, op_id: str = "") -> None:
+    with journey_change(journey=step.journey, actor=actor, kind="step.deleted", op_id=op_id) as change:
+        current = Step.objects.select_for_update().get(pk=step.pk)
+        check_version(current, base_version, {"deleted": True})
+        change.touch(layout=True, deleted_step=current.pk)
+        current.delete()
+
+
+# Hand-offs ------------------------------------------------------------------------------------------------------
+
+
+def handoff_create(
+    *,
+    journey: Journey,
+    actor: Any,
+    from_step: Step,
+    to_step: Step,
+    label: str = "",
+    op_id: str = "",
+) -> Handoff:
+    _check_same_journey(journey, from_step, to_step)
+    if from_step.pk == to_step.pk:
+        raise ValidationError({"to_step": _("A hand-off goes to another step, not to the same one.")})
+    if Handoff.objects.filter(from_step=from_step, to_step=to_step).exists():
+        raise ValidationError({"to_step": _("These two steps are already linked.")})
+    with journey_change(journey=journey, actor=actor, kind="handoff.created", op_id=op_id) as change:
+        handoff = Handoff.objects.create(journey=journey, from_step=from_step, to_step=to_step, label=label.strip())
+        change.touch(layout=True, handoff=handoff.pk, step=from_step.pk, other_step=to_step.pk)
+    return handoff
+
+
+def handoff_update(
+    *,
+    handoff: Handoff,
+    actor: Any,
+    base_version: int | None,
+    label: str,
+    op_id: str = "",
+) -> Handoff:
+    with journey_change(journey=handoff.journey, actor=actor, kind="handoff.updated", op_id=op_id) as change:
+        handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
+        check_version(handoff, base_version, {"label": label})
+        handoff.label = label.strip()
+        bump_version(handoff)
+        handoff.save()
+        change.touch(
+            layout=True,
+            handoff=handoff.pk,
+            step=handoff.from_step_id,
+            other_step=handoff.to_step_id,
+        )
+    return handoff
+
+
+def handoff_delete(*, handoff: Handoff, actor: Any, base_version: int | None, op_id: str = "") -> None:
+    with journey_change(journey=handoff.journey, actor=actor, kind="handoff.deleted", op_id=op_id) as change:
+        current = Handoff.objects.select_for_update().get(pk=handoff.pk)
+        check_version(current, base_version, {"deleted": True})
+        change.touch(layout=True, step=current.from_step_id, other_step=current.to_step_id)
+        current.delete()
+
+
+# Pain points ----------------------------------------------------------------------------------------------------
+
+
+def _clean_pain_point(text: str, departments: Iterable[Department]) -> tuple[str, list[Department]]:
+    text = text.strip()
+    departments = list(departments)
+    errors = {}
+    if not text:
+        errors["text"] = _("Describe the pain point in a few words.")
+    if not departments:
+        errors["responsible_departments"] = _("Name at least one responsible department.")
+    elif Department.objects.filter(pk__in=[d.pk for d in departments]).count() != len(set(departments)):
+        errors["responsible_departments"] = _("That department does not exist.")
+    if errors:
+        raise ValidationError(errors)
+    return text, departments
+
+
+def _log_activity(
+    pain_point: PainPoint,
+    *,
+    actor: Any,
+    kind: str,
+    text: str = "",
+    from_status: str = "",
+) -> None:
+    PainPointActivity.objects.create(
+        pain_point=pain_point,
+        actor=actor,
+        kind=kind,
+        text=text,
+        from_status=from_status,
+        to_status=pain_point.status,
+        created_at=timezone.now(),
+    )
+
+
+def pain_point_create(
+    *,
+    step: Step,
+    actor: Any,
+    text: str,
+    severity: str,
+    departments: Iterable[Department],
+    op_id: str = "",
+) -> PainPoint:
+    text, departments = _clean_pain_point(text, departments)
+    if severity not in PainPoint.Severity.values:
+        raise ValidationError({"severity": _("Choose low, medium or high.")})
+    with journey_change(journey=step.journey, actor=actor, kind="pain_point.created", op_id=op_id) as change:
+        pain_point = PainPoint.objects.create(
+            journey=step.journey,
+            step=step,
+            text=text,
+            severity=severity,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        pain_point.responsible_departments.set(departments)
+        _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.CREATED, text=text)
+        names = ", ".join(sorted(d.name for d in departments))
+        _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names)
+        change.touch(step=step.pk, pain_point=pain_point.pk)
+    return pain_point
+
+
+def pain_point_update(
+    *,
+    pain_point: PainPoint,
+    actor: Any,
+    base_version: int | None,
+    text: str,
+    severity: str,
+    departments: Iterable[Department],
+    op_id: str = "",
+) -> PainPoint:
+    text, departments = _clean_pain_point(text, departments)
+    if severity not in PainPoint.Severity.values:
+        raise ValidationError({"severity": _("Choose low, medium or high.")})
+    attempted = {
+        "text": text,
+        "severity": severity,
+        "departments": ", ".join(d.name for d in departments),
+    }
+    with journey_change(journey=pain_point.journey, actor=actor, kind="pain_point.updated", op_id=op_id) as change:
+        pain_point = PainPoint.objects.select_for_update().get(pk=pain_point.pk)
+        check_version(pain_point, base_version, attempted)
+        before = set(pain_point.responsible_departments.values_list("pk", flat=True))
+        pain_point.text, pain_point.severity = text, severity
+        bump_version(pain_point)
+        pain_point.save()
+        pain_point.responsible_departments.set(departments)
+        _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.EDITED, text=text)
+        if before != {d.pk for d in departments}:
+            names = ", ".join(sorted(d.name for d in departments))
+            _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names)
+        change.touch(step=pain_point.step_id, pain_point=pain_point.pk)
+    return pain_point
+
+
+def pain_point_delete(*, pain_point: PainPoint, actor: Any, base_version: int | None, op_id: str = "") -> None:
+    with journey_change(journey=pain_point.journey, actor=actor, kind="pain_point.deleted", op_id=op_id) as change:
+        current = PainPoint.objects.select_for_update().get(pk=pain_point.pk)
+        check_version(current, base_version, {"deleted": True})
+        change.touch(step=current.step_id, deleted_pain_point=current.pk)
+        current.delete()

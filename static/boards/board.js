@@ -1,0 +1,198 @@
+// The board's interactions: operation ids and retries, the step drawer, keyboard moves, drag and drop, zoom.
+// The live socket lives in live.js.
+(function () {
+  "use strict";
+  const board = document.body;
+  const journeyId = board.dataset.journeyId;
+  if (!journeyId) return;
+
+  // Every change carries an operation id. A request that never reached the server is sent again with the same id,
+  // so the server applies it once however often the flaky network makes us try.
+  const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+  function newOpId() {
+    return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)).replace(/[^A-Za-z0-9_-]/g, "");
+  }
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "post") return;
+    const elt = event.detail.elt;
+    if (!elt.dataset.opId) elt.dataset.opId = newOpId();
+    event.detail.parameters.op_id = elt.dataset.opId;
+  });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const elt = event.detail.elt;
+    const xhr = event.detail.xhr;
+    if (!elt.dataset || !elt.dataset.opId || !xhr || xhr.status === 0) return;
+    delete elt.dataset.opId;
+    delete elt.dataset.retries;
+    if (event.detail.successful && xhr.status < 300 && elt.matches("[data-reset-on-success]")) {
+      elt.reset();
+      const first = elt.querySelector("input[type=text]");
+      if (first) first.focus();
+    }
+  });
+  document.body.addEventListener("htmx:sendError", (event) => {
+    const elt = event.detail.elt;
+    const attempt = Number(elt.dataset.retries || 0);
+    if (attempt >= RETRY_DELAYS_MS.length) {
+      announce(board.dataset.msgOffline || "The change could not be sent. Check the connection and try again.");
+      delete elt.dataset.retries;
+      delete elt.dataset.opId;
+      return;
+    }
+    elt.dataset.retries = String(attempt + 1);
+    setTimeout(() => htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click"), RETRY_DELAYS_MS[attempt]);
+  });
+
+  function announce(text) {
+    const region = document.getElementById("live-announcer");
+    if (region) region.textContent = text;
+  }
+
+  // The drawer opens when a step's details arrive and closes with Esc or its close button.
+  const drawer = document.getElementById("drawer");
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target === drawer) {
+      drawer.classList.add("open");
+      markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
+    }
+  });
+  function closeDrawer() {
+    const stepId = drawer.querySelector("[data-step-id]")?.dataset.stepId;
+    drawer.classList.remove("open");
+    drawer.innerHTML = "";
+    markSelected(null);
+    if (stepId) document.getElementById(`step-${stepId}`)?.focus();
+  }
+  function markSelected(stepId) {
+    document.querySelectorAll(".step-card.selected").forEach((card) => card.classList.remove("selected"));
+    if (stepId) document.getElementById(`step-${stepId}`)?.classList.add("selected");
+  }
+  document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+    const target = event.detail.target;
+    if (target && target.id === "board-map") markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
+  });
+
+  document.addEventListener("click", (event) => {
+    const target = event.target;
+    if (target.closest("[data-close-drawer]")) closeDrawer();
+    if (target.closest("[data-close-editor]")) {
+      const form = target.closest("form");
+      const placeholder = document.createElement("div");
+      placeholder.id = form.id;
+      form.replaceWith(placeholder);
+    }
+    if (target.closest("[data-dismiss-conflict]")) document.getElementById("conflict-region").innerHTML = "";
+    if (target.closest("[data-help]")) document.getElementById("help-dialog").showModal();
+    const copy = target.closest("[data-copy]");
+    if (copy && navigator.clipboard) navigator.clipboard.writeText(copy.dataset.copy).then(() => announce(copy.dataset.copy));
+    const zoom = target.closest("[data-zoom]");
+    if (zoom) setZoom(zoom.dataset.zoom);
+  });
+
+  // Moving a step: one POST to the move endpoint, from the keyboard or by dragging.
+  function postMove(card, fields) {
+    const body = new URLSearchParams({ base_version: card.dataset.version, op_id: newOpId(), ...fields });
+    const url = `/j/${journeyId}/steps/${card.dataset.stepId}/move/`;
+    return htmx.ajax("POST", url, { values: Object.fromEntries(body), swap: "none", source: card }).then(() => {
+      document.getElementById(card.id)?.focus();
+    });
+  }
+  function lanesInOrder() {
+    return Array.from(document.querySelectorAll("#board-map .lane")).map((lane) => lane.dataset.departmentId);
+  }
+  function cardsInProcessOrder() {
+    // Slots are rendered in process order.
+    return Array.from(document.querySelectorAll("#board-map .step-card"));
+  }
+  function moveLane(card, offset) {
+    const lanes = lanesInOrder();
+    const index = lanes.indexOf(card.dataset.departmentId);
+    const next = lanes[index + offset];
+    if (next === undefined) return;
+    postMove(card, { department: next });
+  }
+  function moveInOrder(card, offset) {
+    const cards = cardsInProcessOrder();
+    const index = cards.indexOf(card);
+    const neighbour = cards[index + offset];
+    if (!neighbour) return;
+    const fields = { department: card.dataset.departmentId };
+    if (offset > 0) fields.after = neighbour.dataset.stepId;
+    else fields.before = neighbour.dataset.stepId;
+    postMove(card, fields);
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest("input, textarea, select, [contenteditable]");
+    const card = event.target.closest?.(".step-card");
+    if (card && event.altKey) {
+      const moves = { ArrowUp: () => moveLane(card, -1), ArrowDown: () => moveLane(card, 1),
+        ArrowLeft: () => moveInOrder(card, -1), ArrowRight: () => moveInOrder(card, 1) };
+      if (moves[event.key]) { event.preventDefault(); moves[event.key](); }
+      return;
+    }
+    if (event.key === "Escape" && drawer.classList.contains("open")) { closeDrawer(); return; }
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "n") { event.preventDefault(); document.getElementById("new-step-title")?.focus(); }
+    if (event.key === "?") { event.preventDefault(); document.getElementById("help-dialog").showModal(); }
+    if (event.key === "+" || event.key === "=") setZoom("in");
+    if (event.key === "-") setZoom("out");
+    if (event.key === "0") setZoom("fit");
+  });
+
+  // Drag and drop: drop a card on a lane; it lands after the last card left of the drop point.
+  let dragged = null;
+  document.addEventListener("dragstart", (event) => {
+    const card = event.target.closest?.(".step-card");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.stepId);
+  });
+  document.addEventListener("dragend", () => {
+    dragged?.classList.remove("dragging");
+    dragged = null;
+    document.querySelectorAll(".lane.drop-target").forEach((lane) => lane.classList.remove("drop-target"));
+  });
+  document.addEventListener("dragover", (event) => {
+    const lane = laneAt(event);
+    if (!dragged || !lane) return;
+    event.preventDefault();
+    document.querySelectorAll(".lane.drop-target").forEach((other) => other !== lane && other.classList.remove("drop-target"));
+    lane.classList.add("drop-target");
+  });
+  document.addEventListener("drop", (event) => {
+    const lane = laneAt(event);
+    if (!dragged || !lane) return;
+    event.preventDefault();
+    const dropX = event.clientX;
+    const others = cardsInProcessOrder().filter((card) => card !== dragged);
+    const left = others.filter((card) => card.getBoundingClientRect().left + 95 < dropX);
+    const fields = { department: lane.dataset.departmentId };
+    if (left.length) fields.after = left[left.length - 1].dataset.stepId;
+    else if (others.length) fields.before = others[0].dataset.stepId;
+    postMove(dragged, fields);
+  });
+  function laneAt(event) {
+    const lanes = Array.from(document.querySelectorAll("#board-map .lane"));
+    return lanes.find((lane) => {
+      const box = lane.getBoundingClientRect();
+      return event.clientY >= box.top && event.clientY < box.bottom;
+    });
+  }
+
+  // Zoom and fit-to-screen for boards wider than the screen.
+  let scale = 1;
+  function setZoom(how) {
+    const scroller = document.getElementById("board-scroll");
+    const map = document.getElementById("board-map");
+    if (how === "in") scale = Math.min(scale * 1.2, 2);
+    else if (how === "out") scale = Math.max(scale / 1.2, 0.2);
+    else if (how === "fit" && map) scale = Math.min(1, scroller.clientWidth / map.offsetWidth, scroller.clientHeight / map.offsetHeight);
+    const zoom = document.getElementById("board-zoom");
+    zoom.style.transform = `scale(${scale})`;
+    zoom.style.width = map ? `${map.offsetWidth * scale}px` : "";
+    zoom.style.height = map ? `${map.offsetHeight * scale}px` : "";
+  }
+})();

@@ -1,0 +1,57 @@
+"""Plain factory functions for tests: each makes one thing with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from journeys import services
+from journeys.models import Department, Journey, Membership, PainPoint, Step
+
+_counter = itertools.count(1)
+PASSWORD = "test-pass-123"
+
+
+def make_user(username: str | None = None, *, departments: list[Department] = (), **fields: Any):
+    username = username or f"user{next(_counter)}"
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+    for department in departments:
+        department.members.add(user)
+    return user
+
+
+def make_department(name: str | None = None, colour: str = "#336699") -> Department:
+    return Department.objects.create(name=name or f"Department {next(_counter)}", colour=colour)
+
+
+def make_journey(
+    *, facilitator=None, members: list = (), title: str = "I want to report a change of address"
+) -> Journey:
+    facilitator = facilitator or make_user()
+    journey = services.journey_create(title=title, actor=facilitator)
+    for member in members:
+        Membership.objects.create(journey=journey, user=member)
+    return journey
+
+
+def make_step(journey: Journey, title: str = "Customer fills in the form", department: Department | None = None, **kw):
+    actor = kw.pop("actor", None) or journey.created_by
+    return services.step_create(journey=journey, actor=actor, title=title, department=department, **kw)
+
+
+def link(journey: Journey, source: Step, target: Step, label: str = ""):
+    return services.handoff_create(
+        journey=journey, actor=journey.created_by, from_step=source, to_step=target, label=label
+    )
+
+
+def make_pain_point(
+    step: Step, departments: list[Department], text: str = "Nobody says what happens next", **kw
+) -> PainPoint:
+    actor = kw.pop("actor", None) or step.journey.created_by
+    severity = kw.pop("severity", "medium")
+    return services.pain_point_create(
+        step=step, actor=actor, text=text, severity=severity, departments=departments, **kw
+    )
