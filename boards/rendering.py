@@ -4,6 +4,7 @@ so a reload shows exactly what live updates show. Nothing here depends on who is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -13,6 +14,20 @@ from journeys import selectors
 from journeys.models import Journey, Step
 
 PARTS = "boards/parts.html"
+
+# Other parts of the board (insights, voting, timer, ...) register how to render themselves for a change:
+# FRAGMENT_RENDERERS["insights"] = lambda journey, targets: [...]; called when `targets` has that key
+# or, for key "*", on every change.
+FragmentRenderer = Callable[[Journey, dict[str, Any]], list[str]]
+FRAGMENT_RENDERERS: dict[str, FragmentRenderer] = {}
+
+
+def register_fragments(key: str) -> Callable[[FragmentRenderer], FragmentRenderer]:
+    def register(renderer: FragmentRenderer) -> FragmentRenderer:
+        FRAGMENT_RENDERERS[key] = renderer
+        return renderer
+
+    return register
 
 
 def map_context(journey: Journey) -> dict[str, Any]:
@@ -72,4 +87,7 @@ def render_changes(journey: Journey, targets: dict[str, Any]) -> str:
         parts.extend(step_parts(step, with_card=not targets.get("layout")))
     if targets.get("deleted_step"):
         parts.append(render_part("step-gone", {"step_id": targets["deleted_step"]}, oob=True))
+    for key, renderer in FRAGMENT_RENDERERS.items():
+        if key == "*" or targets.get(key):
+            parts.extend(renderer(journey, targets))
     return "\n".join(parts)
