@@ -1,0 +1,107 @@
+"""Big-board benchmark: 300 steps, 500 hand-offs, 1,000 pain points.
+
+Prints the server render time of the board page (median and p90 of repeated GETs through Django's test client)
+and its query count, plus the same for a 10-step board to show the count does not grow.
+
+    .venv/bin/python bench/bench_board.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="bench-board-"), "bench.sqlite3")
+os.environ["DEBUG"] = "false"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from journeys.models import Department, Handoff, Journey, Lane, Membership, PainPoint, Step  # noqa: E402
+
+
+def build_board(owner, departments: list[Department], steps: int, handoffs: int, pain_points: int) -> Journey:
+    """Bulk-build a board (the services would take minutes for this size; the page reads the same rows)."""
+    rng = random.Random(steps)
+    journey = Journey.objects.create(title=f"Big board {steps}", created_by=owner)
+    Membership.objects.create(journey=journey, user=owner, role=Membership.Role.FACILITATOR)
+    Lane.objects.bulk_create(Lane(journey=journey, department=d, position=i) for i, d in enumerate(departments))
+    Step.objects.bulk_create(
+        Step(journey=journey, department=rng.choice(departments), title=f"Step {i}: it happens", position=i * 1024)
+        for i in range(steps)
+    )
+    ids = list(Step.objects.filter(journey=journey).order_by("position").values_list("pk", flat=True))
+    pairs: set[tuple[int, int]] = set()
+    for i in range(len(ids) - 1):
+        pairs.add((ids[i], ids[i + 1]))
+    while len(pairs) < min(handoffs, len(ids) * (len(ids) - 1)):
+        a, b = rng.sample(ids, 2)
+        pairs.add((a, b))
+    edges = list(pairs)[:handoffs]
+    Handoff.objects.bulk_create(Handoff(journey=journey, from_step_id=a, to_step_id=b) for a, b in edges)
+    now = timezone.now()
+    statuses = ["open", "in_progress", "solved", "wont_fix"]
+    PainPoint.objects.bulk_create(
+        PainPoint(journey=journey, step_id=rng.choice(ids), text=f"Pain {i}", status=statuses[i % 4], created_at=now)
+        for i in range(pain_points)
+    )
+    through = PainPoint.responsible_departments.through
+    through.objects.bulk_create(
+        through(painpoint_id=pk, department_id=rng.choice(departments).pk)
+        for pk in PainPoint.objects.filter(journey=journey).values_list("pk", flat=True)
+    )
+    return journey
+
+
+def measure(client: Client, journey: Journey, runs: int) -> tuple[float, float, int, int]:
+    url = f"/j/{journey.pk}/"
+    client.get(url)  # warm caches and templates
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.9) - 1], len(queries), len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.create_user("bench", password="bench-pass-123")
+    departments = [Department.objects.create(name=f"Dept {i}", colour="#336699") for i in range(6)]
+    small = build_board(owner, departments, steps=10, handoffs=12, pain_points=20)
+    big = build_board(owner, departments, steps=300, handoffs=500, pain_points=1000)
+    client = Client()
+    client.force_login(owner)
+    print("board page render (server, Django test client, SQLite)")
+    for label, journey in (("10 steps", small), ("300 steps / 500 hand-offs / 1000 pain points", big)):
+        median, p90, queries, size = measure(client, journey, args.runs)
+        print(f"  {label:48s} median {median:6.1f} ms  p90 {p90:6.1f} ms  queries {queries}  html {size // 1024} KiB")
+
+
+if __name__ == "__main__":
+    main()
