@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from boards import views
+from boards import undo_views, views
 
 urlpatterns = [
     path("", views.journey_list, name="journey_list"),
@@ -57,4 +57,9 @@ urlpatterns = [
         views.pain_point_delete,
         name="pain_point_delete",
     ),
+]
+
+urlpatterns += [
+    path("j/<int:journey_id>/undo/", undo_views.change_undo, name="change_undo"),
+    path("j/<int:journey_id>/redo/", undo_views.change_redo, name="change_redo"),
 ]

@@ -8,11 +8,13 @@ client ever sees a change that was rolled back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core import serializers
 from django.db import models, transaction
 from django.dispatch import Signal
 
@@ -43,15 +45,54 @@ class ReplayedOperation(Exception):
         self.event = event
 
 
+def row_key(row: models.Model) -> str:
+    return f"{row._meta.label_lower}:{row.pk}"
+
+
 @dataclass
 class Change:
     journey: Journey
     kind: str
     targets: dict[str, Any] = field(default_factory=dict)
     event: Event | None = None
+    before_images: list[dict[str, Any]] = field(default_factory=list)
+    created_keys: list[str] = field(default_factory=list)
+    undoes: Event | None = None
 
     def touch(self, **targets: Any) -> None:
         self.targets.update(targets)
+
+    def snapshot(self, *rows: models.Model) -> None:
+        """Remember rows as they are now, before this change alters or deletes them, so undo can restore them."""
+        self.before_images.extend(json.loads(serializers.serialize("json", rows)))
+
+    def created(self, *rows: models.Model) -> None:
+        """Remember rows this change creates, so undo can remove them."""
+        self.created_keys.extend(row_key(row) for row in rows)
+
+    def undo_record(self) -> dict[str, Any]:
+        if not self.before_images and not self.created_keys:
+            return {}
+        touched = [f"{image['model']}:{image['pk']}" for image in self.before_images] + self.created_keys
+        return {"restore": self.before_images, "delete": self.created_keys, "after": _versions_now(touched)}
+
+
+def _versions_now(keys: list[str]) -> dict[str, int | None]:
+    """The version each touched row has once the change is done; None for a row that no longer exists."""
+    from django.apps import apps
+
+    versions: dict[str, int | None] = {}
+    for key in dict.fromkeys(keys):
+        label, pk = key.rsplit(":", 1)
+        model = apps.get_model(label)
+        row = model.objects.filter(pk=pk).values("version").first() if _has_version(model) else None
+        exists = row is not None or (not _has_version(model) and model.objects.filter(pk=pk).exists())
+        versions[key] = (row or {}).get("version", 0) if exists else None
+    return versions
+
+
+def _has_version(model: type[models.Model]) -> bool:
+    return any(f.name == "version" for f in model._meta.concrete_fields)
 
 
 def is_member(journey: Journey, user: Any) -> bool:
@@ -89,6 +130,10 @@ def journey_change(*, journey: Journey, actor: Any, kind: str, op_id: str = "") 
             kind=kind,
             op_id=op_id,
             targets=change.targets,
+            undo=change.undo_record(),
+            undoes=change.undoes,
         )
+        if change.undoes is not None:
+            Event.objects.filter(pk=change.undoes.pk).update(undone_by=change.event)
         committed = change.event
         transaction.on_commit(lambda: journey_changed.send(sender=Event, event=committed))

@@ -265,6 +265,10 @@ class Event(models.Model):
     # What changed, as {"step": id} / {"handoff": id} / {"pain_point": id, "step": id} / {"layout": true}.
     targets = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    # How to take this change back: row images to restore and rows to delete (see journeys/undo.py).
+    undo = models.JSONField(default=dict, blank=True)
+    undoes = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    undone_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["journey", "seq"]

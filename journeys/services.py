@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeys.changes import bump_version, check_version, journey_change
+from journeys.changes import Change, bump_version, check_version, journey_change
 from journeys.models import (
     Department,
     Handoff,
@@ -50,18 +50,18 @@ def journey_join(*, invite_token: str, user: Any) -> Journey | None:
 # Lanes ----------------------------------------------------------------------------------------------------------
 
 
-def _ensure_lane(journey: Journey, department: Department | None) -> bool:
-    """Give the department a lane on the journey if it has none; True when one was added."""
+def _ensure_lane(change: Change, department: Department | None) -> None:
+    """Give the department a lane on the journey if it has none."""
+    journey = change.journey
     if department is None or Lane.objects.filter(journey=journey, department=department).exists():
-        return False
+        return
     last = Lane.objects.filter(journey=journey).aggregate(last=Max("position"))["last"]
-    Lane.objects.create(journey=journey, department=department, position=(last or 0) + 1)
-    return True
+    change.created(Lane.objects.create(journey=journey, department=department, position=(last or 0) + 1))
 
 
 def lane_add(*, journey: Journey, department: Department, actor: Any, op_id: str = "") -> Lane:
     with journey_change(journey=journey, actor=actor, kind="lane.added", op_id=op_id) as change:
-        _ensure_lane(change.journey, department)
+        _ensure_lane(change, department)
         change.touch(layout=True)
     return Lane.objects.get(journey=journey, department=department)
 
@@ -77,6 +77,7 @@ def lane_move(
     """Move a lane `offset` places up (negative) or down (positive)."""
     with journey_change(journey=journey, actor=actor, kind="lane.moved", op_id=op_id) as change:
         lanes = list(Lane.objects.filter(journey=journey))
+        change.snapshot(*lanes)
         current = next(
             (i for i, lane in enumerate(lanes) if lane.department_id == department.pk),
             None,
@@ -165,7 +166,8 @@ def step_create(
             duration_minutes=duration_minutes,
             position=_position_after(journey, anchor) if anchor is not None else POSITION_GAP,
         )
-        _ensure_lane(journey, department)
+        change.created(step)
+        _ensure_lane(change, department)
         change.touch(layout=True, step=step.pk)
     return step
 
@@ -193,6 +195,7 @@ def step_update(
     with journey_change(journey=step.journey, actor=actor, kind="step.updated", op_id=op_id) as change:
         step = Step.objects.select_for_update().get(pk=step.pk)
         check_version(step, base_version, attempted)
+        change.snapshot(step)
         for name, value in attempted.items():
             setattr(step, name, value.strip() if isinstance(value, str) else value)
         bump_version(step)
@@ -226,6 +229,7 @@ def step_move(
     with journey_change(journey=step.journey, actor=actor, kind="step.moved", op_id=op_id) as change:
         step = Step.objects.select_for_update().get(pk=step.pk)
         check_version(step, base_version, attempted)
+        change.snapshot(step)
         if before is not None:
             after = Step.objects.filter(journey=step.journey, position__lt=before.position).exclude(pk=step.pk).last()
             step.position = _position_after(step.journey, after, moving=step)
@@ -234,7 +238,7 @@ def step_move(
         step.department = department
         bump_version(step)
         step.save()
-        _ensure_lane(step.journey, department)
+        _ensure_lane(change, department)
         change.touch(layout=True, step=step.pk)
     return step
 
@@ -243,6 +247,9 @@ def step_delete(*, step: Step, actor: Any, base_version: int | None, op_id: str 
     with journey_change(journey=step.journey, actor=actor, kind="step.deleted", op_id=op_id) as change:
         current = Step.objects.select_for_update().get(pk=step.pk)
         check_version(current, base_version, {"deleted": True})
+        change.snapshot(current, *Handoff.objects.filter(Q(from_step=current) | Q(to_step=current)))
+        pain_points = list(current.pain_points.all())
+        change.snapshot(*pain_points, *PainPointActivity.objects.filter(pain_point__in=pain_points))
         change.touch(layout=True, deleted_step=current.pk)
         current.delete()
 
@@ -266,6 +273,7 @@ def handoff_create(
         raise ValidationError({"to_step": _("These two steps are already linked.")})
     with journey_change(journey=journey, actor=actor, kind="handoff.created", op_id=op_id) as change:
         handoff = Handoff.objects.create(journey=journey, from_step=from_step, to_step=to_step, label=label.strip())
+        change.created(handoff)
         change.touch(layout=True, handoff=handoff.pk, step=from_step.pk, other_step=to_step.pk)
     return handoff
 
@@ -281,6 +289,7 @@ def handoff_update(
     with journey_change(journey=handoff.journey, actor=actor, kind="handoff.updated", op_id=op_id) as change:
         handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
         check_version(handoff, base_version, {"label": label})
+        change.snapshot(handoff)
         handoff.label = label.strip()
         bump_version(handoff)
         handoff.save()
@@ -297,6 +306,7 @@ def handoff_delete(*, handoff: Handoff, actor: Any, base_version: int | None, op
     with journey_change(journey=handoff.journey, actor=actor, kind="handoff.deleted", op_id=op_id) as change:
         current = Handoff.objects.select_for_update().get(pk=handoff.pk)
         check_version(current, base_version, {"deleted": True})
+        change.snapshot(current)
         change.touch(layout=True, step=current.from_step_id, other_step=current.to_step_id)
         current.delete()
 
@@ -326,8 +336,8 @@ def _log_activity(
     kind: str,
     text: str = "",
     from_status: str = "",
-) -> None:
-    PainPointActivity.objects.create(
+) -> PainPointActivity:
+    return PainPointActivity.objects.create(
         pain_point=pain_point,
         actor=actor,
         kind=kind,
@@ -360,6 +370,7 @@ def pain_point_create(
             created_at=timezone.now(),
         )
         pain_point.responsible_departments.set(departments)
+        change.created(pain_point)
         _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.CREATED, text=text)
         names = ", ".join(sorted(d.name for d in departments))
         _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names)
@@ -388,15 +399,16 @@ def pain_point_update(
     with journey_change(journey=pain_point.journey, actor=actor, kind="pain_point.updated", op_id=op_id) as change:
         pain_point = PainPoint.objects.select_for_update().get(pk=pain_point.pk)
         check_version(pain_point, base_version, attempted)
+        change.snapshot(pain_point)
         before = set(pain_point.responsible_departments.values_list("pk", flat=True))
         pain_point.text, pain_point.severity = text, severity
         bump_version(pain_point)
         pain_point.save()
         pain_point.responsible_departments.set(departments)
-        _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.EDITED, text=text)
+        change.created(_log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.EDITED, text=text))
         if before != {d.pk for d in departments}:
             names = ", ".join(sorted(d.name for d in departments))
-            _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names)
+            change.created(_log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names))
         change.touch(step=pain_point.step_id, pain_point=pain_point.pk)
     return pain_point
 
@@ -405,5 +417,6 @@ def pain_point_delete(*, pain_point: PainPoint, actor: Any, base_version: int | 
     with journey_change(journey=pain_point.journey, actor=actor, kind="pain_point.deleted", op_id=op_id) as change:
         current = PainPoint.objects.select_for_update().get(pk=pain_point.pk)
         check_version(current, base_version, {"deleted": True})
+        change.snapshot(current, *current.activities.all())
         change.touch(step=current.step_id, deleted_pain_point=current.pk)
         current.delete()
