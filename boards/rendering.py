@@ -19,12 +19,14 @@ PARTS = "boards/parts.html"
 # FRAGMENT_RENDERERS["insights"] = lambda journey, targets: [...]; called when `targets` has that key
 # or, for key "*", on every change.
 FragmentRenderer = Callable[[Journey, dict[str, Any]], list[str]]
-FRAGMENT_RENDERERS: dict[str, FragmentRenderer] = {}
+FRAGMENT_RENDERERS: dict[str, list[FragmentRenderer]] = {}
 
 
 def register_fragments(key: str) -> Callable[[FragmentRenderer], FragmentRenderer]:
     def register(renderer: FragmentRenderer) -> FragmentRenderer:
-        FRAGMENT_RENDERERS[key] = renderer
+        renderers = FRAGMENT_RENDERERS.setdefault(key, [])
+        if renderer not in renderers:
+            renderers.append(renderer)
         return renderer
 
     return register
@@ -87,7 +89,8 @@ def render_changes(journey: Journey, targets: dict[str, Any]) -> str:
         parts.extend(step_parts(step, with_card=not targets.get("layout")))
     if targets.get("deleted_step"):
         parts.append(render_part("step-gone", {"step_id": targets["deleted_step"]}, oob=True))
-    for key, renderer in FRAGMENT_RENDERERS.items():
+    for key, renderers in FRAGMENT_RENDERERS.items():
         if key == "*" or targets.get(key):
-            parts.extend(renderer(journey, targets))
+            for renderer in renderers:
+                parts.extend(renderer(journey, targets))
     return "\n".join(parts)
