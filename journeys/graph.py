@@ -109,11 +109,11 @@ def layout(graph: nx.DiGraph) -> Layout:
 # - a *loop* (repeat contact) is a simple cycle of hand-offs;
 # - *paths* ignore hand-offs back to an earlier step in process order (the loops the board draws in red), which
 #   makes the rest a DAG: the longest path is then well defined and linear to find;
-# - *bottlenecks* are the steps with the highest betweenness on shortest routes from the first customer step to the
-#   resolutions (Brandes from one source: linear, where all-pairs betweenness takes seconds on 2,000 steps).
+# - *bottlenecks* are the steps with the highest betweenness (see `bottlenecks` for large boards).
 
 MAX_LOOPS = 50  # Johnson's algorithm yields loops one by one; a dense board can have exponentially many.
 TOP_BOTTLENECKS = 3
+EXACT_BETWEENNESS_STEPS = 100  # all-pairs betweenness takes about 20 ms at 100 steps, seconds at 2,000
 SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3}
 HEAT_LEVELS = 3
 
@@ -175,12 +175,25 @@ def repeat_contact_loops(graph: nx.DiGraph, limit: int = MAX_LOOPS) -> tuple[tup
     """Simple cycles, each rotated to start at its earliest step; (loops, whether more were left out)."""
     rank = {node: index for index, node in enumerate(process_order(graph))}
     found = []
-    for index, cycle in enumerate(nx.simple_cycles(graph)):
+    for index, cycle in enumerate(nx.simple_cycles(_cyclic_part(graph))):
         if index == limit:
             return _sorted_loops(found, rank), True
         first = min(range(len(cycle)), key=lambda i: rank[cycle[i]])
         found.append(tuple(cycle[first:] + cycle[:first]))
     return _sorted_loops(found, rank), False
+
+
+def _cyclic_part(graph: nx.DiGraph) -> nx.DiGraph:
+    """Only the hand-offs inside a strongly connected part, without attributes: simple_cycles copies its input."""
+    component_of = {}
+    for index, component in enumerate(nx.strongly_connected_components(graph)):
+        if len(component) > 1:
+            component_of.update(dict.fromkeys(component, index))
+    cyclic = nx.DiGraph()
+    cyclic.add_edges_from(
+        (s, t) for s, t in graph.edges() if s in component_of and component_of[s] == component_of.get(t)
+    )
+    return cyclic
 
 
 def _sorted_loops(loops: list[tuple[int, ...]], rank: dict[int, int]) -> tuple[tuple[int, ...], ...]:
@@ -242,16 +255,23 @@ def _route(graph: nx.DiGraph, best: dict, end: int) -> Route:
     )
 
 
-def bottlenecks(graph: nx.DiGraph, start: int | None, top: int = TOP_BOTTLENECKS) -> tuple[tuple[int, float], ...]:
-    """Steps most often on the shortest routes from the first customer step to a resolution, with their share."""
-    ends = [node for node in resolutions(graph) if node != start]
-    if start is None or not ends:
-        return ()
-    scores = nx.betweenness_centrality_subset(graph, sources=[start], targets=ends, normalized=False)
-    reachable_ends = len(nx.descendants(graph, start).intersection(ends))
+def bottlenecks(
+    graph: nx.DiGraph, start: int | None, top: int = TOP_BOTTLENECKS, exact_up_to: int = EXACT_BETWEENNESS_STEPS
+) -> tuple[tuple[int, float], ...]:
+    """The steps with the highest betweenness, with their score: how many pairs of steps have their shortest route
+    through it (shared routes count in part). Exact over all pairs up to `exact_up_to` steps; Brandes' algorithm is
+    O(steps x hand-offs), so larger boards count only the pairs (first customer step, resolution), which is linear.
+    """
+    if graph.number_of_nodes() <= exact_up_to:
+        scores = nx.betweenness_centrality(graph, normalized=False)
+    else:
+        ends = [node for node in resolutions(graph) if node != start]
+        if start is None or not ends:
+            return ()
+        scores = nx.betweenness_centrality_subset(graph, sources=[start], targets=ends, normalized=False)
     rank = {node: index for index, node in enumerate(process_order(graph))}
     ranked = sorted((node for node, score in scores.items() if score > 0), key=lambda n: (-scores[n], rank[n]))
-    return tuple((node, round(scores[node] / max(reachable_ends, 1), 2)) for node in ranked[:top])
+    return tuple((node, round(scores[node], 2)) for node in ranked[:top])
 
 
 def dead_ends(graph: nx.DiGraph) -> tuple[int, ...]:
