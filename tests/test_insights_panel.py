@@ -1,0 +1,78 @@
+"""The insights panel on the board: first page, htmx answers and pushed fragments all carry it."""
+
+from __future__ import annotations
+
+import pytest
+
+from boards import rendering
+from tests.factories import PASSWORD, link, make_department, make_journey, make_pain_point, make_step, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(client, user):
+    client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_board_page_shows_the_insights_panel_with_the_loop_and_crossings(client):
+    customer, contact = make_department("Customer"), make_department("Contact centre")
+    journey = make_journey()
+    form = make_step(journey, "Fills in the form", customer)
+    mailbox = make_step(journey, "Form lands in the mailbox", contact)
+    calls = make_step(journey, "Calls: did you get it?", customer)
+    link(journey, form, mailbox)
+    link(journey, mailbox, calls)
+    back = link(journey, calls, mailbox)
+    response = logged_in(client, journey.created_by).get(f"/j/{journey.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="insights-panel"' in html
+    assert "3 of 3 hand-offs cross a lane" in html
+    loop = f'data-steps="{mailbox.pk} {calls.pk}"'
+    assert loop in html
+    assert str(back.pk) in html.split(loop)[1].split(">")[0]  # the loop's hand-offs include the one back
+    assert "boards/insights.js" in html
+
+
+def test_empty_board_shows_the_panel_with_a_hint(client):
+    journey = make_journey()
+    html = logged_in(client, journey.created_by).get(f"/j/{journey.pk}/").content.decode()
+    assert "Insights appear here as the journey takes shape." in html
+
+
+def test_every_change_pushes_a_fresh_panel_out_of_band(client):
+    it = make_department("IT")
+    journey = make_journey()
+    step = make_step(journey, "Agent cannot see the status", it)
+    response = logged_in(client, journey.created_by).post(
+        f"/j/{journey.pk}/steps/{step.pk}/pain-points/add/",
+        {"text": "Status invisible", "severity": "high", "responsible_departments": [it.pk]},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="insights-panel"' in html and 'hx-swap-oob="true"' in html.split('id="insights-panel"')[1][:400]
+    assert f'data-heat="{step.pk}:3"' in html
+    assert f'data-insight="pain-dept-{it.pk}"' in html
+
+
+def test_pushed_panel_never_holds_a_csrf_token_or_the_viewer():
+    viewer = make_user("onlooker-name")
+    journey = make_journey(members=[viewer])
+    step = make_step(journey, "Customer fills in the form")
+    make_pain_point(step, [make_department()])
+    html = rendering.render_changes(journey, {"step": step.pk})
+    assert "insights-panel" in html
+    assert "csrfmiddlewaretoken" not in html and "onlooker-name" not in html
+
+
+def test_unreachable_and_departmentless_steps_are_listed(client):
+    customer = make_department("Customer")
+    journey = make_journey()
+    first = make_step(journey, "Looks on the website", customer)
+    make_step(journey, "Somebody prints it", None)
+    html = logged_in(client, journey.created_by).get(f"/j/{journey.pk}/").content.decode()
+    assert "1 unreachable step" in html
+    assert "1 step without a department" in html
+    # The first customer step hands off to nobody: it is its own resolution, a route of one step.
+    assert f'data-insight="longest-steps" data-steps="{first.pk}" data-handoffs=""' in html
