@@ -113,7 +113,7 @@ def panel_context(journey: Journey) -> dict[str, Any]:
         "longest_by_steps": _route_finding("longest-steps", found.longest_by_steps, steps, ""),
         "longest_by_minutes": _route_finding("longest-minutes", found.longest_by_minutes, steps, ""),
         "longest_minutes": format_minutes(found.longest_by_minutes.minutes) if found.longest_by_minutes else "",
-        "bottlenecks": _single_steps("bottleneck", [(s, round(share * 100)) for s, share in found.bottlenecks], steps),
+        "bottlenecks": _single_steps("bottleneck", [(s, round(pairs)) for s, pairs in found.bottlenecks], steps),
         "dead_ends": _step_list("dead-ends", found.dead_ends, steps),
         "unreachable": _step_list("unreachable", found.unreachable, steps),
         "without_department": _step_list("without-department", found.without_department, steps),

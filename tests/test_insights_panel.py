@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from boards import rendering
 from tests.factories import PASSWORD, link, make_department, make_journey, make_pain_point, make_step, make_user
@@ -76,3 +79,26 @@ def test_unreachable_and_departmentless_steps_are_listed(client):
     assert "1 step without a department" in html
     # The first customer step hands off to nobody: it is its own resolution, a route of one step.
     assert f'data-insight="longest-steps" data-steps="{first.pk}" data-handoffs=""' in html
+
+
+@pytest.mark.browser
+def test_clicking_a_loop_highlights_its_steps_and_hand_offs_on_the_board(live_daphne, page):
+    customer, contact = make_department("Customer"), make_department("Contact centre")
+    journey = make_journey()
+    form = make_step(journey, "Fills in the form", customer)
+    mailbox = make_step(journey, "Form lands in the mailbox", contact)
+    calls = make_step(journey, "Calls: did you get it?", customer)
+    link(journey, form, mailbox)
+    forward, back = link(journey, mailbox, calls), link(journey, calls, mailbox)
+    page.goto(f"{live_daphne}/login/")
+    page.fill("input[name=username]", journey.created_by.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_daphne}/j/{journey.pk}/")
+    page.click(f'[data-insight="loop-{mailbox.pk}-{calls.pk}"]')
+    expect(page.locator(".step-card.highlight")).to_have_count(2)
+    expect(page.locator(f"#step-{form.pk}")).not_to_have_class(re.compile("highlight"))
+    expect(page.locator(f"#handoff-{forward.pk}")).to_have_class(re.compile("highlight"))
+    expect(page.locator(f"#handoff-{back.pk}")).to_have_class(re.compile("highlight"))
+    page.click(f'[data-insight="loop-{mailbox.pk}-{calls.pk}"]')  # a second click clears it
+    expect(page.locator(".step-card.highlight")).to_have_count(0)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
 from journeys import lens
@@ -11,6 +14,14 @@ from journeys.models import Event, LensAnswer, LensQuestion
 from tests.factories import PASSWORD, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
+
+seed = importlib.import_module("journeys.migrations.0002_lens_and_mirror")
+
+
+@pytest.fixture(autouse=True)
+def seeded_questions():
+    """The data migration's seed; run again because a browser test's flush may have emptied the table."""
+    seed.seed_lens_questions(django_apps, None)
 
 
 def logged_in(client, user):

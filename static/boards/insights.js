@@ -32,8 +32,15 @@
     });
   }
 
+  // Collapsed or not is kept on the shell, which pushes never replace.
+  function applyCollapsed() {
+    const collapsed = document.querySelector(".board-shell")?.classList.contains("insights-collapsed");
+    document.querySelector("[data-toggle-insights]")?.setAttribute("aria-expanded", String(!collapsed));
+  }
+
   function refresh() {
     applyHeat();
+    applyCollapsed();
     if (active === null) return;
     const button = document.querySelector(`#insights-panel [data-insight="${CSS.escape(active)}"]`);
     if (!button) active = null;
@@ -41,6 +48,11 @@
   }
 
   document.addEventListener("click", (event) => {
+    if (event.target.closest?.("[data-toggle-insights]")) {
+      document.querySelector(".board-shell")?.classList.toggle("insights-collapsed");
+      applyCollapsed();
+      return;
+    }
     const button = event.target.closest?.("#insights-panel [data-insight]");
     if (!button) return;
     active = active === button.dataset.insight ? null : button.dataset.insight;
