@@ -122,6 +122,8 @@ def mirror_estimates(request: HttpRequest, journey_id: int) -> HttpResponse:
 @require_POST
 def customer_score_enter(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
+    if not mirror.is_facilitator(journey, request.user):
+        return HttpResponseForbidden(_("Only the facilitator can do this."))
     form = workshop_forms.CustomerScoreForm(request.POST, journey=journey)
     if not form.is_valid():
         return _mirror_page(request, journey, status=422, score_form=form)
@@ -140,6 +142,8 @@ def customer_score_enter(request: HttpRequest, journey_id: int) -> HttpResponse:
 @require_POST
 def customer_scores_import(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
+    if not mirror.is_facilitator(journey, request.user):
+        return HttpResponseForbidden(_("Only the facilitator can do this."))
     form = workshop_forms.CustomerScoreImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _mirror_page(request, journey, status=422, import_form=form)

@@ -78,7 +78,7 @@ class PainPointAdmin(admin.ModelAdmin):
 # Customer lens and mirror survey ---------------------------------------------------------------------------------
 # The organisation edits its customer-lens questions here; retiring one (active off) keeps its answers.
 
-from journeys.models import CustomerScore, LensQuestion, MirrorEstimate, MirrorSurvey  # noqa: E402
+from journeys.models import CustomerScore, LensQuestion, MirrorSurvey  # noqa: E402
 
 
 @admin.register(LensQuestion)
@@ -97,6 +97,3 @@ class MirrorSurveyAdmin(admin.ModelAdmin):
 class CustomerScoreAdmin(admin.ModelAdmin):
     list_display = ["journey", "step", "score", "responses", "updated_at"]
     list_filter = ["journey"]
-
-
-admin.site.register(MirrorEstimate)

@@ -218,8 +218,12 @@ class MirrorResults:
     step_rows: list[MirrorRow]  # empty until revealed; largest gap first, then steps without a gap
 
 
+def is_revealed(journey: Journey) -> bool:
+    return MirrorSurvey.objects.filter(journey=journey, revealed_at__isnull=False).exists()
+
+
 def mirror_results(journey: Journey) -> MirrorResults:
-    revealed = survey_for(journey).revealed
+    revealed = is_revealed(journey)
     estimates = MirrorEstimate.objects.filter(journey=journey)
     counts = estimates.aggregate(total=Count("id"), people=Count("participant", distinct=True))
     customer_scores = {c.step_id: c for c in CustomerScore.objects.filter(journey=journey)}

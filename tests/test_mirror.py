@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from journeys import mirror
-from journeys.models import CustomerScore, Event, MirrorEstimate
+from journeys.models import CustomerScore, Event, MirrorEstimate, MirrorSurvey
 from tests.factories import PASSWORD, give_estimates, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,7 @@ def test_participants_cannot_enter_or_import_customer_scores(workshop, client):
     assert response.status_code == 403
     upload = SimpleUploadedFile("s.csv", b"step,score,responses\nWeb form,7,3\n")
     assert client.post(f"/j/{journey.pk}/mirror/import/", {"file": upload}).status_code == 403
+    assert client.post(f"/j/{journey.pk}/mirror/customer-score/", {"score": "bad"}).status_code == 403
     assert not CustomerScore.objects.exists()
 
 
@@ -185,3 +186,10 @@ def test_non_member_gets_404_for_every_mirror_url(workshop, client):
     for action in ("estimates", "customer-score", "import", "reveal"):
         assert client.post(f"/j/{journey.pk}/mirror/{action}/", {}).status_code == 404
     assert not Event.objects.filter(kind__startswith="mirror").exists()
+
+
+def test_reading_the_results_writes_nothing(workshop, client):
+    journey, _facilitator, ann, *_rest = workshop
+    mirror.mirror_results(journey)
+    logged_in(client, ann).get(f"/j/{journey.pk}/")
+    assert not MirrorSurvey.objects.exists()
