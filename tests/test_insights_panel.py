@@ -90,11 +90,14 @@ def test_clicking_a_loop_highlights_its_steps_and_hand_offs_on_the_board(live_da
     calls = make_step(journey, "Calls: did you get it?", customer)
     link(journey, form, mailbox)
     forward, back = link(journey, mailbox, calls), link(journey, calls, mailbox)
+    make_pain_point(mailbox, [contact], severity="high")
     page.goto(f"{live_daphne}/login/")
     page.fill("input[name=username]", journey.created_by.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.goto(f"{live_daphne}/j/{journey.pk}/")
+    expect(page.locator(f"#step-{mailbox.pk}")).to_have_attribute("data-heat", "3")  # its open pain point
+    expect(page.locator("[data-heat]")).to_have_count(2)  # the card and the panel that carries the levels
     page.click(f'[data-insight="loop-{mailbox.pk}-{calls.pk}"]')
     expect(page.locator(".step-card.highlight")).to_have_count(2)
     expect(page.locator(f"#step-{form.pk}")).not_to_have_class(re.compile("highlight"))

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from boards import rendering
 from journeys import mirror
 from journeys.models import CustomerScore, Event, MirrorEstimate, MirrorSurvey
 from tests.factories import PASSWORD, give_estimates, make_journey, make_step, make_user
@@ -193,3 +194,14 @@ def test_reading_the_results_writes_nothing(workshop, client):
     mirror.mirror_results(journey)
     logged_in(client, ann).get(f"/j/{journey.pk}/")
     assert not MirrorSurvey.objects.exists()
+
+
+def test_reveal_pushes_the_panel_with_the_largest_gaps(workshop):
+    journey, facilitator, ann, _bob, (form, mailbox, callback) = workshop
+    give_estimates(journey, ann, {form.pk: 9, mailbox.pk: 5})
+    import_csv(journey, facilitator, "step,score,responses\nWeb form,4,10\nShared mailbox,6,10\n")
+    before = rendering.render_changes(journey, {"mirror": True})
+    assert "customers 4.0" not in before and "2 estimates from 1 participant" in before
+    mirror.mirror_reveal(journey=journey, actor=facilitator)
+    after = rendering.render_changes(journey, {"mirror": True})
+    assert after.index("staff 9.0 · customers 4.0 (+5.0)") < after.index("staff 5.0 · customers 6.0 (-1.0)")
