@@ -202,7 +202,7 @@ def _sorted_loops(loops: list[tuple[int, ...]], rank: dict[int, int]) -> tuple[t
 
 def first_customer_step(graph: nx.DiGraph, customer_lane: int | None) -> int | None:
     order = process_order(graph)
-    in_lane = [node for node in order if graph.nodes[node]["lane"] == customer_lane and customer_lane is not None]
+    in_lane = [node for node in order if customer_lane is not None and graph.nodes[node]["lane"] == customer_lane]
     return (in_lane or order or [None])[0]
 
 

@@ -136,7 +136,7 @@ def parse_customer_scores(journey: Journey, data: bytes) -> list[tuple[int | Non
             continue
         row, problem = _parse_row(_split(line), steps)
         if not problem and row[0] in seen:
-            problem = _("this step is already on line %(line)d.") % {"line": seen[row[0]]}
+            problem = _("This step is already on line %(line)d.") % {"line": seen[row[0]]}
         if problem:
             errors.append(_("Line %(line)d: %(problem)s") % {"line": line_number, "problem": problem})
         else:
@@ -164,17 +164,17 @@ def _steps_by_key(journey: Journey) -> dict[str, int | None]:
 
 def _parse_row(cells: list[str], steps: dict[str, int | None]) -> tuple[Any, str]:
     if len(cells) != len(CSV_COLUMNS):
-        return None, _("expected 3 columns (step, score, responses), found %(count)d.") % {"count": len(cells)}
+        return None, _("Expected 3 columns (step, score, responses), found %(count)d.") % {"count": len(cells)}
     key, raw_score, raw_responses = (cell.strip() for cell in cells)
     if key.lower() not in steps:
-        return None, _("no step “%(step)s” on this journey.") % {"step": key}
+        return None, _("No step “%(step)s” on this journey.") % {"step": key}
     try:
         score = Decimal(raw_score.replace(",", "."))
         responses = int(raw_responses)
     except (InvalidOperation, ValueError):
-        return None, _("score and responses must be numbers.")
+        return None, _("Score and responses must be numbers.")
     if not score.is_finite():
-        return None, _("score and responses must be numbers.")
+        return None, _("Score and responses must be numbers.")
     problem = _score_problem(score, responses)
     return (steps[key.lower()], score, responses), problem
 
