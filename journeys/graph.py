@@ -104,14 +104,16 @@ def layout(graph: nx.DiGraph) -> Layout:
 # components, loops):
 # - the *first customer step* is the first step in process order in the customer lane (the top lane); when that
 #   lane holds no step, the first step in process order;
-# - a *resolution* is a step with no outgoing hand-off (a sink): the journey ends there. A step can be flagged as
-#   the end only by leaving it without hand-offs, so no extra field is needed and the board always shows why;
+# - a *resolution* is a step with no outgoing hand-off (a sink): the journey ends there. Participants mark an end
+#   by drawing nothing onwards from it, which the board shows, so no "end step" flag is needed;
 # - a *loop* (repeat contact) is a simple cycle of hand-offs;
 # - *paths* ignore hand-offs back to an earlier step in process order (the loops the board draws in red), which
 #   makes the rest a DAG: the longest path is then well defined and linear to find;
 # - *bottlenecks* are the steps with the highest betweenness (see `bottlenecks` for large boards).
 
-MAX_LOOPS = 50  # Johnson's algorithm yields loops one by one; a dense board can have exponentially many.
+# Johnson's algorithm yields loops one by one and a dense board can have exponentially many: stop after MAX_LOOPS.
+# A count bound rather than simple_cycles' length_bound, which took 1.5 s (versus 34 ms) for 50 loops on 2,000 steps.
+MAX_LOOPS = 50
 TOP_BOTTLENECKS = 3
 EXACT_BETWEENNESS_STEPS = 100  # all-pairs betweenness takes about 20 ms at 100 steps, seconds at 2,000
 SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3}
