@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
 from boards import rendering
+from boards.insights import render_panel
 from tests.factories import PASSWORD, link, make_department, make_journey, make_pain_point, make_step, make_user
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +108,19 @@ def test_clicking_a_loop_highlights_its_steps_and_hand_offs_on_the_board(live_da
     expect(page.locator(f"#handoff-{back.pk}")).to_have_class(re.compile("highlight"))
     page.click(f'[data-insight="loop-{mailbox.pk}-{calls.pk}"]')  # a second click clears it
     expect(page.locator(".step-card.highlight")).to_have_count(0)
+
+
+def test_panel_takes_the_same_number_of_queries_whatever_the_board_size():
+    def queries_for(step_count: int) -> int:
+        department = make_department()
+        journey = make_journey()
+        steps = [make_step(journey, f"Step {n}", department) for n in range(step_count)]
+        for source, target in zip(steps, steps[1:], strict=False):
+            link(journey, source, target)
+        for step in steps[::2]:
+            make_pain_point(step, [department])
+        with CaptureQueriesContext(connection) as captured:
+            render_panel(journey, oob=True)
+        return len(captured)
+
+    assert queries_for(3) == queries_for(30)
