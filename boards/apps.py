@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BoardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "boards"
+
+    def ready(self) -> None:
+        from boards import insights  # noqa: F401  (registers the insights panel's pushed fragments)

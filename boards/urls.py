@@ -63,3 +63,20 @@ urlpatterns += [
     path("j/<int:journey_id>/undo/", undo_views.change_undo, name="change_undo"),
     path("j/<int:journey_id>/redo/", undo_views.change_redo, name="change_redo"),
 ]
+
+# Workshop tools: customer lens and mirror survey (boards/workshop_views.py)
+from boards import workshop_views  # noqa: E402
+
+urlpatterns += [
+    path("j/<int:journey_id>/steps/<int:step_id>/lens/", workshop_views.lens_section, name="lens_section"),
+    path(
+        "j/<int:journey_id>/steps/<int:step_id>/lens/<int:question_id>/",
+        workshop_views.lens_answer,
+        name="lens_answer",
+    ),
+    path("j/<int:journey_id>/mirror/", workshop_views.mirror_survey, name="mirror_survey"),
+    path("j/<int:journey_id>/mirror/estimates/", workshop_views.mirror_estimates, name="mirror_estimates"),
+    path("j/<int:journey_id>/mirror/customer-score/", workshop_views.customer_score_enter, name="customer_score_enter"),
+    path("j/<int:journey_id>/mirror/import/", workshop_views.customer_scores_import, name="customer_scores_import"),
+    path("j/<int:journey_id>/mirror/reveal/", workshop_views.mirror_reveal, name="mirror_reveal"),
+]

@@ -73,3 +73,27 @@ class PainPointAdmin(admin.ModelAdmin):
     search_fields = ["text"]
     filter_horizontal = ["responsible_departments"]
     inlines = [ActivityInline]
+
+
+# Customer lens and mirror survey ---------------------------------------------------------------------------------
+# The organisation edits its customer-lens questions here; retiring one (active off) keeps its answers.
+
+from journeys.models import CustomerScore, LensQuestion, MirrorSurvey  # noqa: E402
+
+
+@admin.register(LensQuestion)
+class LensQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text_en", "text_nl", "position", "active"]
+    list_editable = ["position", "active"]
+    ordering = ["position", "id"]
+
+
+@admin.register(MirrorSurvey)
+class MirrorSurveyAdmin(admin.ModelAdmin):
+    list_display = ["journey", "revealed_at"]
+
+
+@admin.register(CustomerScore)
+class CustomerScoreAdmin(admin.ModelAdmin):
+    list_display = ["journey", "step", "score", "responses", "updated_at"]
+    list_filter = ["journey"]

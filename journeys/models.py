@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -283,3 +283,136 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+
+# Customer lens --------------------------------------------------------------------------------------------------
+
+
+class LensQuestion(models.Model):
+    """A question asked of every step: how will the customer experience this? The organisation edits the set."""
+
+    text_en = models.CharField(_("question (English)"), max_length=200)
+    text_nl = models.CharField(_("question (Dutch)"), max_length=200, blank=True)
+    position = models.IntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("customer lens question")
+        verbose_name_plural = _("customer lens questions")
+
+    def __str__(self) -> str:
+        return self.text_en
+
+    def text_for(self, language: str) -> str:
+        return self.text_nl if language.startswith("nl") and self.text_nl else self.text_en
+
+
+class LensAnswer(models.Model):
+    """The participants' note on one lens question for one step."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="lens_answers")
+    question = models.ForeignKey(LensQuestion, on_delete=models.CASCADE, related_name="answers")
+    note = models.TextField(_("note"), max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["question__position", "question_id"]
+        constraints = [models.UniqueConstraint(fields=["step", "question"], name="one_lens_answer_per_question")]
+        verbose_name = _("customer lens answer")
+        verbose_name_plural = _("customer lens answers")
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.question}"
+
+
+# Mirror survey --------------------------------------------------------------------------------------------------
+
+score_validators = [MinValueValidator(1), MaxValueValidator(10)]
+
+
+class MirrorSurvey(models.Model):
+    """A journey's mirror survey. Staff estimates stay hidden until the facilitator reveals them: nobody anchors."""
+
+    journey = models.OneToOneField(Journey, on_delete=models.CASCADE, related_name="mirror_survey")
+    revealed_at = models.DateTimeField(_("revealed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mirror survey")
+        verbose_name_plural = _("mirror surveys")
+
+    def __str__(self) -> str:
+        return f"mirror survey of {self.journey}"
+
+    @property
+    def revealed(self) -> bool:
+        return self.revealed_at is not None
+
+
+class MirrorEstimate(models.Model):
+    """The score one participant thinks customers give a step (or, without a step, the journey as a whole)."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="mirror_estimates")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, null=True, blank=True, related_name="mirror_estimates")
+    participant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"), validators=score_validators)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "step", "participant"],
+                condition=models.Q(step__isnull=False),
+                name="one_estimate_per_step_and_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["journey", "participant"],
+                condition=models.Q(step__isnull=True),
+                name="one_journey_estimate_per_participant",
+            ),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=10), name="estimate_from_1_to_10"),
+        ]
+        verbose_name = _("staff estimate")
+        verbose_name_plural = _("staff estimates")
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.score}"
+
+
+class CustomerScore(models.Model):
+    """What customers actually gave a step (or, without a step, the journey as a whole): mean score and responses."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="customer_scores")
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, null=True, blank=True, related_name="customer_scores")
+    score = models.DecimalField(_("customer score"), max_digits=4, decimal_places=2, validators=score_validators)
+    responses = models.PositiveIntegerField(_("responses"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "step"],
+                condition=models.Q(step__isnull=False),
+                name="one_customer_score_per_step",
+            ),
+            models.UniqueConstraint(
+                fields=["journey"],
+                condition=models.Q(step__isnull=True),
+                name="one_customer_score_per_journey",
+            ),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=10), name="customer_score_from_1_to_10"),
+        ]
+        verbose_name = _("customer score")
+        verbose_name_plural = _("customer scores")
+
+    def __str__(self) -> str:
+        return f"{self.score} ({self.responses})"

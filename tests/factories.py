@@ -55,3 +55,9 @@ def make_pain_point(
     return services.pain_point_create(
         step=step, actor=actor, text=text, severity=severity, departments=departments, **kw
     )
+
+
+def give_estimates(journey: Journey, participant, scores: dict) -> None:
+    from journeys import mirror
+
+    mirror.mirror_estimates_give(journey=journey, actor=participant, scores=scores)

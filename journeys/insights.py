@@ -1,0 +1,60 @@
+"""The one read behind the insights panel: journey rows -> graph.analyse. A fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from journeys import graph
+from journeys.models import Department, Handoff, Journey, Lane, PainPoint, Step
+
+OPEN_STATUSES = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class InsightsData:
+    insights: graph.Insights
+    graph: nx.DiGraph
+    steps: dict[int, Step]
+    departments: dict[int, Department]
+    pain_steps_by_department: dict[int, list[int]]
+
+
+def customer_lane(journey: Journey) -> int | None:
+    """The customer's lane is the top lane: the empty board asks for the customer's first step there."""
+    return Lane.objects.filter(journey=journey).values_list("department_id", flat=True).first()
+
+
+def insights_data(journey: Journey) -> InsightsData:
+    steps = {step.pk: step for step in Step.objects.filter(journey=journey).select_related("department")}
+    handoffs = Handoff.objects.filter(journey=journey).values_list("pk", "from_step_id", "to_step_id")
+    journey_graph = graph.journey_graph(
+        (graph.StepNode(s.pk, s.department_id, s.position, s.duration_minutes) for s in steps.values()),
+        (graph.HandoffEdge(*row) for row in handoffs),
+    )
+    pain_points = _open_pain_items(journey)
+    pain_steps: dict[int, set[int]] = {}
+    for item in pain_points:
+        for department in item.departments:
+            pain_steps.setdefault(department, set()).add(item.step)
+    return InsightsData(
+        insights=graph.analyse(journey_graph, customer_lane=customer_lane(journey), pain_points=pain_points),
+        graph=journey_graph,
+        steps=steps,
+        departments={d.pk: d for d in Department.objects.filter(pk__in=pain_steps.keys())},
+        pain_steps_by_department={d: sorted(s) for d, s in pain_steps.items()},
+    )
+
+
+def _open_pain_items(journey: Journey) -> list[graph.PainItem]:
+    through = PainPoint.responsible_departments.through
+    departments: dict[int, list[int]] = {}
+    rows = through.objects.filter(painpoint__journey=journey, painpoint__status__in=OPEN_STATUSES)
+    for pain_point_id, department_id in rows.values_list("painpoint_id", "department_id"):
+        departments.setdefault(pain_point_id, []).append(department_id)
+    open_points = PainPoint.objects.filter(journey=journey, status__in=OPEN_STATUSES)
+    return [
+        graph.PainItem(step_id, tuple(departments.get(pk, ())), severity)
+        for pk, step_id, severity in open_points.values_list("pk", "step_id", "severity")
+    ]
