@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,8 +29,10 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = envbool("PRODUCTION", "false")
-DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
+DEBUG = False if PRODUCTION else envbool("DEBUG", "true")
 if PRODUCTION:
+    if not os.environ.get("SECRET_KEY"):
+        raise ImproperlyConfigured("Set SECRET_KEY: it is required when PRODUCTION is true.")
     SECRET_KEY = os.environ["SECRET_KEY"]
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")
@@ -153,7 +156,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
