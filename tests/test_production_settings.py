@@ -134,3 +134,61 @@ def test_collectstatic_then_daphne_serves_hashed_compressed_static_files_and_sec
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def csp_daphne(django_db_setup, transactional_db):
+    """daphne on the test database with the production Content-Security-Policy enforced (but plain http)."""
+    from django.conf import settings
+
+    env = {**os.environ, "SQLITE_PATH": str(settings.DATABASES["default"]["NAME"]), "CSP_ENFORCE": "true"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    port = free_port()
+    server = start_daphne(port, env)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def is_csp_report(text: str) -> bool:
+    return text.startswith("CSP ") or "Content Security Policy" in text or "EvalError" in text
+
+
+@pytest.mark.browser
+def test_board_works_under_the_enforced_content_security_policy(csp_daphne, page):
+    from journeys.demo import DEMO_PASSWORD, load_demo
+    from journeys.models import Step
+
+    journey = load_demo().journey
+    violations: list[str] = []
+    page.on("console", lambda message: is_csp_report(message.text) and violations.append(message.text))
+    page.goto(f"{csp_daphne}/login/")
+    page.evaluate(
+        "document.addEventListener('securitypolicyviolation', e => console.error('CSP ' + e.violatedDirective))"
+    )
+    page.fill("#id_username", "anna")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    response = page.goto(f"{csp_daphne}/j/{journey.pk}/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.evaluate(
+        "document.addEventListener('securitypolicyviolation', e => console.error('CSP ' + e.violatedDirective))"
+    )
+
+    card = page.locator(".step-card").first
+    card.click()  # htmx GET into the drawer
+    page.locator("#drawer.open .step-detail").wait_for()
+    page.keyboard.press("Escape")
+    card.focus()
+    page.keyboard.press("Enter")  # opens without an eval'd trigger filter
+    page.locator("#drawer.open .step-detail").wait_for()
+
+    page.fill("#new-step-title", "Added under a strict policy")
+    page.click("#step-create-form button[type=submit]")  # htmx POST with the CSRF header from hx-headers
+    page.locator(".step-card", has_text="Added under a strict policy").wait_for()
+    assert Step.objects.filter(journey=journey, title="Added under a strict policy").exists()
+
+    page.select_option("#language", "nl")  # the language switch, now without an inline handler
+    page.wait_for_load_state()
+    page.locator("html[lang=nl]").wait_for()
+    assert violations == []
