@@ -359,3 +359,47 @@ def test_the_limit_counts_per_minute_window():
     assert not change_allowed(user_id=1, journey_id=1, now=659.0)
     assert change_allowed(user_id=1, journey_id=1, now=660.0)
     assert change_allowed(user_id=2, journey_id=1, now=659.0)
+
+
+@pytest.fixture
+def strict_daphne(django_db_setup, transactional_db):
+    """daphne on the test database allowing two changes a minute."""
+    import os
+
+    from django.conf import settings
+
+    from conftest import free_port, start_daphne
+
+    env = {**os.environ, "SQLITE_PATH": str(settings.DATABASES["default"]["NAME"]), "BOARD_CHANGES_PER_MINUTE": "2"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    port = free_port()
+    server = start_daphne(port, env)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.mark.browser
+def test_the_board_tells_a_flooding_user_to_slow_down(strict_daphne, page):
+    from tests.factories import PASSWORD
+
+    user = make_user()
+    journey = make_journey(facilitator=user)
+    page.goto(f"{strict_daphne}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{strict_daphne}/j/{journey.pk}/")
+    for title in ("One", "Two"):
+        page.fill("#new-step-title", title)
+        page.click("#step-create-form button[type=submit]")
+        page.locator(".step-card", has_text=title).wait_for()
+    page.fill("#new-step-title", "Three")
+    page.click("#step-create-form button[type=submit]")
+    alert = page.locator("#conflict-region [role=alert]")
+    alert.wait_for()
+    assert "Slow down a little" in alert.inner_text()
+    assert page.locator(".step-card", has_text="Three").count() == 0
+    assert list(Step.objects.filter(journey=journey).values_list("title", flat=True)) == ["One", "Two"]
+    page.click("[data-dismiss-conflict]")
+    assert page.locator("#conflict-region [role=alert]").count() == 0

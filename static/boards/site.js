@@ -5,6 +5,9 @@
     const field = event.target.closest?.("[data-submit-on-change]");
     if (field && field.form) field.form.submit();
   });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest?.("[data-print]")) window.print();
+  });
 
   // Printing: shrink a board wider (or taller) than an A3 landscape sheet so it fits on one (see board.css).
   const SHEET_PX = { width: (400 / 25.4) * 96, height: (277 / 25.4) * 96 - 60 }; // 10 mm margins, a title line
