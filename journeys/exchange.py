@@ -11,6 +11,7 @@ happened and when, not who (a username means someone else on another installatio
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +39,27 @@ FORMAT_NAME = "journey-board"
 FORMAT_VERSION = 1
 
 
+@dataclass(frozen=True)
+class ExportSection:
+    """An optional part of the file that another area of the app owns (mirror scores, say).
+
+    `export(journey, keys)` returns JSON data, `keys` mapping step ids to the file's step keys; `check(value, keys)`
+    returns the problems of a value read from a file (each naming where it is), `keys` being the file's step keys;
+    `write(journey, value, steps)` saves a checked value once the steps exist, `steps` mapping keys to saved steps.
+    """
+
+    export: Callable[[Journey, dict[int, int]], Any]
+    check: Callable[[Any, set[Any]], list[str]]
+    write: Callable[[Journey, Any, dict[Any, Step]], None]
+
+
+EXPORT_SECTIONS: dict[str, ExportSection] = {}
+
+
+def register_section(name: str, section: ExportSection) -> None:
+    EXPORT_SECTIONS[name] = section
+
+
 # Export ---------------------------------------------------------------------------------------------------------
 
 
@@ -62,6 +84,7 @@ def journey_export(journey: Journey, *, include_pain_points: bool = True) -> dic
             for h in Handoff.objects.filter(journey=journey).order_by("id")
         ],
         "pain_points": pain_points,
+        **{name: section.export(journey, keys) for name, section in EXPORT_SECTIONS.items()},
     }
 
 
@@ -225,6 +248,7 @@ class _Plan:
     steps: list[dict[str, Any]]
     handoffs: list[tuple[int, int, str]]
     pain_points: list[dict[str, Any]]
+    sections: dict[str, Any] = field(default_factory=dict)
 
 
 def journey_import_check(data: Any) -> _Plan:
@@ -249,9 +273,12 @@ def journey_import_check(data: Any) -> _Plan:
     keys = {step["key"] for step in steps}
     handoffs = _check_handoffs(check, data, keys)
     pain_points = _check_pain_points(check, data, keys, departments)
+    sections = {name: data[name] for name in EXPORT_SECTIONS if name in data}
+    for name, value in sections.items():
+        check.errors.extend(EXPORT_SECTIONS[name].check(value, keys))
     if check.errors:
         raise ValidationError(check.errors)
-    return _Plan(title, description, departments, lanes, steps, handoffs, pain_points)
+    return _Plan(title, description, departments, lanes, steps, handoffs, pain_points, sections)
 
 
 def _check_departments(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
@@ -395,6 +422,9 @@ def _check_activities(check: _Checker, record: dict[str, Any], where: str) -> li
 def journey_import(*, data: Any, actor: Any, title: str = "") -> Journey:
     """A new journey, owned by `actor`, built from an export document. Nothing is written unless all of it is valid."""
     plan = journey_import_check(data)
+    limit = Journey._meta.get_field("title").max_length
+    if len(title) > limit:
+        raise ValidationError({"title": _("Keep the title to %(limit)s characters.") % {"limit": limit}})
     with transaction.atomic():
         journey = services.journey_create(title=title or plan.title, description=plan.description, actor=actor)
         with journey_change(journey=journey, actor=actor, kind="journey.imported") as change:
@@ -406,6 +436,8 @@ def journey_import(*, data: Any, actor: Any, title: str = "") -> Journey:
                 for source, target, label in plan.handoffs
             )
             _write_pain_points(journey, plan, steps, departments, actor)
+            for name, value in plan.sections.items():
+                EXPORT_SECTIONS[name].write(journey, value, steps)
             change.touch(layout=True)
     return journey
 

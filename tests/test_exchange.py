@@ -250,3 +250,38 @@ def get_user(username: str):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def step_notes_section():
+    """A section another area could register: a note per step, kept in the step's description."""
+
+    def export(journey: Journey, keys: dict[int, int]) -> list[dict]:
+        return [{"step": keys[s.pk], "note": s.description} for s in Step.objects.filter(journey=journey)]
+
+    def check(value, keys: set) -> list[str]:
+        if not isinstance(value, list):
+            return ["step_notes: expected a list"]
+        return [f"step_notes[{i}].step: no such step" for i, item in enumerate(value) if item.get("step") not in keys]
+
+    def write(journey: Journey, value, steps: dict) -> None:
+        for item in value:
+            Step.objects.filter(pk=steps[item["step"]].pk).update(description=f"note: {item['note']}")
+
+    exchange.register_section("step_notes", exchange.ExportSection(export, check, write))
+    yield
+    del exchange.EXPORT_SECTIONS["step_notes"]
+
+
+def test_registered_sections_travel_with_the_file_and_are_checked_first(demo, step_notes_section):
+    data = exchange.journey_export(demo.journey)
+    assert len(data["step_notes"]) == Step.objects.filter(journey=demo.journey).count()
+    imported = exchange.journey_import(data=data, actor=make_user())
+    assert Step.objects.filter(journey=imported, description__startswith="note: ").count() == len(data["step_notes"])
+
+    data["step_notes"][0]["step"] = 999
+    before = row_counts()
+    with pytest.raises(exchange.ValidationError) as error:
+        exchange.journey_import(data=data, actor=make_user())
+    assert error.value.messages == ["step_notes[0].step: no such step"]
+    assert row_counts() == before
