@@ -188,6 +188,10 @@ def test_board_works_under_the_enforced_content_security_policy(csp_daphne, page
     page.locator(".step-card", has_text="Added under a strict policy").wait_for()
     assert Step.objects.filter(journey=journey, title="Added under a strict policy").exists()
 
+    # The live board's socket: connect-src 'self' must let a same-host ws:// through (CSP 3).
+    page.evaluate("new WebSocket(location.origin.replace('http', 'ws') + '/ws/csp-check/')")
+    page.wait_for_timeout(300)
+
     page.select_option("#language", "nl")  # the language switch, now without an inline handler
     page.wait_for_load_state()
     page.locator("html[lang=nl]").wait_for()
