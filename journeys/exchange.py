@@ -478,29 +478,23 @@ def _write_steps(journey: Journey, plan: _Plan, departments: dict[str, Departmen
 def _write_pain_points(
     journey: Journey, plan: _Plan, steps: dict[int, Step], departments: dict[str, Department], actor: Any
 ) -> None:
-    for item in plan.pain_points:
-        pain_point = PainPoint.objects.create(
-            journey=journey,
-            step=steps[item["step"]],
-            created_by=actor,
-            **{
-                name: item[name]
-                for name in (
-                    "text",
-                    "severity",
-                    "status",
-                    "fix_description",
-                    "resolution",
-                    "target_date",
-                    "created_at",
-                    "solved_at",
-                )
-            },
-        )
-        pain_point.responsible_departments.set([departments[name] for name in item["departments"]])
-        PainPointActivity.objects.bulk_create(
-            PainPointActivity(pain_point=pain_point, actor=None, **activity) for activity in item["activities"]
-        )
+    fields = ("text", "severity", "status", "fix_description", "resolution", "target_date", "created_at", "solved_at")
+    pain_points = PainPoint.objects.bulk_create(
+        PainPoint(journey=journey, step=steps[item["step"]], created_by=actor, **{name: item[name] for name in fields})
+        for item in plan.pain_points
+    )
+    rows = list(zip(pain_points, plan.pain_points, strict=True))
+    through = PainPoint.responsible_departments.through
+    through.objects.bulk_create(
+        through(painpoint_id=pain_point.pk, department_id=departments[name].pk)
+        for pain_point, item in rows
+        for name in dict.fromkeys(item["departments"])
+    )
+    PainPointActivity.objects.bulk_create(
+        PainPointActivity(pain_point=pain_point, actor=None, **activity)
+        for pain_point, item in rows
+        for activity in item["activities"]
+    )
 
 
 def journey_copy(*, journey: Journey, actor: Any, title: str, include_pain_points: bool = False) -> Journey:
