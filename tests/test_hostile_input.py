@@ -6,9 +6,9 @@ Every case asserts the clear answer and that the database did not change. (WebSo
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
-from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -32,6 +32,7 @@ from tests.factories import link, make_department, make_journey, make_pain_point
 pytestmark = pytest.mark.django_db
 
 # Breaks out of text, of double- and single-quoted attributes, and tries an event handler: all must stay text.
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 PAYLOAD = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>"
 RAW_MARKERS = ("<script>alert(1)", "<img src=x", "'><", "\"'>")
 
@@ -54,8 +55,10 @@ def snapshot(journey: Journey) -> tuple:
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    caches["ratelimit"].clear()
+def fresh_rate_limit(settings):
+    """A rate-limit store of this test's own (never a clear(): on Redis that would flush the whole database)."""
+    location = f"ratelimit-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "ratelimit": {"BACKEND": LOCMEM, "LOCATION": location}}
 
 
 def client_for(user, *, csrf: bool = False) -> Client:
