@@ -196,3 +196,30 @@ def test_board_works_under_the_enforced_content_security_policy(csp_daphne, page
     page.wait_for_load_state()
     page.locator("html[lang=nl]").wait_for()
     assert violations == []
+
+
+@pytest.mark.browser
+def test_admin_works_under_the_enforced_content_security_policy(csp_daphne, page):
+    """The first facilitator sets up departments and people in the admin: it must work in production."""
+    from django.contrib.auth import get_user_model
+
+    from journeys.models import Department
+
+    get_user_model().objects.create_superuser("root", password="admin-pass-123")
+    violations: list[str] = []
+    page.on("console", lambda message: is_csp_report(message.text) and violations.append(message.text))
+    page.goto(f"{csp_daphne}/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "admin-pass-123")
+    page.click("input[type=submit]")
+    page.goto(f"{csp_daphne}/admin/journeys/department/add/")
+    page.fill("#id_name", "Claims")
+    page.fill("#id_colour", "#aa3366")
+    page.locator("select[name=members_old] option").first.dblclick()  # the filter_horizontal widget's JavaScript
+    page.click("input[name=_save]")
+    page.locator(".messagelist .success").wait_for()
+    department = Department.objects.get(name="Claims")
+    assert department.members.count() == 1
+    page.goto(f"{csp_daphne}/admin/journeys/journey/add/")
+    page.locator("#journey_form").wait_for()
+    assert violations == []
