@@ -285,3 +285,28 @@ def test_registered_sections_travel_with_the_file_and_are_checked_first(demo, st
         exchange.journey_import(data=data, actor=make_user())
     assert error.value.messages == ["step_notes[0].step: no such step"]
     assert row_counts() == before
+
+
+def test_round_trip_keeps_empty_lanes_steps_without_a_department_and_loops():
+    from journeys import services
+    from tests.factories import link, make_step
+
+    journey = make_journey()
+    customer, empty = make_department("Customer"), make_department("Empty lane")
+    services.lane_add(journey=journey, department=empty, actor=journey.created_by)
+    first = make_step(journey, title="Asks", department=customer, channel="phone", duration_minutes=5)
+    loose = make_step(journey, title="Nobody owns this yet", department=None, description="line one\nline two")
+    last = make_step(journey, title="Calls again", department=customer)
+    link(journey, first, loose, label="forwarded")
+    link(journey, loose, last)
+    link(journey, last, first, label="repeat contact")  # a loop
+
+    imported = exchange.journey_import(data=exchange.journey_export(journey), actor=make_user())
+
+    assert board_without_ids(imported) == board_without_ids(journey)
+    assert "Nobody owns this yet" in board_without_ids(imported) and "loop" in board_without_ids(imported)
+    assert list(Lane.objects.filter(journey=imported).values_list("department__name", flat=True)) == [
+        "Empty lane",
+        "Customer",
+    ]
+    assert Step.objects.get(journey=imported, title="Nobody owns this yet").description == "line one\nline two"
