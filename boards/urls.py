@@ -80,3 +80,13 @@ urlpatterns += [
     path("j/<int:journey_id>/mirror/import/", workshop_views.customer_scores_import, name="customer_scores_import"),
     path("j/<int:journey_id>/mirror/reveal/", workshop_views.mirror_reveal, name="mirror_reveal"),
 ]
+
+# Export, import, copy (issue 7)
+from boards import exchange_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", exchange_views.journey_import, name="journey_import"),
+    path("j/<int:journey_id>/export.json", exchange_views.journey_export, name="journey_export"),
+    path("j/<int:journey_id>/export.svg", exchange_views.journey_export_svg, name="journey_export_svg"),
+    path("j/<int:journey_id>/copy/", exchange_views.journey_copy, name="journey_copy"),
+]

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,8 +29,10 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = envbool("PRODUCTION", "false")
-DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
+DEBUG = False if PRODUCTION else envbool("DEBUG", "true")
 if PRODUCTION:
+    if not os.environ.get("SECRET_KEY"):
+        raise ImproperlyConfigured("Set SECRET_KEY: it is required when PRODUCTION is true.")
     SECRET_KEY = os.environ["SECRET_KEY"]
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")
@@ -50,12 +53,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "channels",
+    "csp",
     "journeys",
     "boards",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "boards.ratelimit.BoardRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,7 +156,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -158,5 +164,58 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WEBSOCKET_MAX_FRAME_BYTES = envint("WEBSOCKET_MAX_FRAME_BYTES", "2048")
 BOARD_HEARTBEAT_SECONDS = envint("BOARD_HEARTBEAT_SECONDS", "15")
 
-# Embedded mode: daphne serves /static/ itself. Behind a reverse proxy or with whitenoise, switch it off.
-SERVE_STATIC = envbool("SERVE_STATIC", "true")
+# Embedded mode: daphne serves /static/ itself (from the app folders). In production whitenoise serves the
+# collected, compressed, hashed files instead.
+SERVE_STATIC = envbool("SERVE_STATIC", "false" if PRODUCTION else "true")
+
+# Export and import: the largest journey file an upload may be.
+JOURNEY_IMPORT_MAX_BYTES = envint("JOURNEY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+
+# Board changes one user may make on one journey per minute; a flood beyond it gets 429 and a message.
+BOARD_CHANGES_PER_MINUTE = envint("BOARD_CHANGES_PER_MINUTE", "120")
+CACHES["ratelimit"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jb-ratelimit"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+)
+
+# Content-Security-Policy. No inline scripts, no eval: htmx is configured through JSON (the htmx-config meta) and
+# behaviour lives in static files. Cards and lanes are placed with style attributes, hence style-src-attr.
+# Enforced in production; elsewhere report-only, so a violation shows in the browser console before it breaks.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],  # 'self' covers ws:// and wss:// to the same host (CSP 3)
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+if envbool("CSP_ENFORCE", "true" if PRODUCTION else "false"):
+    CONTENT_SECURITY_POLICY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+    # Behind a reverse proxy that ends TLS: trust its X-Forwarded-Proto (only if it always sets or strips it).
+    if envbool("BEHIND_PROXY", "false"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+    CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+    # whitenoise serves the files `collectstatic` gathered, hashed and compressed, right after SecurityMiddleware.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }

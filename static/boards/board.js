@@ -131,6 +131,8 @@
       if (moves[event.key]) { event.preventDefault(); moves[event.key](); }
       return;
     }
+    // Enter opens a focused card (no hx-trigger filter: those need eval, which the Content-Security-Policy forbids).
+    if (card && event.key === "Enter" && event.target === card) { event.preventDefault(); card.click(); return; }
     if (event.key === "Escape" && drawer.classList.contains("open")) { closeDrawer(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") { event.preventDefault(); document.getElementById("new-step-title")?.focus(); }

@@ -1,0 +1,503 @@
+"""A journey as one JSON document: export, validated import into a new journey, and copying as a template.
+
+The file names departments, never database ids, so it travels between installations: an import matches departments
+by name and creates the missing ones. Steps get a `key` local to the file that hand-offs and pain points refer to.
+People are not exported as accounts: an imported journey belongs to whoever imports it, and its history keeps what
+happened and when, not who (a username means someone else on another installation).
+
+`journey_import` checks the whole document before it writes anything, then writes it in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from journeys import services
+from journeys.changes import journey_change
+from journeys.models import (
+    Department,
+    Handoff,
+    Journey,
+    Lane,
+    PainPoint,
+    PainPointActivity,
+    Step,
+    colour_validator,
+)
+
+FORMAT_NAME = "journey-board"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ExportSection:
+    """An optional part of the file that another area of the app owns (mirror scores, say).
+
+    `export(journey, keys)` returns JSON data, `keys` mapping step ids to the file's step keys; `check(value, keys)`
+    returns the problems of a value read from a file (each naming where it is), `keys` being the file's step keys;
+    `write(journey, value, steps)` saves a checked value once the steps exist, `steps` mapping keys to saved steps.
+    """
+
+    export: Callable[[Journey, dict[int, int]], Any]
+    check: Callable[[Any, set[Any]], list[str]]
+    write: Callable[[Journey, Any, dict[Any, Step]], None]
+
+
+EXPORT_SECTIONS: dict[str, ExportSection] = {}
+
+
+def register_section(name: str, section: ExportSection) -> None:
+    EXPORT_SECTIONS[name] = section
+
+
+# Export ---------------------------------------------------------------------------------------------------------
+
+
+def journey_export(journey: Journey, *, include_pain_points: bool = True) -> dict[str, Any]:
+    steps = list(Step.objects.filter(journey=journey).select_related("department").order_by("position", "id"))
+    keys = {step.pk: index for index, step in enumerate(steps, start=1)}
+    lanes = [lane.department for lane in Lane.objects.filter(journey=journey).select_related("department")]
+    pain_points = _pain_points_for_export(journey, keys) if include_pain_points else []
+    used = {d.pk: d for d in lanes} | {s.department.pk: s.department for s in steps if s.department}
+    if include_pain_points:
+        used |= {d.pk: d for d in Department.objects.filter(pain_points__journey=journey)}
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "journey": {"title": journey.title, "description": journey.description},
+        "departments": [{"name": d.name, "colour": d.colour} for d in sorted(used.values(), key=lambda d: d.name)],
+        "lanes": [department.name for department in lanes],
+        "steps": [_step_for_export(step, keys[step.pk]) for step in steps],
+        "handoffs": [
+            {"from": keys[h.from_step_id], "to": keys[h.to_step_id], "label": h.label}
+            for h in Handoff.objects.filter(journey=journey).order_by("id")
+        ],
+        "pain_points": pain_points,
+        **{name: section.export(journey, keys) for name, section in EXPORT_SECTIONS.items()},
+    }
+
+
+def _step_for_export(step: Step, key: int) -> dict[str, Any]:
+    return {
+        "key": key,
+        "title": step.title,
+        "description": step.description,
+        "department": step.department.name if step.department else None,
+        "channel": step.channel,
+        "duration_minutes": step.duration_minutes,
+    }
+
+
+def _pain_points_for_export(journey: Journey, keys: dict[int, int]) -> list[dict[str, Any]]:
+    rows = PainPoint.objects.filter(journey=journey).prefetch_related("responsible_departments", "activities")
+    return [
+        {
+            "step": keys[p.step_id],
+            "text": p.text,
+            "severity": p.severity,
+            "status": p.status,
+            "responsible_departments": sorted(d.name for d in p.responsible_departments.all()),
+            "fix_description": p.fix_description,
+            "target_date": p.target_date.isoformat() if p.target_date else None,
+            "resolution": p.resolution,
+            "created_at": p.created_at.isoformat(),
+            "solved_at": p.solved_at.isoformat() if p.solved_at else None,
+            "activities": [
+                {
+                    "kind": a.kind,
+                    "text": a.text,
+                    "from_status": a.from_status,
+                    "to_status": a.to_status,
+                    "created_at": a.created_at.isoformat(),
+                }
+                for a in p.activities.all()
+            ],
+        }
+        for p in rows.order_by("created_at", "id")
+    ]
+
+
+# Reading a file -------------------------------------------------------------------------------------------------
+
+
+def max_import_bytes() -> int:
+    return settings.JOURNEY_IMPORT_MAX_BYTES
+
+
+def parse_export_file(raw: bytes) -> Any:
+    """The JSON inside an uploaded file, or ValidationError naming why it cannot be read."""
+    limit = max_import_bytes()
+    if len(raw) > limit:
+        raise ValidationError(
+            _("The file is %(size)s KB; the limit is %(limit)s KB.")
+            % {"size": len(raw) // 1024, "limit": limit // 1024}
+        )
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValidationError(_("The file is not UTF-8 text.")) from error
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            _("The file is not valid JSON (line %(line)s, column %(column)s: %(problem)s).")
+            % {"line": error.lineno, "column": error.colno, "problem": error.msg}
+        ) from error
+
+
+# Validation -----------------------------------------------------------------------------------------------------
+
+
+def shown(value: Any) -> str:
+    """A value as a message may quote it: short, whatever a hostile file holds."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass
+class _Checker:
+    """Collects every problem of a document, each message naming where it is."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def fail(self, where: str, message: str) -> None:
+        self.errors.append(f"{where}: {message}")
+
+    def record(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(where, _("expected an object"))
+            return {}
+        return value
+
+    def items(self, data: dict[str, Any], name: str, where: str) -> list[Any]:
+        value = data.get(name, [])
+        if not isinstance(value, list):
+            self.fail(f"{where}{name}", _("expected a list"))
+            return []
+        return value
+
+    def text(
+        self, data: dict[str, Any], name: str, where: str, *, model: type, field_name: str = "", required: bool = False
+    ) -> str:
+        value = data.get(name, "")
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str):
+            self.fail(f"{where}.{name}", _("expected text"))
+            return ""
+        limit = model._meta.get_field(field_name or name).max_length
+        if limit is not None and len(value) > limit:
+            self.fail(
+                f"{where}.{name}",
+                _("longer than %(limit)s characters (it has %(length)s)") % {"limit": limit, "length": len(value)},
+            )
+        if required and not value.strip():
+            self.fail(f"{where}.{name}", _("must not be empty"))
+        return value.strip()
+
+    def choice(self, data: dict[str, Any], name: str, where: str, choices: list[str], default: str) -> str:
+        value = data.get(name, default)
+        if value not in choices:
+            message = _("%(value)s is not one of %(choices)s") % {"value": shown(value), "choices": choices}
+            self.fail(f"{where}.{name}", message)
+            return default
+        return value
+
+    def integer(self, data: dict[str, Any], name: str, where: str) -> int | None:
+        value = data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
+            self.fail(f"{where}.{name}", _("expected a whole number of at least 0"))
+            return None
+        return value
+
+    def moment(self, data: dict[str, Any], name: str, where: str, *, parse: Any = datetime.fromisoformat) -> Any:
+        value = data.get(name)
+        if value is None:
+            return None
+        try:
+            parsed = parse(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail(f"{where}.{name}", _("expected an ISO 8601 date"))
+            return None
+        if isinstance(parsed, datetime) and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed
+
+
+@dataclass
+class _Plan:
+    """A validated document, ready to be written."""
+
+    title: str
+    description: str
+    departments: dict[str, str]  # name -> colour
+    lanes: list[str]
+    steps: list[dict[str, Any]]
+    handoffs: list[tuple[int, int, str]]
+    pain_points: list[dict[str, Any]]
+    sections: dict[str, Any] = field(default_factory=dict)
+
+
+def journey_import_check(data: Any) -> _Plan:
+    """Validate a whole export document; ValidationError with every problem found, each naming where it is."""
+    check = _Checker()
+    data = check.record(data, _("the file"))
+    if check.errors:
+        raise ValidationError(check.errors)
+    if data.get("format") != FORMAT_NAME:
+        raise ValidationError(_('This is not a Journey Board export (no "format": "%s").') % FORMAT_NAME)
+    if data.get("version") != FORMAT_VERSION:
+        raise ValidationError(
+            _("Unknown format version %(found)s; this installation reads version %(known)s.")
+            % {"found": shown(data.get("version")), "known": FORMAT_VERSION}
+        )
+    journey = check.record(data.get("journey"), "journey")
+    title = check.text(journey, "title", "journey", model=Journey, required=True)
+    description = check.text(journey, "description", "journey", model=Journey)
+    departments = _check_departments(check, data)
+    lanes = _check_lanes(check, data, departments)
+    steps = _check_steps(check, data, departments)
+    keys = {step["key"] for step in steps}
+    handoffs = _check_handoffs(check, data, keys)
+    pain_points = _check_pain_points(check, data, keys, departments)
+    sections = {name: data[name] for name in EXPORT_SECTIONS if name in data}
+    for name, value in sections.items():
+        check.errors.extend(EXPORT_SECTIONS[name].check(value, keys))
+    if check.errors:
+        raise ValidationError(check.errors)
+    return _Plan(title, description, departments, lanes, steps, handoffs, pain_points, sections)
+
+
+def _check_departments(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
+    departments: dict[str, str] = {}
+    for index, item in enumerate(check.items(data, "departments", "")):
+        where = f"departments[{index}]"
+        record = check.record(item, where)
+        name = check.text(record, "name", where, model=Department, required=True)
+        colour = record.get("colour", "#5b8def")
+        try:
+            colour_validator(colour if isinstance(colour, str) else "")
+        except ValidationError:
+            check.fail(f"{where}.colour", _("expected a colour like #1f77b4"))
+        if name in departments:
+            check.fail(f"{where}.name", _("department %(name)s is listed twice") % {"name": shown(name)})
+        departments[name] = colour
+    return departments
+
+
+def _department_ref(check: _Checker, value: Any, where: str, departments: dict[str, str]) -> str | None:
+    if not isinstance(value, str) or value not in departments:
+        check.fail(where, _("%(value)s is not one of the departments in the file") % {"value": shown(value)})
+        return None
+    return value
+
+
+def _check_lanes(check: _Checker, data: dict[str, Any], departments: dict[str, str]) -> list[str]:
+    lanes = []
+    for index, item in enumerate(check.items(data, "lanes", "")):
+        name = _department_ref(check, item, f"lanes[{index}]", departments)
+        if name in lanes:
+            check.fail(f"lanes[{index}]", _("lane %(name)s is listed twice") % {"name": shown(name)})
+        elif name is not None:
+            lanes.append(name)
+    return lanes
+
+
+def _check_steps(check: _Checker, data: dict[str, Any], departments: dict[str, str]) -> list[dict[str, Any]]:
+    steps, keys = [], set()
+    for index, item in enumerate(check.items(data, "steps", "")):
+        where = f"steps[{index}]"
+        record = check.record(item, where)
+        key = record.get("key")
+        if isinstance(key, bool) or not isinstance(key, int):
+            check.fail(f"{where}.key", _("expected a whole number"))
+        elif key in keys:
+            check.fail(f"{where}.key", _("key %(key)s is used by two steps") % {"key": key})
+        keys.add(key)
+        department = record.get("department")
+        steps.append(
+            {
+                "key": key,
+                "title": check.text(record, "title", where, model=Step, required=True),
+                "description": check.text(record, "description", where, model=Step),
+                "department": None
+                if department is None
+                else _department_ref(check, department, f"{where}.department", departments),
+                "channel": check.choice(record, "channel", where, ["", *Step.Channel.values], ""),
+                "duration_minutes": check.integer(record, "duration_minutes", where),
+            }
+        )
+    return steps
+
+
+def _step_ref(check: _Checker, value: Any, where: str, keys: set[Any]) -> Any:
+    if isinstance(value, bool) or value not in keys:
+        check.fail(where, _("there is no step with key %(key)s") % {"key": shown(value)})
+        return None
+    return value
+
+
+def _check_handoffs(check: _Checker, data: dict[str, Any], keys: set[Any]) -> list[tuple[int, int, str]]:
+    handoffs, pairs = [], set()
+    for index, item in enumerate(check.items(data, "handoffs", "")):
+        where = f"handoffs[{index}]"
+        record = check.record(item, where)
+        source = _step_ref(check, record.get("from"), f"{where}.from", keys)
+        target = _step_ref(check, record.get("to"), f"{where}.to", keys)
+        label = check.text(record, "label", where, model=Handoff)
+        if source is not None and source == target:
+            check.fail(where, _("a hand-off goes to another step, not to the same one"))
+        elif (source, target) in pairs:
+            check.fail(where, _("these two steps are already linked"))
+        pairs.add((source, target))
+        handoffs.append((source, target, label))
+    return handoffs
+
+
+def _check_pain_points(
+    check: _Checker, data: dict[str, Any], keys: set[Any], departments: dict[str, str]
+) -> list[dict[str, Any]]:
+    pain_points = []
+    for index, item in enumerate(check.items(data, "pain_points", "")):
+        where = f"pain_points[{index}]"
+        record = check.record(item, where)
+        names = check.items(record, "responsible_departments", f"{where}.")
+        if not names:
+            check.fail(f"{where}.responsible_departments", _("name at least one responsible department"))
+        pain_points.append(
+            {
+                "step": _step_ref(check, record.get("step"), f"{where}.step", keys),
+                "text": check.text(record, "text", where, model=PainPoint, required=True),
+                "severity": check.choice(record, "severity", where, PainPoint.Severity.values, "medium"),
+                "status": check.choice(record, "status", where, PainPoint.Status.values, "open"),
+                "departments": [
+                    _department_ref(check, name, f"{where}.responsible_departments[{i}]", departments)
+                    for i, name in enumerate(names)
+                ],
+                "fix_description": check.text(record, "fix_description", where, model=PainPoint),
+                "resolution": check.text(record, "resolution", where, model=PainPoint),
+                "target_date": check.moment(record, "target_date", where, parse=date.fromisoformat),
+                "created_at": check.moment(record, "created_at", where) or timezone.now(),
+                "solved_at": check.moment(record, "solved_at", where),
+                "activities": _check_activities(check, record, where),
+            }
+        )
+    return pain_points
+
+
+def _check_activities(check: _Checker, record: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    activities = []
+    statuses = ["", *PainPoint.Status.values]
+    for index, item in enumerate(check.items(record, "activities", f"{where}.")):
+        at = f"{where}.activities[{index}]"
+        activity = check.record(item, at)
+        activities.append(
+            {
+                "kind": check.choice(activity, "kind", at, PainPointActivity.Kind.values, "commented"),
+                "text": check.text(activity, "text", at, model=PainPointActivity),
+                "from_status": check.choice(activity, "from_status", at, statuses, ""),
+                "to_status": check.choice(activity, "to_status", at, statuses, ""),
+                "created_at": check.moment(activity, "created_at", at) or timezone.now(),
+            }
+        )
+    return activities
+
+
+# Import and copy ------------------------------------------------------------------------------------------------
+
+
+def journey_import(*, data: Any, actor: Any, title: str = "") -> Journey:
+    """A new journey, owned by `actor`, built from an export document. Nothing is written unless all of it is valid."""
+    plan = journey_import_check(data)
+    limit = Journey._meta.get_field("title").max_length
+    if len(title) > limit:
+        raise ValidationError({"title": _("Keep the title to %(limit)s characters.") % {"limit": limit}})
+    with transaction.atomic():
+        journey = services.journey_create(title=title or plan.title, description=plan.description, actor=actor)
+        with journey_change(journey=journey, actor=actor, kind="journey.imported") as change:
+            departments = _departments_by_name(plan.departments)
+            _write_lanes(journey, plan, departments)
+            steps = _write_steps(journey, plan, departments)
+            Handoff.objects.bulk_create(
+                Handoff(journey=journey, from_step=steps[source], to_step=steps[target], label=label)
+                for source, target, label in plan.handoffs
+            )
+            _write_pain_points(journey, plan, steps, departments, actor)
+            for name, value in plan.sections.items():
+                EXPORT_SECTIONS[name].write(journey, value, steps)
+            change.touch(layout=True)
+    return journey
+
+
+def _departments_by_name(wanted: dict[str, str]) -> dict[str, Department]:
+    existing = {d.name: d for d in Department.objects.filter(name__in=wanted)}
+    for name, colour in wanted.items():
+        if name not in existing:
+            existing[name] = Department.objects.create(name=name, colour=colour)
+    return existing
+
+
+def _write_lanes(journey: Journey, plan: _Plan, departments: dict[str, Department]) -> None:
+    names = list(plan.lanes)
+    names += [s["department"] for s in plan.steps if s["department"] and s["department"] not in names]
+    names = list(dict.fromkeys(names))
+    Lane.objects.bulk_create(
+        Lane(journey=journey, department=departments[name], position=index) for index, name in enumerate(names)
+    )
+
+
+def _write_steps(journey: Journey, plan: _Plan, departments: dict[str, Department]) -> dict[int, Step]:
+    steps = {}
+    for index, item in enumerate(plan.steps, start=1):
+        steps[item["key"]] = Step(
+            journey=journey,
+            department=departments[item["department"]] if item["department"] else None,
+            title=item["title"],
+            description=item["description"],
+            channel=item["channel"],
+            duration_minutes=item["duration_minutes"],
+            position=index * services.POSITION_GAP,
+        )
+    Step.objects.bulk_create(steps.values())
+    return steps
+
+
+def _write_pain_points(
+    journey: Journey, plan: _Plan, steps: dict[int, Step], departments: dict[str, Department], actor: Any
+) -> None:
+    fields = ("text", "severity", "status", "fix_description", "resolution", "target_date", "created_at", "solved_at")
+    pain_points = PainPoint.objects.bulk_create(
+        PainPoint(journey=journey, step=steps[item["step"]], created_by=actor, **{name: item[name] for name in fields})
+        for item in plan.pain_points
+    )
+    rows = list(zip(pain_points, plan.pain_points, strict=True))
+    through = PainPoint.responsible_departments.through
+    through.objects.bulk_create(
+        through(painpoint_id=pain_point.pk, department_id=departments[name].pk)
+        for pain_point, item in rows
+        for name in dict.fromkeys(item["departments"])
+    )
+    PainPointActivity.objects.bulk_create(
+        PainPointActivity(pain_point=pain_point, actor=None, **activity)
+        for pain_point, item in rows
+        for activity in item["activities"]
+    )
+
+
+def journey_copy(*, journey: Journey, actor: Any, title: str, include_pain_points: bool = False) -> Journey:
+    """A new journey with the same lanes, steps and hand-offs, as a template for a similar customer question."""
+    data = journey_export(journey, include_pain_points=include_pain_points)
+    return journey_import(data=data, actor=actor, title=title.strip() or journey.title)

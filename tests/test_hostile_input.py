@@ -1,0 +1,408 @@
+"""Hostile input over HTTP: markup in every text, overlong texts, ids of another journey, forged requests, floods.
+
+Every case asserts the clear answer and that the database did not change. (WebSocket frames: see the live-sync tests.)
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from boards import rendering
+from boards.ratelimit import change_allowed
+from boards.svg_export import journey_svg
+from journeys.models import (
+    Department,
+    Event,
+    Handoff,
+    Journey,
+    Lane,
+    Membership,
+    PainPoint,
+    PainPointActivity,
+    Step,
+)
+from tests.factories import link, make_department, make_journey, make_pain_point, make_step, make_user
+
+pytestmark = pytest.mark.django_db
+
+# Breaks out of text, of double- and single-quoted attributes, and tries an event handler: all must stay text.
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+PAYLOAD = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>"
+RAW_MARKERS = ("<script>alert(1)", "<img src=x", "'><", "\"'>")
+
+
+def row_counts() -> dict[str, int]:
+    models = (Journey, Department, Lane, Step, Handoff, PainPoint, PainPointActivity, Event, Membership)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def snapshot(journey: Journey) -> tuple:
+    """Everything on a journey that a change could touch, to compare before and after a refused request."""
+    return (
+        row_counts(),
+        Journey.objects.filter(pk=journey.pk).values_list("title", "seq").first(),
+        list(Step.objects.filter(journey=journey).values_list("title", "description", "department", "position")),
+        list(Handoff.objects.filter(journey=journey).values_list("from_step", "to_step", "label")),
+        list(PainPoint.objects.filter(journey=journey).values_list("text", "severity", "status")),
+        list(Lane.objects.filter(journey=journey).values_list("department", "position")),
+    )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit(settings):
+    """A rate-limit store of this test's own (never a clear(): on Redis that would flush the whole database)."""
+    location = f"ratelimit-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "ratelimit": {"BACKEND": LOCMEM, "LOCATION": location}}
+
+
+def client_for(user, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
+
+
+def assert_escaped(html: str, where: str) -> None:
+    for marker in RAW_MARKERS:
+        assert marker not in html, f"{marker!r} unescaped in {where}"
+
+
+# Markup everywhere ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hostile_board():
+    """A journey whose every text holds markup, entered through the same forms the board uses."""
+    user = make_user()
+    department = make_department(name=PAYLOAD[:80])
+    client = client_for(user)
+    client.post(reverse("journey_list"), {"title": PAYLOAD, "description": PAYLOAD})
+    journey = Journey.objects.get(title=PAYLOAD)
+    add = reverse("step_create", args=[journey.pk])
+    assert client.post(add, {"title": PAYLOAD, "department": department.pk}).status_code == 200
+    assert client.post(add, {"title": "Second", "department": department.pk}).status_code == 200
+    first, second = Step.objects.filter(journey=journey).order_by("position")
+    edit = reverse("step_edit", args=[journey.pk, first.pk])
+    response = client.post(edit, {"title": PAYLOAD, "description": PAYLOAD, "base_version": first.version})
+    assert response.status_code == 200
+    response = client.post(
+        reverse("handoff_create", args=[journey.pk, first.pk]), {"to_step": second.pk, "label": PAYLOAD}
+    )
+    assert response.status_code == 200
+    response = client.post(
+        reverse("pain_point_create", args=[journey.pk, first.pk]),
+        {"text": PAYLOAD, "severity": "high", "responsible_departments": [department.pk]},
+    )
+    assert response.status_code == 200
+    assert PainPoint.objects.get(journey=journey).text == PAYLOAD  # stored as typed, escaped only when shown
+    return client, journey, first
+
+
+def test_markup_in_every_text_is_escaped_on_every_page(hostile_board):
+    client, journey, step = hostile_board
+    pages = {
+        "journey list": reverse("journey_list"),
+        "board": reverse("board", args=[journey.pk]),
+        "step detail": reverse("step_detail", args=[journey.pk, step.pk]),
+        "step editor": reverse("step_edit", args=[journey.pk, step.pk]),
+        "pain point editor": reverse("pain_point_edit", args=[journey.pk, PainPoint.objects.get().pk]),
+        "copy form": reverse("journey_copy", args=[journey.pk]),
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert_escaped(html, name)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, name
+
+
+def test_markup_in_every_text_is_escaped_in_pushed_fragments(hostile_board):
+    _client, journey, step = hostile_board
+    targets = {
+        "layout": True,
+        "step": step.pk,
+        "handoff": Handoff.objects.get().pk,
+        "pain_point": PainPoint.objects.get().pk,
+    }
+    for changed in (targets, {"step": step.pk}, {"step": step.pk, "pain_point": targets["pain_point"]}):
+        html = rendering.render_changes(journey, changed)
+        assert_escaped(html, f"fragments for {changed}")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_markup_in_every_text_is_escaped_in_the_svg_export(hostile_board):
+    client, journey, _step = hostile_board
+    svg = client.get(reverse("journey_export_svg", args=[journey.pk])).content.decode()
+    assert_escaped(svg, "SVG export")
+    assert svg == journey_svg(journey)
+    assert "&lt;script&gt;" in svg
+
+
+def test_markup_in_an_import_file_is_escaped_in_the_error_message():
+    client = client_for(make_user())
+    before = row_counts()
+    raw = json.dumps({"format": "journey-board", "version": PAYLOAD}).encode()
+    response = client.post(reverse("journey_import"), {"file": SimpleUploadedFile("j.json", raw)})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Unknown format version" in html
+    assert_escaped(html, "import errors")
+    assert row_counts() == before
+
+
+# Texts over the length limits -----------------------------------------------------------------------------------
+
+
+def test_texts_over_the_length_limits_are_refused_with_a_message():
+    user = make_user()
+    department = make_department()
+    journey = make_journey(facilitator=user)
+    step = make_step(journey, department=department)
+    other = make_step(journey, title="Other", department=department)
+    handoff = link(journey, step, other)
+    pain_point = make_pain_point(step, [department])
+    client = client_for(user)
+    cases = [
+        (reverse("journey_list"), {"title": "x" * 201}, "at most 200 characters"),
+        (reverse("journey_list"), {"title": "ok", "description": "x" * 2001}, "at most 2000 characters"),
+        (reverse("step_create", args=[journey.pk]), {"title": "x" * 121}, "at most 120 characters"),
+        (
+            reverse("step_edit", args=[journey.pk, step.pk]),
+            {"title": "ok", "description": "x" * 2001, "base_version": step.version},
+            "at most 2000 characters",
+        ),
+        (
+            reverse("handoff_create", args=[journey.pk, other.pk]),
+            {"to_step": step.pk, "label": "x" * 81},
+            "at most 80 characters",
+        ),
+        (
+            reverse("handoff_update", args=[journey.pk, handoff.pk]),
+            {"label": "x" * 81, "base_version": handoff.version},
+            "at most 80 characters",
+        ),
+        (
+            reverse("pain_point_create", args=[journey.pk, step.pk]),
+            {"text": "x" * 301, "severity": "low", "responsible_departments": [department.pk]},
+            "at most 300 characters",
+        ),
+        (
+            reverse("pain_point_edit", args=[journey.pk, pain_point.pk]),
+            {"text": "x" * 301, "severity": "low", "responsible_departments": [department.pk], "base_version": 1},
+            "at most 300 characters",
+        ),
+        (reverse("journey_copy", args=[journey.pk]), {"title": "x" * 201}, "at most 200 characters"),
+    ]
+    before = snapshot(journey)
+    for url, data, message in cases:
+        response = client.post(url, data)
+        assert response.status_code == 422, url
+        assert message in response.content.decode(), url
+        assert snapshot(journey) == before, url
+
+
+# Ids of another journey -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_journeys():
+    """Mine (with a member) and theirs; every id of theirs used through every URL of mine, and directly."""
+    me, them = make_user(), make_user()
+    department = make_department()
+    mine, theirs = make_journey(facilitator=me), make_journey(facilitator=them)
+    ids = {}
+    for journey, prefix in ((mine, "my"), (theirs, "their")):
+        first = make_step(journey, department=department)
+        second = make_step(journey, title="Second", department=department)
+        ids[f"{prefix}_step"] = first.pk
+        ids[f"{prefix}_other_step"] = second.pk
+        ids[f"{prefix}_handoff"] = link(journey, first, second).pk
+        ids[f"{prefix}_pain_point"] = make_pain_point(first, [department]).pk
+    return me, mine, theirs, department, ids
+
+
+def foreign_urls(mine: Journey, theirs: Journey, ids: dict[str, int]) -> list[tuple[str, str]]:
+    """(method, url): their things under my journey, and their journey itself."""
+    urls = []
+    for journey in (mine.pk, theirs.pk):
+        step, handoff, pain_point = ids["their_step"], ids["their_handoff"], ids["their_pain_point"]
+        urls += [
+            ("get", reverse("step_detail", args=[journey, step])),
+            ("get", reverse("step_edit", args=[journey, step])),
+            ("post", reverse("step_edit", args=[journey, step])),
+            ("post", reverse("step_move", args=[journey, step])),
+            ("post", reverse("step_delete", args=[journey, step])),
+            ("post", reverse("handoff_create", args=[journey, step])),
+            ("post", reverse("handoff_update", args=[journey, handoff])),
+            ("post", reverse("handoff_delete", args=[journey, handoff])),
+            ("post", reverse("pain_point_create", args=[journey, step])),
+            ("get", reverse("pain_point_edit", args=[journey, pain_point])),
+            ("post", reverse("pain_point_edit", args=[journey, pain_point])),
+            ("post", reverse("pain_point_delete", args=[journey, pain_point])),
+        ]
+    journey = theirs.pk
+    urls += [
+        ("get", reverse("board", args=[journey])),
+        ("post", reverse("lane_add", args=[journey])),
+        ("post", reverse("lane_move", args=[journey])),
+        ("post", reverse("step_create", args=[journey])),
+        ("get", reverse("journey_export", args=[journey])),
+        ("get", reverse("journey_export_svg", args=[journey])),
+        ("get", reverse("journey_copy", args=[journey])),
+        ("post", reverse("journey_copy", args=[journey])),
+    ]
+    return urls
+
+
+def test_ids_of_another_journey_get_404_and_change_nothing(two_journeys):
+    me, mine, theirs, department, ids = two_journeys
+    client = client_for(me)
+    # Valid-looking data, so only the id can be what is refused.
+    data = {
+        "title": "Taken over",
+        "label": "x",
+        "text": "Taken over",
+        "severity": "high",
+        "responsible_departments": [department.pk],
+        "department": department.pk,
+        "to_step": ids["their_other_step"],
+        "offset": "1",
+        "base_version": 1,
+    }
+    before = snapshot(mine), snapshot(theirs)
+    for method, url in foreign_urls(mine, theirs, ids):
+        response = getattr(client, method)(url, data) if method == "post" else client.get(url)
+        assert response.status_code == 404, (method, url)
+        assert (snapshot(mine), snapshot(theirs)) == before, (method, url)
+
+
+def test_form_fields_naming_a_step_of_another_journey_are_refused(two_journeys):
+    me, mine, theirs, department, ids = two_journeys
+    client = client_for(me)
+    before = snapshot(mine), snapshot(theirs)
+    cases = [
+        (reverse("handoff_create", args=[mine.pk, ids["my_step"]]), {"to_step": ids["their_step"]}),
+        (
+            reverse("step_move", args=[mine.pk, ids["my_step"]]),
+            {"department": department.pk, "after": ids["their_step"], "base_version": 1},
+        ),
+        (reverse("step_create", args=[mine.pk]), {"title": "New", "after": ids["their_step"]}),
+    ]
+    for url, data in cases:
+        response = client.post(url, data)
+        assert response.status_code == 422, url
+        assert "That step is not on this journey." in response.content.decode(), url
+        assert (snapshot(mine), snapshot(theirs)) == before, url
+
+
+# Forged requests ------------------------------------------------------------------------------------------------
+
+
+def test_changes_without_or_with_a_wrong_csrf_token_are_refused(two_journeys):
+    me, mine, _theirs, department, ids = two_journeys
+    client = client_for(me, csrf=True)
+    client.get(reverse("board", args=[mine.pk]))  # sets the csrf cookie
+    token = client.cookies["csrftoken"].value
+    url = reverse("step_create", args=[mine.pk])
+    data = {"title": "Forged", "department": department.pk}
+    before = snapshot(mine)
+    assert client.post(url, data).status_code == 403
+    assert client.post(url, data, headers={"X-CSRFToken": "x" * 32}).status_code == 403
+    assert client.post(url, {**data, "csrfmiddlewaretoken": "wrong"}).status_code == 403
+    step_edit = reverse("step_edit", args=[mine.pk, ids["my_step"]])
+    assert client.post(step_edit, {"title": "Forged", "base_version": 1}).status_code == 403
+    import_response = client.post(
+        reverse("journey_import"), {"file": SimpleUploadedFile("j.json", b"{}")}, headers={"X-CSRFToken": "nope"}
+    )
+    assert import_response.status_code == 403
+    assert snapshot(mine) == before
+    # The same request with the real token goes through: the refusals above were the token's doing.
+    assert client.post(url, data, headers={"X-CSRFToken": token}).status_code == 200
+    assert Step.objects.filter(journey=mine, title="Forged").exists()
+
+
+# Floods ---------------------------------------------------------------------------------------------------------
+
+
+def test_a_flood_of_changes_from_one_user_is_limited_and_other_users_are_not(settings, two_journeys):
+    settings.BOARD_CHANGES_PER_MINUTE = 5
+    me, mine, theirs, department, _ids = two_journeys
+    colleague = make_user()
+    Membership.objects.create(journey=mine, user=colleague)
+    Membership.objects.create(journey=theirs, user=me)
+    flooder = client_for(me)
+    url = reverse("step_create", args=[mine.pk])
+    for index in range(5):
+        assert flooder.post(url, {"title": f"Step {index}", "department": department.pk}).status_code == 200
+    before = snapshot(mine)
+
+    response = flooder.post(url, {"title": "One too many", "department": department.pk})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    html = response.content.decode()
+    assert 'id="conflict-region"' in html and 'hx-swap-oob="true"' in html
+    assert "You made very many changes in the last minute, so this one was not saved." in html
+    assert snapshot(mine) == before
+    other = client_for(colleague).post(url, {"title": "Colleague's step", "department": department.pk})
+    assert other.status_code == 200
+    elsewhere = reverse("step_create", args=[theirs.pk])
+    assert flooder.post(elsewhere, {"title": "Other journey", "department": department.pk}).status_code == 200
+    assert flooder.get(reverse("board", args=[mine.pk])).status_code == 200  # reading is not limited
+
+
+def test_the_limit_counts_per_minute_window():
+    for _ in range(120):
+        assert change_allowed(user_id=1, journey_id=1, now=600.0)
+    assert not change_allowed(user_id=1, journey_id=1, now=659.0)
+    assert change_allowed(user_id=1, journey_id=1, now=660.0)
+    assert change_allowed(user_id=2, journey_id=1, now=659.0)
+
+
+@pytest.fixture
+def strict_daphne(django_db_setup, transactional_db):
+    """daphne on the test database allowing two changes a minute."""
+    import os
+
+    from django.conf import settings
+
+    from conftest import free_port, start_daphne
+
+    env = {**os.environ, "SQLITE_PATH": str(settings.DATABASES["default"]["NAME"]), "BOARD_CHANGES_PER_MINUTE": "2"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    port = free_port()
+    server = start_daphne(port, env)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.mark.browser
+def test_the_board_tells_a_flooding_user_to_slow_down(strict_daphne, page):
+    from tests.factories import PASSWORD
+
+    user = make_user()
+    journey = make_journey(facilitator=user)
+    page.goto(f"{strict_daphne}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{strict_daphne}/j/{journey.pk}/")
+    for title in ("One", "Two"):
+        page.fill("#new-step-title", title)
+        page.click("#step-create-form button[type=submit]")
+        page.locator(".step-card", has_text=title).wait_for()
+    page.fill("#new-step-title", "Three")
+    page.click("#step-create-form button[type=submit]")
+    alert = page.locator("#conflict-region [role=alert]")
+    alert.wait_for()
+    assert "Slow down a little" in alert.inner_text()
+    assert page.locator(".step-card", has_text="Three").count() == 0
+    assert list(Step.objects.filter(journey=journey).values_list("title", flat=True)) == ["One", "Two"]
+    page.click("[data-dismiss-conflict]")
+    assert page.locator("#conflict-region [role=alert]").count() == 0
