@@ -142,7 +142,9 @@ def board(request: HttpRequest, journey_id: int) -> HttpResponse:
     context = {
         **rendering.map_context(journey),
         "departments": selectors.departments_for_select(),
-        "step_form": board_forms.StepCreateForm(journey=journey),
+        "step_form": board_forms.StepCreateForm(
+            journey=journey, initial={"department": selectors.default_lane_department_id(journey)}
+        ),
         "lane_form": board_forms.LaneForm(),
         "invite_url": request.build_absolute_uri(f"/join/{journey.invite_token}/"),
     }

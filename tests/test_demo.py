@@ -16,6 +16,11 @@ from journeys.selectors import board_data
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only; nothing to protect
+
+
 def load_demo(*args: str) -> str:
     out = StringIO()
     call_command("load_demo", *args, stdout=out)

@@ -13,6 +13,11 @@ from tests.factories import link, make_department, make_journey, make_pain_point
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only; nothing to protect
+
+
 def titles_in_process_order(journey: Journey) -> list[str]:
     return list(Step.objects.filter(journey=journey).order_by("position", "id").values_list("title", flat=True))
 

@@ -13,6 +13,11 @@ from tests.factories import PASSWORD, link, make_department, make_journey, make_
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only; nothing to protect
+
+
 @pytest.fixture
 def customer():
     return make_department("Customer")
@@ -496,3 +501,62 @@ def test_board_page_takes_the_same_number_of_queries_for_10_and_60_steps(django_
         response = client.get(reverse("board", args=[large.pk]))
     assert response.content.decode().count('class="step-card') == 60
     assert expected < 20
+
+
+# What the board shows ------------------------------------------------------------------------------------------
+
+
+def test_board_lists_cards_in_process_order_after_a_move(journey, member_client, customer):
+    # Aggregating querysets ignore Meta.ordering: the board once listed cards by id, which broke Alt+arrow moves.
+    first, second = step(journey, "Fills in the web form"), step(journey, "Re-keys the address")
+    third = make_step(journey, "Receives a letter", customer)
+    post(
+        member_client,
+        "step_move",
+        {"department": customer.pk, "before": first.pk, "base_version": third.version},
+        journey_id=journey.pk,
+        step_id=third.pk,
+    )
+    html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
+    order = [html.index(f'id="step-{one.pk}"') for one in (third, first, second)]
+    assert order == sorted(order)
+
+
+def test_journey_list_shows_the_newest_journey_first(journey, member_client):
+    newer = make_journey(facilitator=journey.created_by, title="I want to cancel my policy")
+    html = member_client.get(reverse("journey_list")).content.decode()
+    assert html.index(newer.title) < html.index(journey.title)
+
+
+def test_add_step_lane_defaults_to_the_top_lane_of_the_journey(journey, member_client, customer):
+    html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
+    select = html.split('id="new-step-lane"')[1].split("</select>")[0]
+    assert f'<option value="{customer.pk}" selected>Customer</option>' in select
+    assert '<option value="">No department yet</option>' in select
+
+
+def test_a_card_whose_pain_points_are_all_solved_shows_a_check_mark(journey, member_client):
+    rekey = step(journey, "Re-keys the address")
+    PainPoint.objects.filter(step=rekey).update(status=PainPoint.Status.SOLVED)
+    html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
+    card = html.split(f'id="step-{rekey.pk}"')[1].split("</article>")[0]
+    assert "✓" in card and "⚑" not in card
+    assert "All pain points on this step are solved or closed" in card
+    assert "all pain points solved or closed" in card  # in the card's accessible name
+
+
+def test_hand_off_labels_are_drawn_above_the_cards(journey, member_client):
+    handoff = journey.handoffs.get()
+    html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
+    assert f'id="arrow-label-{handoff.pk}"' in html
+    assert html.index(f'id="arrow-label-{handoff.pk}"') > html.rindex('class="slot"')
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(None, ""), (0, "0 min"), (15, "15 min"), (60, "1 h"), (90, "1 h 30 min"), (1440, "1 day"), (2880, "2 days")],
+)
+def test_durations_read_the_way_people_say_them(minutes, shown):
+    from boards.templatetags.board_format import duration
+
+    assert duration(minutes) == shown

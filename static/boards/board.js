@@ -25,7 +25,10 @@
     delete elt.dataset.opId;
     delete elt.dataset.retries;
     if (event.detail.successful && xhr.status < 300 && elt.matches("[data-reset-on-success]")) {
+      // The lane of the step just added stays chosen: a group usually adds several steps in one lane.
+      const kept = Array.from(elt.querySelectorAll("[data-keep-on-reset]"), (field) => [field, field.value]);
       elt.reset();
+      kept.forEach(([field, value]) => { field.value = value; });
       const first = elt.querySelector("input[type=text]");
       if (first) first.focus();
     }
@@ -53,7 +56,10 @@
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target === drawer) {
       drawer.classList.add("open");
-      markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
+      const stepId = drawer.querySelector("[data-step-id]")?.dataset.stepId;
+      markSelected(stepId);
+      // The drawer narrows the board: keep the chosen card in sight once it has opened.
+      setTimeout(() => document.getElementById(`step-${stepId}`)?.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" }), 200);
     }
   });
   function closeDrawer() {
@@ -67,9 +73,21 @@
     document.querySelectorAll(".step-card.selected").forEach((card) => card.classList.remove("selected"));
     if (stepId) document.getElementById(`step-${stepId}`)?.classList.add("selected");
   }
+  // A swapped-in map or card replaces the focused card with a fresh copy: give the focus back to the copy at once, so
+  // a keyboard user can press Alt+arrow again straight away (and keeps their place when someone else's change lands).
+  let focusedCardId = null;
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const active = document.activeElement;
+    if (active?.matches?.(".step-card") && event.detail.target.contains(active)) focusedCardId = active.id;
+  });
   document.body.addEventListener("htmx:oobAfterSwap", (event) => {
     const target = event.detail.target;
     if (target && target.id === "board-map") markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
+    const again = focusedCardId && document.getElementById(focusedCardId);
+    if (again && again.isConnected && again !== document.activeElement) {
+      focusedCardId = null;
+      again.focus();
+    }
   });
 
   document.addEventListener("click", (event) => {
@@ -182,17 +200,30 @@
     });
   }
 
-  // Zoom and fit-to-screen for boards wider than the screen.
+  // Zoom and fit-to-screen for boards wider than the screen. The inner wrapper is scaled; the outer one takes the
+  // scaled size, so the scroll area follows the zoom. Whenever the map is swapped in at another size (a local change
+  // or a push), the observer sizes the outer wrapper again.
   let scale = 1;
+  const zoomOuter = document.getElementById("board-zoom");
+  const zoomInner = document.getElementById("board-zoom-inner");
+  function applyZoom() {
+    const map = document.getElementById("board-map");
+    if (!map || !zoomOuter || !zoomInner) return;
+    zoomInner.style.transform = scale === 1 ? "" : `scale(${scale})`;
+    zoomOuter.style.width = `${Math.ceil(map.offsetWidth * scale)}px`;
+    zoomOuter.style.height = `${Math.ceil(map.offsetHeight * scale)}px`;
+    zoomOuter.dataset.scale = String(Math.round(scale * 100) / 100);
+  }
   function setZoom(how) {
     const scroller = document.getElementById("board-scroll");
     const map = document.getElementById("board-map");
+    if (!map) return;
     if (how === "in") scale = Math.min(scale * 1.2, 2);
     else if (how === "out") scale = Math.max(scale / 1.2, 0.2);
-    else if (how === "fit" && map) scale = Math.min(1, scroller.clientWidth / map.offsetWidth, scroller.clientHeight / map.offsetHeight);
-    const zoom = document.getElementById("board-zoom");
-    zoom.style.transform = `scale(${scale})`;
-    zoom.style.width = map ? `${map.offsetWidth * scale}px` : "";
-    zoom.style.height = map ? `${map.offsetHeight * scale}px` : "";
+    else if (how === "fit") scale = Math.min(1, scroller.clientWidth / map.offsetWidth, scroller.clientHeight / map.offsetHeight);
+    applyZoom();
+    announce(`${Math.round(scale * 100)}%`);
   }
+  if (zoomInner && window.ResizeObserver) new ResizeObserver(applyZoom).observe(zoomInner);
+  applyZoom();
 })();
