@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from journeys.models import Journey, Step
-from tests.factories import PASSWORD, link, make_department, make_journey, make_pain_point, make_step, make_user
+from tests.factories import PASSWORD, link, make_department, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -200,8 +200,41 @@ def test_zoom_scales_the_board_and_its_scroll_area(live_daphne, page: Page):
     page.get_by_role("button", name="Fit").click()
     client_width = page.locator("#board-scroll").evaluate("(el) => el.clientWidth")
     assert scroll_width() <= client_width + 1
-    # A change to the board keeps the zoom and the scroll area in step.
-    make_pain_point(steps[0], [customer])
-    page.get_by_role("button", name="Zoom out").click()
-    page.get_by_role("button", name="Zoom in").click()
-    assert scroll_width() <= client_width + 1
+    fitted = scroll_width()
+    # A wider map (a new step in a new column) keeps the zoom, and the scroll area grows with it.
+    add_step(page, "Step 12", "Customer")
+    expect(page.locator("#board-map .step-card")).to_have_count(13)
+    wider = page.locator("#board-map").evaluate("(el) => el.offsetWidth")
+    assert wider > natural
+    page.wait_for_function(f"() => document.getElementById('board-scroll').scrollWidth > {fitted + 5}")
+    scale = float(page.locator("#board-zoom").get_attribute("data-scale"))
+    assert scale < 1
+    assert abs(scroll_width() - wider * scale) <= 3
+
+
+def test_own_edits_in_a_row_never_conflict_with_each_other(live_daphne, page: Page):
+    customer, contact = make_department("Customer"), make_department("Contact centre")
+    user = make_user("dirk")
+    journey = make_journey(facilitator=user, title="I want a new card")
+    make_step(journey, "Calls the bank", customer)
+    step = make_step(journey, "Orders a card", contact)
+    log_in(page, live_daphne, "dirk")
+    page.goto(f"{live_daphne}/j/{journey.pk}/")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    open_step(page, "Orders a card")
+    for title in ("Orders a new card", "Orders a replacement card"):
+        page.get_by_role("button", name="Edit step").click()
+        page.locator(f"#step-{step.pk}-title").fill(title)
+        page.locator(f"#step-{step.pk}-editor").get_by_role("button", name="Save").click()
+        expect(card(page, title)).to_be_visible()
+        expect(page.locator(f"#step-{step.pk}-editor")).to_be_empty()  # saving closes the editor
+    page.get_by_text("Move to another lane or place").click()
+    page.locator(f"#step-{step.pk}-move-lane").select_option(label="Customer")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(card(page, "Orders a replacement card")).to_have_attribute("data-department-id", str(customer.pk))
+    page.get_by_role("button", name="Delete step").click()
+    expect(page.locator(f"#step-detail-{step.pk}")).to_contain_text("This step has been deleted.")
+    expect(card(page, "Orders a replacement card")).to_have_count(0)
+    expect(page.locator("#conflict-region")).to_be_empty()
+    assert not Step.objects.filter(pk=step.pk).exists()

@@ -17,6 +17,11 @@
     const elt = event.detail.elt;
     if (!elt.dataset.opId) elt.dataset.opId = newOpId();
     event.detail.parameters.op_id = elt.dataset.opId;
+    // Moving or deleting acts on the step as the board shows it now: its card always carries the latest version,
+    // after our own changes and everyone else's, where a hidden field in the drawer would go stale.
+    const versionOf = elt.closest("[data-version-of]");
+    const card = versionOf && document.getElementById(versionOf.dataset.versionOf);
+    if (card) event.detail.parameters.base_version = card.dataset.version;
   });
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const elt = event.detail.elt;
@@ -32,6 +37,8 @@
       const first = elt.querySelector("input[type=text]");
       if (first) first.focus();
     }
+    // An editor is done once its change is saved; opening it again loads the new version.
+    if (event.detail.successful && xhr.status < 300 && elt.matches("[data-close-on-success]")) closeEditor(elt);
   });
   document.body.addEventListener("htmx:sendError", (event) => {
     const elt = event.detail.elt;
@@ -69,6 +76,11 @@
     markSelected(null);
     if (stepId) document.getElementById(`step-${stepId}`)?.focus();
   }
+  function closeEditor(form) {
+    const placeholder = document.createElement("div");
+    placeholder.id = form.id;
+    form.replaceWith(placeholder);
+  }
   function markSelected(stepId) {
     document.querySelectorAll(".step-card.selected").forEach((card) => card.classList.remove("selected"));
     if (stepId) document.getElementById(`step-${stepId}`)?.classList.add("selected");
@@ -93,12 +105,7 @@
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (target.closest("[data-close-drawer]")) closeDrawer();
-    if (target.closest("[data-close-editor]")) {
-      const form = target.closest("form");
-      const placeholder = document.createElement("div");
-      placeholder.id = form.id;
-      form.replaceWith(placeholder);
-    }
+    if (target.closest("[data-close-editor]")) closeEditor(target.closest("form"));
     if (target.closest("[data-dismiss-conflict]")) document.getElementById("conflict-region").innerHTML = "";
     if (target.closest("[data-help]")) document.getElementById("help-dialog").showModal();
     const copy = target.closest("[data-copy]");
@@ -212,7 +219,7 @@
     zoomInner.style.transform = scale === 1 ? "" : `scale(${scale})`;
     zoomOuter.style.width = `${Math.ceil(map.offsetWidth * scale)}px`;
     zoomOuter.style.height = `${Math.ceil(map.offsetHeight * scale)}px`;
-    zoomOuter.dataset.scale = String(Math.round(scale * 100) / 100);
+    zoomOuter.dataset.scale = String(scale);
   }
   function setZoom(how) {
     const scroller = document.getElementById("board-scroll");
