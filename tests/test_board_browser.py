@@ -238,3 +238,44 @@ def test_own_edits_in_a_row_never_conflict_with_each_other(live_daphne, page: Pa
     expect(card(page, "Orders a replacement card")).to_have_count(0)
     expect(page.locator("#conflict-region")).to_be_empty()
     assert not Step.objects.filter(pk=step.pk).exists()
+
+
+def test_board_and_drawer_have_no_serious_accessibility_problems(live_daphne, page: Page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from journeys.demo import DEMO_PASSWORD, load_demo
+
+    journey = load_demo().journey
+    page.goto(f"{live_daphne}/login/")
+    page.get_by_label("Username").fill("anna")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_daphne}/j/{journey.pk}/")
+    open_step(page, "Agent checks identity and re-keys the address")
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa"]})
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, results.generate_report()
+
+
+def test_dragging_a_card_to_another_lane_and_place_moves_the_step(live_daphne, page: Page):
+    customer, contact = make_department("Customer"), make_department("Contact centre")
+    user = make_user("eva")
+    journey = make_journey(facilitator=user, title="I have a complaint")
+    first = make_step(journey, "Writes a complaint", customer)
+    second = make_step(journey, "Agent logs the complaint", contact)
+    third = make_step(journey, "Gets an answer", customer)
+    log_in(page, live_daphne, "eva")
+    page.goto(f"{live_daphne}/j/{journey.pk}/")
+
+    # Drop the last card in the contact centre lane, left of everything: it becomes the first step, in that lane.
+    contact_lane = page.locator(f'#board-map .lane[data-department-id="{contact.pk}"]')
+    lane_box = contact_lane.bounding_box()
+    start = card(page, "Gets an answer").bounding_box()
+    page.mouse.move(start["x"] + 40, start["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(lane_box["x"] + 190, lane_box["y"] + lane_box["height"] / 2, steps=8)
+    page.mouse.up()
+    expect(card(page, "Gets an answer")).to_have_attribute("data-department-id", str(contact.pk))
+    assert lane_of(page, "Gets an answer") == "Contact centre"
+    titles = list(Step.objects.filter(journey=journey).values_list("title", flat=True))
+    assert titles == [third.title, first.title, second.title]

@@ -560,3 +560,8 @@ def test_durations_read_the_way_people_say_them(minutes, shown):
     from boards.templatetags.board_format import duration
 
     assert duration(minutes) == shown
+
+
+def test_board_offers_the_invite_link_of_its_journey(journey, member_client):
+    html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
+    assert f'data-copy="http://testserver/join/{journey.invite_token}/"' in html

@@ -53,6 +53,16 @@
     setTimeout(() => htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click"), RETRY_DELAYS_MS[attempt]);
   });
 
+  // The clipboard only exists on https and localhost; on a workshop laptop served over the LAN, show the link instead.
+  function copyText(button) {
+    const fallback = () => window.prompt(button.dataset.copyPrompt, button.dataset.copy);
+    if (!navigator.clipboard) { fallback(); return; }
+    navigator.clipboard.writeText(button.dataset.copy).then(() => {
+      announce(button.dataset.copied);
+      button.classList.add("copied");
+      setTimeout(() => button.classList.remove("copied"), 2000);
+    }, fallback);
+  }
   function announce(text) {
     const region = document.getElementById("live-announcer");
     if (region) region.textContent = text;
@@ -109,7 +119,7 @@
     if (target.closest("[data-dismiss-conflict]")) document.getElementById("conflict-region").innerHTML = "";
     if (target.closest("[data-help]")) document.getElementById("help-dialog").showModal();
     const copy = target.closest("[data-copy]");
-    if (copy && navigator.clipboard) navigator.clipboard.writeText(copy.dataset.copy).then(() => announce(copy.dataset.copy));
+    if (copy) copyText(copy);
     const zoom = target.closest("[data-zoom]");
     if (zoom) setZoom(zoom.dataset.zoom);
   });
