@@ -170,6 +170,7 @@ def test_keyboard_moves_steps_and_opens_and_closes_the_drawer(live_daphne, page:
     titles = list(Step.objects.filter(journey=journey).values_list("title", flat=True))
     assert titles == [first.title, second.title, third.title]
 
+    expect(card(page, "Receives a letter")).to_be_focused()
     # Enter opens the focused step's drawer; Esc closes it and gives the focus back to the card.
     page.keyboard.press("Enter")
     expect(page.locator(f"#step-detail-{third.pk}")).to_be_visible()

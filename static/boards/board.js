@@ -166,6 +166,13 @@
       if (moves[event.key]) { event.preventDefault(); moves[event.key](); }
       return;
     }
+    // Enter opens the focused card. Asked for here rather than by an htmx trigger on the card, so it also works on a
+    // card swapped in a moment ago that htmx has not wired up yet.
+    if (card && event.key === "Enter" && event.target === card) {
+      event.preventDefault();
+      htmx.ajax("GET", card.getAttribute("hx-get"), { target: "#drawer", source: card });
+      return;
+    }
     if (event.key === "Escape" && drawer.classList.contains("open")) { closeDrawer(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") { event.preventDefault(); document.getElementById("new-step-title")?.focus(); }
@@ -227,6 +234,8 @@
     const map = document.getElementById("board-map");
     if (!map || !zoomOuter || !zoomInner) return;
     zoomInner.style.transform = scale === 1 ? "" : `scale(${scale})`;
+    zoomOuter.classList.toggle("zoomed", scale !== 1);
+    keepLaneNamesInSight();
     zoomOuter.style.width = `${Math.ceil(map.offsetWidth * scale)}px`;
     zoomOuter.style.height = `${Math.ceil(map.offsetHeight * scale)}px`;
     zoomOuter.dataset.scale = String(scale);
@@ -241,6 +250,13 @@
     applyZoom();
     announce(`${Math.round(scale * 100)}%`);
   }
+  // Sticky lane names stick in unscaled coordinates, so inside a scaled board they drift; while zoomed they follow
+  // the scroll position by hand instead.
+  function keepLaneNamesInSight() {
+    const scroller = document.getElementById("board-scroll");
+    if (zoomOuter && scroller) zoomOuter.style.setProperty("--scroll-x", `${scale === 1 ? 0 : scroller.scrollLeft / scale}px`);
+  }
+  document.getElementById("board-scroll")?.addEventListener("scroll", keepLaneNamesInSight, { passive: true });
   if (zoomInner && window.ResizeObserver) new ResizeObserver(applyZoom).observe(zoomInner);
   applyZoom();
 })();
