@@ -59,14 +59,14 @@ def lane_of(page: Page, title: str) -> str:
     for lane in page.locator("#board-map .lane").all():
         lane_box = lane.bounding_box()
         if lane_box["y"] <= middle < lane_box["y"] + lane_box["height"]:
-            return lane.locator(".lane-header").inner_text()
+            return lane.locator(".lane-name").inner_text()
     raise AssertionError(f"{title} is in no lane")
 
 
 def what_the_board_shows(page: Page) -> dict[str, Any]:
     return page.evaluate(
         """() => ({
-        lanes: [...document.querySelectorAll('#board-map .lane-header')].map((h) => h.textContent.trim()),
+        lanes: [...document.querySelectorAll('#board-map .lane-name')].map((h) => h.textContent.trim()),
         cards: [...document.querySelectorAll('#board-map .step-card')].map((c) => ({
             id: c.id, text: c.innerText, lane: c.dataset.departmentId, place: c.parentElement.getAttribute('style'),
             label: c.getAttribute('aria-label')})),
@@ -90,7 +90,11 @@ def test_facilitator_maps_a_journey_and_a_reload_shows_the_same_board(live_daphn
     expect(page.get_by_role("heading", name="I am moving: change my address")).to_be_visible()
     expect(page.locator("#new-step-title")).to_be_visible()
 
+    page.get_by_role("button", name="Add step").click()  # nothing typed yet: told so, nothing added
+    expect(page.locator("#new-step-title-error")).to_have_text("Give the step a title.")
+    expect(page.locator("#board-map .step-card")).to_have_count(0)
     add_step(page, "Fills in the web form", "Customer")
+    expect(page.locator("#new-step-title-error")).to_have_text("")
     add_step(page, "Agent re-keys the address", "Contact centre")
     add_step(page, "Receives a confirmation", "Customer")
 
@@ -110,7 +114,7 @@ def test_facilitator_maps_a_journey_and_a_reload_shows_the_same_board(live_daphn
     expect(page.locator("#drawer")).not_to_have_class(re.compile(r"\bopen\b"))
 
     # What a person sees: each card in its lane, left to right, two arrows, one open pain point on one card.
-    assert [lane.inner_text() for lane in page.locator("#board-map .lane-header").all()] == [
+    assert [lane.inner_text() for lane in page.locator("#board-map .lane-name").all()] == [
         "Customer",
         "Contact centre",
     ]

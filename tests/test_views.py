@@ -565,3 +565,21 @@ def test_durations_read_the_way_people_say_them(minutes, shown):
 def test_board_offers_the_invite_link_of_its_journey(journey, member_client):
     html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
     assert f'data-copy="http://testserver/join/{journey.invite_token}/"' in html
+
+
+def test_adding_and_moving_lanes_reorders_the_board(journey, member_client, customer, contact):
+    it = make_department("IT")
+    assert post(member_client, "lane_add", {"department": it.pk}, journey_id=journey.pk).status_code == 200
+    response = post(member_client, "lane_move", {"department": it.pk, "offset": "-1"}, journey_id=journey.pk)
+    assert response.status_code == 200
+    assert [lane.department for lane in journey.lanes.all()] == [customer, it, contact]
+    html = response.content.decode()
+    assert html.index('<h2 class="lane-name">IT</h2>') < html.index('<h2 class="lane-name">Contact centre</h2>')
+
+
+def test_lanes_offer_only_the_moves_they_can_make(journey, member_client):
+    make_step(journey, "Nobody does this yet", None)
+    html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
+    assert "Move the Customer lane up" not in html and "Move the Customer lane down" in html
+    assert "Move the Contact centre lane up" in html and "Move the Contact centre lane down" not in html
+    assert "No department yet</h2>" in html  # the lane without a department has no buttons, and stays last

@@ -34,6 +34,9 @@
       const kept = Array.from(elt.querySelectorAll("[data-keep-on-reset]"), (field) => [field, field.value]);
       elt.reset();
       kept.forEach(([field, value]) => { field.value = value; });
+      // The messages of an earlier failed try no longer apply.
+      elt.querySelectorAll(".field-error").forEach((message) => { message.textContent = ""; });
+      elt.querySelectorAll(".errorlist, .form-errors").forEach((message) => message.remove());
       const first = elt.querySelector("input[type=text]");
       if (first) first.focus();
     }
