@@ -146,7 +146,7 @@ def board(request: HttpRequest, journey_id: int) -> HttpResponse:
         "step_form": board_forms.StepCreateForm(
             journey=journey, initial={"department": selectors.default_lane_department_id(journey)}
         ),
-        "lane_form": board_forms.LaneForm(),
+        "lane_form": board_forms.LaneForm(departments=selectors.departments_without_lane(journey)),
         "invite_url": request.build_absolute_uri(reverse("journey_join", args=[journey.invite_token])),
     }
     return render(request, "boards/board.html", context)

@@ -103,6 +103,10 @@ def default_lane_department_id(journey: Journey) -> int | None:
     return top_lane if top_lane is not None else Department.objects.values_list("pk", flat=True).first()
 
 
+def departments_without_lane(journey: Journey) -> QuerySet[Department]:
+    return Department.objects.exclude(lanes__journey=journey)
+
+
 def departments_for_select() -> QuerySet[Department]:
     return Department.objects.all()
 

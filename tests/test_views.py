@@ -583,3 +583,10 @@ def test_lanes_offer_only_the_moves_they_can_make(journey, member_client):
     assert "Move the Customer lane up" not in html and "Move the Customer lane down" in html
     assert "Move the Contact centre lane up" in html and "Move the Contact centre lane down" not in html
     assert "No department yet</h2>" in html  # the lane without a department has no buttons, and stays last
+
+
+def test_add_lane_offers_only_departments_without_a_lane(journey, member_client):
+    make_department("IT")
+    html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
+    select = html.split('id="new-lane"')[1].split("</select>")[0]
+    assert "IT" in select and "Customer" not in select and "Contact centre" not in select

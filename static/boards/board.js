@@ -239,6 +239,9 @@
     zoomInner.style.transform = scale === 1 ? "" : `scale(${scale})`;
     zoomOuter.classList.toggle("zoomed", scale !== 1);
     keepLaneNamesInSight();
+    // The lanes run on to the right edge of the screen, however few steps there are yet.
+    const scroller = document.getElementById("board-scroll");
+    map.style.minWidth = scroller ? `${Math.floor(scroller.clientWidth / scale)}px` : "";
     zoomOuter.style.width = `${Math.ceil(map.offsetWidth * scale)}px`;
     zoomOuter.style.height = `${Math.ceil(map.offsetHeight * scale)}px`;
     zoomOuter.dataset.scale = String(scale);
@@ -249,7 +252,10 @@
     if (!map) return;
     if (how === "in") scale = Math.min(scale * 1.2, 2);
     else if (how === "out") scale = Math.max(scale / 1.2, 0.2);
-    else if (how === "fit") scale = Math.min(1, scroller.clientWidth / map.offsetWidth, scroller.clientHeight / map.offsetHeight);
+    else if (how === "fit") {
+      const naturalWidth = parseFloat(map.style.width) || map.offsetWidth;  // its own width, not the stretched one
+      scale = Math.min(1, scroller.clientWidth / naturalWidth, scroller.clientHeight / map.offsetHeight);
+    }
     applyZoom();
     announce(`${Math.round(scale * 100)}%`);
   }
@@ -260,6 +266,10 @@
     if (zoomOuter && scroller) zoomOuter.style.setProperty("--scroll-x", `${scale === 1 ? 0 : scroller.scrollLeft / scale}px`);
   }
   document.getElementById("board-scroll")?.addEventListener("scroll", keepLaneNamesInSight, { passive: true });
-  if (zoomInner && window.ResizeObserver) new ResizeObserver(applyZoom).observe(zoomInner);
+  if (zoomInner && window.ResizeObserver) {
+    const observer = new ResizeObserver(applyZoom);
+    observer.observe(zoomInner);
+    observer.observe(document.getElementById("board-scroll"));
+  }
   applyZoom();
 })();
