@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Department, Journey, PainPoint, Step
@@ -111,6 +112,11 @@ class LaneForm(forms.Form):
         label=_("Department"),
         error_messages={"invalid_choice": NO_SUCH_DEPARTMENT},
     )
+
+    def __init__(self, *args, departments: QuerySet[Department] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if departments is not None:  # offer only these (the page offers departments without a lane yet)
+            self.fields["department"].queryset = departments
 
 
 class LaneMoveForm(LaneForm):

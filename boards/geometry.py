@@ -12,7 +12,7 @@ from journeys.selectors import BoardData
 
 CARD_WIDTH = 190
 CARD_HEIGHT = 96
-COLUMN_WIDTH = 240
+COLUMN_WIDTH = 265  # a card and a gap wide enough for a short hand-off label between two cards
 LANE_HEIGHT = 150
 LANE_HEADER_WIDTH = 170
 CARD_TOP_MARGIN = (LANE_HEIGHT - CARD_HEIGHT) // 2
@@ -38,6 +38,8 @@ class Arrow:
     label_y: int
     is_loop: bool
     crosses_lanes: bool
+    # A straight arrow between two cards of one lane: its label sits above the line, in the gap, not on it.
+    label_above: bool = False
 
 
 def lane_index(board: BoardData) -> dict[int | None, int]:
@@ -74,14 +76,16 @@ def _forward_arrow(handoff, start: Box, end: Box) -> Arrow:
     x2, y2 = end.x - 6, end.y + CARD_HEIGHT // 2
     bend = max((x2 - x1) // 2, 30)
     path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
+    crosses_lanes = start.y != end.y
     return Arrow(
         handoff.pk,
         path,
         handoff.label,
         (x1 + x2) // 2,
-        (y1 + y2) // 2 - 6,
+        (y1 + y2) // 2 if crosses_lanes else y1 - 6,
         False,
-        start.y != end.y,
+        crosses_lanes,
+        label_above=not crosses_lanes,
     )
 
 
@@ -91,4 +95,5 @@ def _loop_arrow(handoff, start: Box, end: Box) -> Arrow:
     x2, y2 = end.x + CARD_WIDTH // 2, end.y + CARD_HEIGHT + 6
     dip = max(y1, y2) + CARD_TOP_MARGIN - 8
     path = f"M{x1},{y1} C{x1},{dip} {x2},{dip} {x2},{y2}"
-    return Arrow(handoff.pk, path, handoff.label, (x1 + x2) // 2, dip - 4, True, start.y != end.y)
+    under_the_curve = (3 * dip) // 4 + (y1 + y2) // 8 + 10
+    return Arrow(handoff.pk, path, handoff.label, (x1 + x2) // 2, under_the_curve, True, start.y != end.y)

@@ -41,6 +41,8 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "board": board,
         "placed_steps": [(step, boxes[step.pk]) for step in board.steps],
         "lanes": [(index * geometry.LANE_HEIGHT, dept) for index, dept in enumerate(board.lanes)],
+        # The lane of steps without a department stays at the bottom: the last lane that can move down is above it.
+        "last_department_lane": sum(1 for dept in board.lanes if dept is not None) - 1,
         "arrows": geometry.arrows(board, boxes),
         "canvas_width": width,
         "canvas_height": height,

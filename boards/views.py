@@ -15,6 +15,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -142,9 +143,11 @@ def board(request: HttpRequest, journey_id: int) -> HttpResponse:
     context = {
         **rendering.map_context(journey),
         "departments": selectors.departments_for_select(),
-        "step_form": board_forms.StepCreateForm(journey=journey),
-        "lane_form": board_forms.LaneForm(),
-        "invite_url": request.build_absolute_uri(f"/join/{journey.invite_token}/"),
+        "step_form": board_forms.StepCreateForm(
+            journey=journey, initial={"department": selectors.default_lane_department_id(journey)}
+        ),
+        "lane_form": board_forms.LaneForm(departments=selectors.departments_without_lane(journey)),
+        "invite_url": request.build_absolute_uri(reverse("journey_join", args=[journey.invite_token])),
     }
     return render(request, "boards/board.html", context)
 

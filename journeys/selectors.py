@@ -29,20 +29,28 @@ def journeys_for_user(user: Any) -> QuerySet[Journey]:
     return Journey.objects.filter(memberships__user=user)
 
 
+# Querysets with an aggregate ignore Meta.ordering (Django >= 3.1): each of them orders explicitly.
+
+
 def journey_list_for_user(user: Any) -> QuerySet[Journey]:
-    return journeys_for_user(user).annotate(
-        step_count=Count("steps", distinct=True),
-        open_pain_point_count=Count(
-            "pain_points",
-            filter=Q(pain_points__status__in=OPEN_STATUSES),
-            distinct=True,
-        ),
+    return (
+        journeys_for_user(user)
+        .order_by("-created_at", "-pk")
+        .annotate(
+            step_count=Count("steps", distinct=True),
+            open_pain_point_count=Count(
+                "pain_points",
+                filter=Q(pain_points__status__in=OPEN_STATUSES),
+                distinct=True,
+            ),
+        )
     )
 
 
 def steps_with_counts(journey: Journey) -> QuerySet[Step]:
     return (
         Step.objects.filter(journey=journey)
+        .order_by("position", "id")
         .select_related("department")
         .annotate(
             open_pain_points=Count("pain_points", filter=Q(pain_points__status__in=OPEN_STATUSES)),
@@ -56,7 +64,7 @@ def step_with_counts(step_id: int) -> Step:
 
 
 def steps_with_counts_by_id(step_ids: list[int]) -> list[Step]:
-    steps = Step.objects.filter(pk__in=step_ids).select_related("department")
+    steps = Step.objects.filter(pk__in=step_ids).order_by("position", "id").select_related("department")
     return list(
         steps.annotate(
             open_pain_points=Count("pain_points", filter=Q(pain_points__status__in=OPEN_STATUSES)),
@@ -87,6 +95,16 @@ def board_data(journey: Journey) -> BoardData:
         (graph.HandoffEdge(h.pk, h.from_step_id, h.to_step_id) for h in handoffs),
     )
     return BoardData(journey, lanes, steps, handoffs, graph.layout(journey_graph))
+
+
+def default_lane_department_id(journey: Journey) -> int | None:
+    """Where a new step goes unless someone picks a lane: the journey's top lane, else the first department."""
+    top_lane = Lane.objects.filter(journey=journey).values_list("department_id", flat=True).first()
+    return top_lane if top_lane is not None else Department.objects.values_list("pk", flat=True).first()
+
+
+def departments_without_lane(journey: Journey) -> QuerySet[Department]:
+    return Department.objects.exclude(lanes__journey=journey)
 
 
 def departments_for_select() -> QuerySet[Department]:

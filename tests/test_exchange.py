@@ -38,7 +38,8 @@ def board_without_ids(journey: Journey) -> str:
     """The rendered board map with everything that names a database row or a sequence number blanked out."""
     html = rendering.render_map(journey, oob=False)
     html = re.sub(r"/j/\d+/steps/\d+/", "/j/J/steps/S/", html)
-    html = re.sub(r'(id="(?:step|handoff)-)\d+', r"\1N", html)
+    html = re.sub(r"/j/\d+/", "/j/J/", html)
+    html = re.sub(r'(id="(?:step|handoff|arrow-label)-)\d+', r"\1N", html)
     html = re.sub(r'data-(step-id|seq|version)="\d+"', r'data-\1="N"', html)
     return html
 

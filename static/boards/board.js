@@ -17,6 +17,11 @@
     const elt = event.detail.elt;
     if (!elt.dataset.opId) elt.dataset.opId = newOpId();
     event.detail.parameters.op_id = elt.dataset.opId;
+    // Moving or deleting acts on the step as the board shows it now: its card always carries the latest version,
+    // after our own changes and everyone else's, where a hidden field in the drawer would go stale.
+    const versionOf = elt.closest("[data-version-of]");
+    const card = versionOf && document.getElementById(versionOf.dataset.versionOf);
+    if (card) event.detail.parameters.base_version = card.dataset.version;
   });
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const elt = event.detail.elt;
@@ -25,10 +30,18 @@
     delete elt.dataset.opId;
     delete elt.dataset.retries;
     if (event.detail.successful && xhr.status < 300 && elt.matches("[data-reset-on-success]")) {
+      // The lane of the step just added stays chosen: a group usually adds several steps in one lane.
+      const kept = Array.from(elt.querySelectorAll("[data-keep-on-reset]"), (field) => [field, field.value]);
       elt.reset();
+      kept.forEach(([field, value]) => { field.value = value; });
+      // The messages of an earlier failed try no longer apply.
+      elt.querySelectorAll(".field-error").forEach((message) => { message.textContent = ""; });
+      elt.querySelectorAll(".errorlist, .form-errors").forEach((message) => message.remove());
       const first = elt.querySelector("input[type=text]");
       if (first) first.focus();
     }
+    // An editor is done once its change is saved; opening it again loads the new version.
+    if (event.detail.successful && xhr.status < 300 && elt.matches("[data-close-on-success]")) closeEditor(elt);
   });
   document.body.addEventListener("htmx:sendError", (event) => {
     const elt = event.detail.elt;
@@ -43,6 +56,16 @@
     setTimeout(() => htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click"), RETRY_DELAYS_MS[attempt]);
   });
 
+  // The clipboard only exists on https and localhost; on a workshop laptop served over the LAN, show the link instead.
+  function copyText(button) {
+    const fallback = () => window.prompt(button.dataset.copyPrompt, button.dataset.copy);
+    if (!navigator.clipboard) { fallback(); return; }
+    navigator.clipboard.writeText(button.dataset.copy).then(() => {
+      announce(button.dataset.copied);
+      button.classList.add("copied");
+      setTimeout(() => button.classList.remove("copied"), 2000);
+    }, fallback);
+  }
   function announce(text) {
     const region = document.getElementById("live-announcer");
     if (region) region.textContent = text;
@@ -53,7 +76,10 @@
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target === drawer) {
       drawer.classList.add("open");
-      markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
+      const stepId = drawer.querySelector("[data-step-id]")?.dataset.stepId;
+      markSelected(stepId);
+      // The drawer narrows the board: keep the chosen card in sight once it has opened.
+      setTimeout(() => document.getElementById(`step-${stepId}`)?.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" }), 200);
     }
   });
   function closeDrawer() {
@@ -63,28 +89,40 @@
     markSelected(null);
     if (stepId) document.getElementById(`step-${stepId}`)?.focus();
   }
+  function closeEditor(form) {
+    const placeholder = document.createElement("div");
+    placeholder.id = form.id;
+    form.replaceWith(placeholder);
+  }
   function markSelected(stepId) {
     document.querySelectorAll(".step-card.selected").forEach((card) => card.classList.remove("selected"));
     if (stepId) document.getElementById(`step-${stepId}`)?.classList.add("selected");
   }
+  // A swapped-in map or card replaces the focused card with a fresh copy: give the focus back to the copy at once, so
+  // a keyboard user can press Alt+arrow again straight away (and keeps their place when someone else's change lands).
+  let focusedCardId = null;
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const active = document.activeElement;
+    if (active?.matches?.(".step-card") && event.detail.target.contains(active)) focusedCardId = active.id;
+  });
   document.body.addEventListener("htmx:oobAfterSwap", (event) => {
     const target = event.detail.target;
     if (target && target.id === "board-map") markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
+    const again = focusedCardId && document.getElementById(focusedCardId);
+    if (again && again.isConnected && again !== document.activeElement) {
+      focusedCardId = null;
+      again.focus();
+    }
   });
 
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (target.closest("[data-close-drawer]")) closeDrawer();
-    if (target.closest("[data-close-editor]")) {
-      const form = target.closest("form");
-      const placeholder = document.createElement("div");
-      placeholder.id = form.id;
-      form.replaceWith(placeholder);
-    }
+    if (target.closest("[data-close-editor]")) closeEditor(target.closest("form"));
     if (target.closest("[data-dismiss-conflict]")) document.getElementById("conflict-region").innerHTML = "";
     if (target.closest("[data-help]")) document.getElementById("help-dialog").showModal();
     const copy = target.closest("[data-copy]");
-    if (copy && navigator.clipboard) navigator.clipboard.writeText(copy.dataset.copy).then(() => announce(copy.dataset.copy));
+    if (copy) copyText(copy);
     const zoom = target.closest("[data-zoom]");
     if (zoom) setZoom(zoom.dataset.zoom);
   });
@@ -131,8 +169,13 @@
       if (moves[event.key]) { event.preventDefault(); moves[event.key](); }
       return;
     }
-    // Enter opens a focused card (no hx-trigger filter: those need eval, which the Content-Security-Policy forbids).
-    if (card && event.key === "Enter" && event.target === card) { event.preventDefault(); card.click(); return; }
+    // Enter opens the focused card. Asked for here rather than by an htmx trigger on the card, so it also works on a
+    // card swapped in a moment ago that htmx has not wired up yet.
+    if (card && event.key === "Enter" && event.target === card) {
+      event.preventDefault();
+      htmx.ajax("GET", card.getAttribute("hx-get"), { target: "#drawer", source: card });
+      return;
+    }
     if (event.key === "Escape" && drawer.classList.contains("open")) { closeDrawer(); return; }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") { event.preventDefault(); document.getElementById("new-step-title")?.focus(); }
@@ -184,17 +227,49 @@
     });
   }
 
-  // Zoom and fit-to-screen for boards wider than the screen.
+  // Zoom and fit-to-screen for boards wider than the screen. The inner wrapper is scaled; the outer one takes the
+  // scaled size, so the scroll area follows the zoom. Whenever the map is swapped in at another size (a local change
+  // or a push), the observer sizes the outer wrapper again.
   let scale = 1;
+  const zoomOuter = document.getElementById("board-zoom");
+  const zoomInner = document.getElementById("board-zoom-inner");
+  function applyZoom() {
+    const map = document.getElementById("board-map");
+    if (!map || !zoomOuter || !zoomInner) return;
+    zoomInner.style.transform = scale === 1 ? "" : `scale(${scale})`;
+    zoomOuter.classList.toggle("zoomed", scale !== 1);
+    keepLaneNamesInSight();
+    // The lanes run on to the right edge of the screen, however few steps there are yet.
+    const scroller = document.getElementById("board-scroll");
+    map.style.minWidth = scroller ? `${Math.floor(scroller.clientWidth / scale)}px` : "";
+    zoomOuter.style.width = `${Math.ceil(map.offsetWidth * scale)}px`;
+    zoomOuter.style.height = `${Math.ceil(map.offsetHeight * scale)}px`;
+    zoomOuter.dataset.scale = String(scale);
+  }
   function setZoom(how) {
     const scroller = document.getElementById("board-scroll");
     const map = document.getElementById("board-map");
+    if (!map) return;
     if (how === "in") scale = Math.min(scale * 1.2, 2);
     else if (how === "out") scale = Math.max(scale / 1.2, 0.2);
-    else if (how === "fit" && map) scale = Math.min(1, scroller.clientWidth / map.offsetWidth, scroller.clientHeight / map.offsetHeight);
-    const zoom = document.getElementById("board-zoom");
-    zoom.style.transform = `scale(${scale})`;
-    zoom.style.width = map ? `${map.offsetWidth * scale}px` : "";
-    zoom.style.height = map ? `${map.offsetHeight * scale}px` : "";
+    else if (how === "fit") {
+      const naturalWidth = parseFloat(map.style.width) || map.offsetWidth;  // its own width, not the stretched one
+      scale = Math.min(1, scroller.clientWidth / naturalWidth, scroller.clientHeight / map.offsetHeight);
+    }
+    applyZoom();
+    announce(`${Math.round(scale * 100)}%`);
   }
+  // Sticky lane names stick in unscaled coordinates, so inside a scaled board they drift; while zoomed they follow
+  // the scroll position by hand instead.
+  function keepLaneNamesInSight() {
+    const scroller = document.getElementById("board-scroll");
+    if (zoomOuter && scroller) zoomOuter.style.setProperty("--scroll-x", `${scale === 1 ? 0 : scroller.scrollLeft / scale}px`);
+  }
+  document.getElementById("board-scroll")?.addEventListener("scroll", keepLaneNamesInSight, { passive: true });
+  if (zoomInner && window.ResizeObserver) {
+    const observer = new ResizeObserver(applyZoom);
+    observer.observe(zoomInner);
+    observer.observe(document.getElementById("board-scroll"));
+  }
+  applyZoom();
 })();
