@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "channels",
     "journeys",
     "boards",
+    "workshops",
 ]
 
 MIDDLEWARE = [

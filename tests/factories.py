@@ -55,3 +55,15 @@ def make_pain_point(
     return services.pain_point_create(
         step=step, actor=actor, text=text, severity=severity, departments=departments, **kw
     )
+
+
+def make_workshop(participants: int = 2, *, pain_points: int = 3):
+    """A journey with a facilitator, `participants` participants and open pain points on one step, for the
+    workshop tools: returns (journey, facilitator, [participants], [pain points])."""
+    facilitator = make_user()
+    people = [make_user() for _ in range(participants)]
+    journey = make_journey(facilitator=facilitator, members=people)
+    department = make_department()
+    step = make_step(journey, department=department)
+    points = [make_pain_point(step, [department], text=f"Pain point {index}") for index in range(1, pain_points + 1)]
+    return journey, facilitator, people, points
