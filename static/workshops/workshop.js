@@ -80,8 +80,11 @@
   }
 
   // The facilitator's focus: the board reports the step the facilitator opens; the projector highlights it.
+  // Deferred past htmx's settle step, which puts a swapped card's server-rendered class back after ~20 ms.
   function followFocus() {
-    if (!isProjector) return;
+    if (isProjector) setTimeout(highlightFocus, 60);
+  }
+  function highlightFocus() {
     const focus = document.getElementById("facilitator-focus");
     document.querySelectorAll(".step-card.focus").forEach((card) => card.classList.remove("focus"));
     const card = focus && focus.dataset.stepId && document.getElementById(`step-${focus.dataset.stepId}`);
