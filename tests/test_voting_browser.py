@@ -155,3 +155,18 @@ def test_the_projector_follows_the_facilitator_and_the_timer_is_shared(live_daph
     lead.click("[data-timer-reset]")
     expect(projector.locator("[data-timer-display]")).to_have_text("02:00", timeout=LIVE)
     assert WorkshopTimer.objects.get(journey=journey).started_at is None
+
+
+def test_the_workshop_tools_have_no_serious_accessibility_problems(live_daphne, browser: Browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    journey, facilitator, (ann, _bob), (first, *_rest) = make_workshop(participants=2, pain_points=2)
+    voting = services.voting_round_start(journey=journey, actor=facilitator, dots_per_participant=2)
+    services.dot_place(voting=voting, actor=ann, pain_point=first)
+    for user in (facilitator, ann):
+        page = open_board(browser, live_daphne, user, journey)
+        expect(page.locator("[data-my-dots-left]")).not_to_be_empty()
+        context = {"include": [[".facilitation-bar"], ["#voting-panel"], [".score-header"]]}
+        results = Axe().run(page, context=context)
+        bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not bad, results.generate_report()

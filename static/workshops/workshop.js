@@ -49,6 +49,7 @@
       const done = remaining <= 0;
       timer.classList.toggle("status-done", done);
       timer.classList.toggle("status-running", !done);
+      if (done) timer.querySelector(".timer-status").textContent = timer.dataset.labelDone;
     }
     const text = formatSeconds(remaining);
     if (display.textContent !== text) display.textContent = text;
@@ -58,7 +59,8 @@
 
   // A participant's own dots: the pushed voting panel is the same for everyone, so after each voting update
   // this browser asks for its own dots and marks them (and disables "+" when none are left).
-  const msgLeft = (n) => (document.documentElement.lang === "nl" ? `Nog ${n} stip(pen)` : `${n} dot${n === 1 ? "" : "s"} left`);
+  const bar = document.querySelector(".facilitation-bar");
+  const msgLeft = (n) => (n === 1 ? bar.dataset.msgOneDotLeft : bar.dataset.msgDotsLeft.replace("{count}", n));
   function refreshMyDots() {
     const panel = document.getElementById("voting-panel");
     if (isProjector || !panel || panel.dataset.open !== "1") return;
@@ -98,8 +100,15 @@
     if (stepId) htmx.ajax("POST", `${base}focus/`, { values: { step: stepId }, swap: "none", source: body });
   });
 
+  // Voting lists the open pain points, but a pain point's own change pushes only its step's fragments (the
+  // registry keys renderers by target): refresh the workshop fragments when those arrive during an open round.
+  let refreshTimer = null;
   function afterUpdate(target) {
     if (!target) return;
+    if (/^(step-\d+$|pain-point)/.test(target.id) && document.getElementById("voting-panel")?.dataset.open === "1") {
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => catchUp(true), 200);
+    }
     if (target.id === "voting-panel" || target.id === "voting-status") refreshMyDots();
     if (target.id === "facilitator-focus" || target.id === "board-map") followFocus();
     if (target.id === "workshop-timer") tick();
