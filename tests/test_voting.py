@@ -171,3 +171,27 @@ def test_every_vote_is_a_sequenced_change_whose_push_carries_the_voting_panel():
     assert event.kind == "vote.placed" and event.targets == {"voting": voting.pk}
     pushed = render_changes(journey, event.targets)
     assert 'id="voting-panel"' in pushed and 'id="voting-status"' in pushed and "csrfmiddlewaretoken" not in pushed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_clicks_of_one_participant_never_exceed_their_dots():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    journey, facilitator, (ann, _bob), (first, second, third) = make_workshop()
+    voting = start(journey, facilitator, dots=2)
+
+    def click(pain_point) -> str:
+        try:
+            place(voting, ann, pain_point)
+            return "placed"
+        except ValidationError:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(click, [first, second, third] * 2))
+    assert sorted(outcomes) == ["placed"] * 2 + ["refused"] * 4
+    assert Dot.objects.filter(round=voting, participant=ann).count() == 2
