@@ -176,7 +176,8 @@ def _check_duration(duration_seconds: int | None) -> None:
         raise ValidationError({"minutes": _("Set the timer between 10 seconds and 3 hours.")})
 
 
-def _locked_timer(journey: Journey) -> WorkshopTimer:
+def _timer_of(journey: Journey) -> WorkshopTimer:
+    """The journey's timer, made on first use; callers hold the journey lock, so there is one."""
     timer, _created = WorkshopTimer.objects.get_or_create(journey=journey)
     return timer
 
@@ -194,7 +195,7 @@ def timer_start(
     now = now or timezone.now()
     with journey_change(journey=journey, actor=actor, kind="timer.started", op_id=op_id) as change:
         _require_facilitator(journey, actor)
-        timer = _locked_timer(journey)
+        timer = _timer_of(journey)
         state = _state(timer, now)
         if state.status == timer_math.RUNNING:
             raise ValidationError(_("The timer is already running."))
@@ -211,7 +212,7 @@ def timer_pause(*, journey: Journey, actor: Any, now: datetime | None = None, op
     now = now or timezone.now()
     with journey_change(journey=journey, actor=actor, kind="timer.paused", op_id=op_id) as change:
         _require_facilitator(journey, actor)
-        timer = _locked_timer(journey)
+        timer = _timer_of(journey)
         state = _state(timer, now)
         if state.status != timer_math.RUNNING:
             raise ValidationError(_("The timer is not running."))
@@ -225,7 +226,7 @@ def timer_reset(*, journey: Journey, actor: Any, duration_seconds: int | None = 
     _check_duration(duration_seconds)
     with journey_change(journey=journey, actor=actor, kind="timer.reset", op_id=op_id) as change:
         _require_facilitator(journey, actor)
-        timer = _locked_timer(journey)
+        timer = _timer_of(journey)
         timer.duration_seconds = duration_seconds or timer.duration_seconds
         timer.started_at, timer.remaining_seconds = None, timer.duration_seconds
         timer.save()

@@ -16,7 +16,9 @@ class TimerState:
     deadline: datetime | None  # only while running: the absolute server time the countdown reaches zero
 
 
-def timer_state(*, duration_seconds: int, started_at: datetime | None, remaining_seconds: float, now: datetime):
+def timer_state(
+    *, duration_seconds: int, started_at: datetime | None, remaining_seconds: float, now: datetime
+) -> TimerState:
     if started_at is None:
         status = IDLE if remaining_seconds >= duration_seconds else PAUSED
         return TimerState(status, duration_seconds, remaining_seconds, None)
