@@ -120,9 +120,13 @@ def test_the_timer_counts_down_on_the_server_clock_even_when_the_browser_clock_i
     page.click("button[type=submit]")
     page.goto(f"{live_daphne}/j/{journey.pk}/")
     display = page.locator("[data-timer-display]")
-    expect(display).to_have_text(re.compile(r"^03:(1\d|20)$"), timeout=LIVE)
+    expect(display).to_have_text(re.compile(r"^0[23]:\d\d$"), timeout=LIVE)
+    minutes, seconds = map(int, display.text_content().split(":"))
+    assert 150 <= minutes * 60 + seconds <= 200  # about 200 s left on the server clock (slack for a loaded machine)
+    expect(page.locator("#workshop-timer")).not_to_have_class(re.compile("status-done"))
+    page.wait_for_function("document.body.dataset.clockOffsetMs !== undefined", timeout=LIVE)
     offset_ms = int(page.evaluate("document.body.dataset.clockOffsetMs"))
-    assert abs(offset_ms + 47 * 60 * 1000) < 5_000
+    assert abs(offset_ms + 47 * 60 * 1000) < 10_000
     shot(page, "4-timer-with-wrong-browser-clock", tmp_path)
 
 
@@ -144,7 +148,7 @@ def test_the_projector_follows_the_facilitator_and_the_timer_is_shared(live_daph
     lead.click("[data-timer-start]")
     for page in (lead, ann_page, projector):
         expect(page.locator("#workshop-timer")).to_have_attribute("data-status", "running", timeout=LIVE)
-        expect(page.locator("[data-timer-display]")).to_have_text(re.compile(r"^01:[45]\d$"))
+        expect(page.locator("[data-timer-display]")).to_have_text(re.compile(r"^(01:[2-5]\d|02:00)$"))
     expect(ann_page.locator("[data-timer-pause]")).to_be_hidden()  # the controls are the facilitator's
     lead.click("[data-timer-pause]")
     expect(ann_page.locator("#workshop-timer")).to_have_attribute("data-status", "paused", timeout=LIVE)
