@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "journeys",
     "boards",
+    "workshops",
 ]
 
 MIDDLEWARE = [

@@ -61,3 +61,15 @@ def give_estimates(journey: Journey, participant, scores: dict) -> None:
     from journeys import mirror
 
     mirror.mirror_estimates_give(journey=journey, actor=participant, scores=scores)
+
+
+def make_workshop(participants: int = 2, *, pain_points: int = 3):
+    """A journey with a facilitator, `participants` participants and open pain points on one step, for the
+    workshop tools: returns (journey, facilitator, [participants], [pain points])."""
+    facilitator = make_user()
+    people = [make_user() for _ in range(participants)]
+    journey = make_journey(facilitator=facilitator, members=people)
+    department = make_department()
+    step = make_step(journey, department=department)
+    points = [make_pain_point(step, [department], text=f"Pain point {index}") for index in range(1, pain_points + 1)]
+    return journey, facilitator, people, points

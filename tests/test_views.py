@@ -511,7 +511,7 @@ def test_board_page_takes_the_same_number_of_queries_for_10_and_60_steps(django_
     with django_assert_num_queries(expected):
         response = client.get(reverse("board", args=[large.pk]))
     assert response.content.decode().count('class="step-card') == 60
-    assert expected <= 25
+    assert expected <= 35  # every panel on the page (map, insights, workshop tools) reads a fixed number of times
 
 
 # What the board shows ------------------------------------------------------------------------------------------

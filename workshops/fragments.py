@@ -1,0 +1,80 @@
+"""The workshop's pushed fragments: registered with the board's renderer registry so every change with a
+"voting" / "timer" / "score" / "focus" target reaches each browser. Nothing here depends on the viewer.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from boards.rendering import register_fragments
+from journeys.models import Journey
+from workshops import selectors
+
+PARTS = "workshops/parts.html"
+
+
+def epoch_ms(moment: Any) -> int | None:
+    return int(moment.timestamp() * 1000) if moment is not None else None
+
+
+def score_context(journey: Journey) -> dict[str, Any]:
+    return {"journey": journey, "score": selectors.customer_score_summary(journey)}
+
+
+def timer_context(journey: Journey) -> dict[str, Any]:
+    now = timezone.now()
+    state = selectors.timer_state(journey, now)
+    seconds = math.ceil(state.remaining_seconds)
+    return {
+        "journey": journey,
+        "timer": state,
+        "server_now_ms": epoch_ms(now),
+        "deadline_ms": epoch_ms(state.deadline),
+        "remaining_ms": int(state.remaining_seconds * 1000),
+        "remaining_text": f"{seconds // 60:02d}:{seconds % 60:02d}",
+        "duration_minutes": round(state.duration_seconds / 60, 1),
+    }
+
+
+def voting_context(journey: Journey) -> dict[str, Any]:
+    return {"journey": journey, "voting": selectors.voting_board(journey)}
+
+
+def focus_context(journey: Journey) -> dict[str, Any]:
+    return {"journey": journey, "focus_step": selectors.focus_step(journey)}
+
+
+def render(name: str, context: dict[str, Any], *, oob: bool = True) -> str:
+    return render_to_string(f"{PARTS}#{name}", {**context, "oob": oob})
+
+
+@register_fragments("score")
+def score_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    return [render("customer-score", score_context(journey))]
+
+
+@register_fragments("timer")
+def timer_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    return [render("workshop-timer", timer_context(journey))]
+
+
+@register_fragments("voting")
+def voting_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    context = voting_context(journey)
+    return [render("voting-status", context), render("voting-panel", context)]
+
+
+@register_fragments("focus")
+def focus_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    return [render("facilitator-focus", focus_context(journey))]
+
+
+def all_fragments(journey: Journey) -> str:
+    """Every workshop fragment as it is now: what a reconnecting or polling browser needs to catch up."""
+    everything = {"score": True, "timer": True, "voting": True, "focus": True}
+    renderers = (score_fragments, timer_fragments, voting_fragments, focus_fragments)
+    return "\n".join(part for renderer in renderers for part in renderer(journey, everything))

@@ -1,0 +1,224 @@
+"""Thin views of the workshop tools: look up through membership, validate, call one service, answer with the
+fragments the live layer pushes. A non-member gets 404 everywhere; a participant trying a facilitator action 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from boards import rendering
+from boards.views import member_journey, run_change
+from journeys.models import Journey
+from workshops import forms as workshop_forms
+from workshops import fragments, selectors, services
+from workshops.models import VotingRound
+
+
+def _message(form: forms.Form, message_id: str) -> str:
+    errors = [str(message) for messages in form.errors.values() for message in messages]
+    return fragments.render("workshop-message", {"errors": errors, "message_id": message_id})
+
+
+def change(
+    request: HttpRequest,
+    journey: Journey,
+    form: forms.Form,
+    apply: Callable[[dict, str], Any],
+    message_id: str = "workshop-message",
+) -> HttpResponse:
+    try:
+        return run_change(request, journey, form, apply, lambda form: _message(form, message_id))
+    except services.FacilitatorOnly as denied:
+        return HttpResponse(str(denied), status=403, content_type="text/plain; charset=utf-8")
+
+
+def _round(request: HttpRequest, journey_id: int, round_id: int) -> tuple[Journey, VotingRound]:
+    journey = member_journey(request, journey_id)
+    return journey, get_object_or_404(VotingRound, pk=round_id, journey=journey)
+
+
+# Customer score --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def indicator_set(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    form = workshop_forms.IndicatorForm(request.POST)
+    return change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.customer_indicator_set(journey=journey, actor=request.user, op_id=op_id, **data),
+        "score-message",
+    )
+
+
+@login_required
+@require_POST
+def score_record(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    form = workshop_forms.ScoreForm(request.POST)
+    return change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.score_record(journey=journey, actor=request.user, op_id=op_id, **data),
+        "score-message",
+    )
+
+
+# Dot-voting -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def voting_start(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    form = workshop_forms.VotingStartForm(request.POST)
+    return change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.voting_round_start(journey=journey, actor=request.user, op_id=op_id, **data),
+    )
+
+
+@login_required
+@require_POST
+def voting_end(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
+    journey, voting = _round(request, journey_id, round_id)
+    return change(
+        request,
+        journey,
+        forms.Form(request.POST),
+        lambda data, op_id: services.voting_round_end(voting=voting, actor=request.user, op_id=op_id),
+    )
+
+
+@login_required
+@require_POST
+def voting_tallies(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
+    journey, voting = _round(request, journey_id, round_id)
+    form = workshop_forms.TalliesForm(request.POST)
+    return change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.voting_tallies_show(voting=voting, actor=request.user, op_id=op_id, **data),
+    )
+
+
+@login_required
+@require_POST
+def dot_place(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
+    journey, voting = _round(request, journey_id, round_id)
+    form = workshop_forms.PainPointVoteForm(request.POST, journey=journey)
+    return change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.dot_place(voting=voting, actor=request.user, op_id=op_id, **data),
+    )
+
+
+@login_required
+@require_POST
+def dot_remove(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
+    journey, voting = _round(request, journey_id, round_id)
+    form = workshop_forms.PainPointVoteForm(request.POST, journey=journey)
+    return change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.dot_remove(voting=voting, actor=request.user, op_id=op_id, **data),
+    )
+
+
+@login_required
+@require_GET
+def my_dots(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """The viewer's own dots in the latest round: fetched by workshop.js after each voting push."""
+    journey = member_journey(request, journey_id)
+    voting = selectors.latest_round(journey)
+    return JsonResponse(selectors.dots_of(voting, request.user) if voting else {"round": None})
+
+
+# Timer ------------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def timer_action(request: HttpRequest, journey_id: int, action: str) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    form = workshop_forms.TimerForm(request.POST)
+
+    def apply(data: dict, op_id: str) -> Any:
+        common = {"journey": journey, "actor": request.user, "op_id": op_id}
+        if action == "pause":
+            return services.timer_pause(**common)
+        if action == "reset":
+            return services.timer_reset(duration_seconds=form.duration_seconds(), **common)
+        return services.timer_start(duration_seconds=form.duration_seconds(), **common)
+
+    return change(request, journey, form, apply)
+
+
+@login_required
+@require_GET
+def clock(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """The server's time, so browsers count down on the server clock, not their own."""
+    member_journey(request, journey_id)
+    return JsonResponse({"now": fragments.epoch_ms(timezone.now())}, headers={"Cache-Control": "no-store"})
+
+
+# Focus, catch-up and the projector --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def focus_set(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    form = workshop_forms.FocusForm(request.POST, journey=journey)
+    return change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.focus_set(journey=journey, actor=request.user, op_id=op_id, **data),
+    )
+
+
+@login_required
+@require_GET
+def state(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """Every workshop fragment as it is now (and the map with ?map=1), for a reconnecting or polling page.
+    Answers 204 when the page already has the latest sequence number (?seq=)."""
+    journey = member_journey(request, journey_id)
+    if request.GET.get("seq") == str(journey.seq):
+        return HttpResponse(status=204, headers={"X-Journey-Seq": journey.seq})
+    parts = [fragments.all_fragments(journey)]
+    if request.GET.get("map"):
+        parts.append(rendering.render_map(journey))
+    return HttpResponse("\n".join(parts), headers={"X-Journey-Seq": journey.seq, "Cache-Control": "no-store"})
+
+
+@login_required
+@require_GET
+def projector(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    context = {
+        **rendering.map_context(journey),
+        **fragments.score_context(journey),
+        **fragments.timer_context(journey),
+        **fragments.voting_context(journey),
+        **fragments.focus_context(journey),
+    }
+    return render(request, "workshops/projector.html", context)
