@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BoardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "boards"
+
+    def ready(self) -> None:
+        from boards import dashboard_live  # noqa: F401  (connects the dashboards' doorbell to journey_changed)

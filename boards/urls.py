@@ -58,3 +58,11 @@ urlpatterns = [
         name="pain_point_delete",
     ),
 ]
+
+# Manager dashboard
+from boards import dashboard_views  # noqa: E402
+
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/export/<str:table>.csv", dashboard_views.dashboard_export, name="dashboard_export"),
+]
