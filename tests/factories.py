@@ -92,5 +92,5 @@ def make_manager(username: str | None = None, **fields: Any):
     from django.contrib.auth.models import Group
 
     user = make_user(username, **fields)
-    user.groups.add(Group.objects.get(name="Managers"))
+    user.groups.add(Group.objects.get_or_create(name="Managers")[0])  # a transactional test flushes the migration's
     return user
