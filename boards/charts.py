@@ -63,6 +63,8 @@ class WeeklyChart:
     flow_ticks: list[Tick]
     opened: list[Bar]
     solved: list[Bar]
+    opened_path: str
+    solved_path: str
     backlog: list[Point]
     backlog_line: str
     backlog_area: str
@@ -130,8 +132,9 @@ def weekly_chart(
     opened = [bar(x, v, up=True) for x, v in zip(centre, series.opened, strict=True)]
     solved = [bar(x, v, up=False) for x, v in zip(centre, series.solved, strict=True)]
     points = [Point(round(x, 1), round(backlog_y(v), 1), v) for x, v in zip(centre, series.backlog, strict=True)]
-    line = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
-    area = f"{line} L{points[-1].x},{backlog_bottom} L{points[0].x},{backlog_bottom} Z" if points else ""
+    line = " ".join(f"{'M' if i == 0 else 'L'}{number(p.x)},{number(p.y)}" for i, p in enumerate(points))
+    floor = number(backlog_bottom)
+    area = f"{line} L{number(points[-1].x)},{floor} L{number(points[0].x)},{floor} Z" if points else ""
     every = max(1, math.ceil(weeks / 13))
     x_labels = [XLabel(round(centre[i], 1), labels[i]) for i in range(weeks) if (weeks - 1 - i) % every == 0]
     return WeeklyChart(
@@ -152,6 +155,8 @@ def weekly_chart(
         ],
         opened=opened,
         solved=solved,
+        opened_path=bars_path(opened),
+        solved_path=bars_path(solved),
         backlog=points,
         backlog_line=line,
         backlog_area=area,
@@ -160,11 +165,29 @@ def weekly_chart(
     )
 
 
+def number(value: float) -> str:
+    """A coordinate for SVG: a dot for decimals whatever the language, no trailing zeros."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def bars_path(bars: list[Bar]) -> str:
+    """All bars of one series as a single path: one element for the page to draw, however many weeks."""
+    return " ".join(
+        f"M{number(bar.x)},{number(bar.y)}h{number(bar.width)}v{number(bar.height)}h-{number(bar.width)}z"
+        for bar in bars
+        if bar.value
+    )
+
+
 @dataclass(frozen=True)
 class Segment:
     status: str
     value: int
     percent: float
+
+    @property
+    def width(self) -> str:
+        return f"{number(self.percent)}%"
 
 
 def status_segments(row: StatusRow, scale: int) -> list[Segment]:

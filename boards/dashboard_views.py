@@ -8,6 +8,7 @@ managers with the same filters share one render.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from journeys.models import Department, Event, Journey
 MANAGERS_GROUP = "Managers"
 BODY_CACHE_SECONDS = 60
 SMALL_MULTIPLES = 12
+JOURNEY_ROWS = 25  # the rest behind "show all" (and in the CSV): the page stays quick with hundreds of journeys
 PERIODS = [
     (4, gettext_lazy("last 4 weeks")),
     (8, gettext_lazy("last 8 weeks")),
@@ -90,6 +92,7 @@ class DashboardFilterForm(forms.Form):
     )
     jsort = forms.ChoiceField(label=gettext_lazy("Journey order"), choices=SORTS, required=False)
     dsort = forms.ChoiceField(label=gettext_lazy("Department order"), choices=SORTS, required=False)
+    jall = forms.BooleanField(label=gettext_lazy("All journeys"), required=False)
 
     def filters(self) -> Filters:
         data = self.cleaned_data
@@ -101,6 +104,7 @@ class DashboardFilterForm(forms.Form):
             ),
             journey_sort=data["jsort"] or "-open",
             department_sort=data["dsort"] or "-open",
+            all_journeys=data["jall"],
         )
 
 
@@ -109,6 +113,10 @@ class Filters:
     scope: stats.Scope
     journey_sort: str = "-open"
     department_sort: str = "-open"
+    all_journeys: bool = False
+
+    def url(self, **changes: Any) -> str:
+        return f"{dashboard_path()}?{self.query(**changes)}"
 
     def query(self, **changes: Any) -> str:
         """The canonical query string of these filters (the URL a manager shares), with `changes` applied."""
@@ -117,7 +125,14 @@ class Filters:
         if self.scope.journey_id is not None:
             params.append(("journey", self.scope.journey_id))
         params += [("jsort", self.journey_sort), ("dsort", self.department_sort)]
+        if self.all_journeys:
+            params.append(("jall", 1))
         return urlencode([(k, v) for k, v in params if k not in changes] + list(changes.items()))
+
+
+@functools.cache
+def dashboard_path() -> str:
+    return reverse("dashboard")
 
 
 # Pages ----------------------------------------------------------------------------------------------------------
@@ -189,7 +204,7 @@ def dashboard_body(filters: Filters) -> str:
 
 def render_body(filters: Filters, *, now: Any = None) -> str:
     now = now or timezone.now()
-    figures = stats.dashboard_stats(filters.scope, now=now)
+    figures = stats.dashboard_stats(filters.scope, now=now, series_for_top=SMALL_MULTIPLES)
     return render_to_string("boards/dashboard/body.html", body_context(filters, figures, now=now))
 
 
@@ -202,11 +217,19 @@ def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -
         "figures": figures,
         "totals": totals,
         "refreshed_at": now,
-        "body_url": f"{reverse('dashboard')}?{filters.query()}",
+        "body_url": filters.url(),
         "kpis": kpis(figures, totals, links),
         "week_rows": list(zip(figures.flow.week_starts, labels, *_series_columns(figures.flow.total), strict=True)),
         "chart": charts.weekly_chart(figures.flow.total, labels),
-        "journey_table": status_table(figures.journeys, filters, "jsort", filters.journey_sort, links, "journey"),
+        "journey_table": status_table(
+            figures.journeys,
+            filters,
+            "jsort",
+            filters.journey_sort,
+            links,
+            "journey",
+            limit=None if filters.all_journeys else JOURNEY_ROWS,
+        ),
         "department_table": status_table(
             figures.departments, filters, "dsort", filters.department_sort, links, "department"
         ),
@@ -302,10 +325,11 @@ def status_table(
     sort: str,
     links: OwnerLinks,
     kind: str,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     scale = max((row.total for row in rows), default=0)
     table_rows = []
-    for row in sort_rows(rows, sort):
+    for row in sort_rows(rows, sort)[:limit]:
         target = {kind: row.key}
         cells = [(status, row.count(status), links.url(status=status, **target)) for status in stats.STATUSES]
         table_rows.append(
@@ -314,15 +338,20 @@ def status_table(
                 "cells": cells,
                 "total_href": links.url(**target),
                 "segments": charts.status_segments(row, scale),
-                "dashboard_href": f"{reverse('dashboard')}?{filters.query(**{kind: row.key})}"
-                if kind == "journey"
-                else f"{reverse('dashboard')}?{filters.query(department=row.key)}",
+                "dashboard_href": filters.url(**{kind: row.key}),
             }
         )
     columns = [("name", _("Journey") if kind == "journey" else _("Department"))]
     columns += [(status, STATUS_LABELS[status]) for status in stats.STATUSES] + [("total", _("Total"))]
     headers = [_header(key, label, sort, param, filters) for key, label in columns]
-    return {"rows": table_rows, "headers": headers, "kind": kind}
+    return {
+        "rows": table_rows,
+        "headers": headers,
+        "kind": kind,
+        "hidden": len(rows) - len(table_rows),
+        "count": len(rows),
+        "show_all_href": filters.url(jall=1),
+    }
 
 
 def _header(key: str, label: str, sort: str, param: str, filters: Filters) -> dict[str, Any]:
@@ -338,7 +367,7 @@ def _header(key: str, label: str, sort: str, param: str, filters: Filters) -> di
         "key": key,
         "label": label,
         "aria_sort": aria,
-        "href": f"{reverse('dashboard')}?{filters.query(**{param: next_sort})}",
+        "href": filters.url(**{param: next_sort}),
     }
 
 
@@ -352,7 +381,7 @@ def small_multiples(figures: stats.DashboardStats, labels: list[str], filters: F
             "opened": sum(figures.flow.per_journey[row.key].opened),
             "solved": sum(figures.flow.per_journey[row.key].solved),
             "chart_id": f"mini-{row.key}",
-            "href": f"{reverse('dashboard')}?{filters.query(journey=row.key)}",
+            "href": filters.url(journey=row.key),
         }
         for row in worst
         if row.key in figures.flow.per_journey

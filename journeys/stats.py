@@ -11,25 +11,25 @@ every status change recording its `from_status` (the services do).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.utils import timezone
 
-from journeys.models import PainPoint, PainPointActivity
+from journeys.models import Department, Journey, PainPoint, PainPointActivity
 
 OPEN = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
 CLOSED = (PainPoint.Status.SOLVED, PainPoint.Status.WONT_FIX)
@@ -125,12 +125,36 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def week_index(field_name: str, starts: list[date]) -> Case:
-    """A database expression giving the index in `starts` of the week a timestamp falls in (the row must be on or
-    after the first Monday)."""
-    bounds = [local_midnight(day) for day in starts[1:]]
-    whens = [When(**{f"{field_name}__lt": bound}, then=Value(index)) for index, bound in enumerate(bounds)]
-    return Case(*whens, default=Value(len(starts) - 1))
+class WeekIndex(Func):
+    """The index in `starts` of the week a timestamp falls in (the row must be on or after the first Monday).
+
+    Compiled straight to nested CASE comparisons, a binary search: a year of weeks costs six comparisons per row,
+    and building the expression costs nothing next to the ORM's When objects."""
+
+    output_field = IntegerField()
+
+    def __init__(self, field_name: str, starts: list[date]) -> None:
+        super().__init__(F(field_name))
+        self.bounds = [local_midnight(day) for day in starts]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        column, column_params = compiler.compile(self.source_expressions[0])
+        bounds = [connection.ops.adapt_datetimefield_value(bound) for bound in self.bounds]
+
+        def between(low: int, high: int) -> tuple[str, list[Any]]:  # the week index is in [low, high)
+            if high - low == 1:
+                return str(low), []
+            middle = (low + high) // 2
+            earlier, earlier_params = between(low, middle)
+            later, later_params = between(middle, high)
+            sql = f"CASE WHEN {column} < %s THEN {earlier} ELSE {later} END"
+            return sql, [*column_params, bounds[middle], *earlier_params, *later_params]
+
+        return between(0, len(bounds))
+
+
+def week_index(field_name: str, starts: list[date]) -> WeekIndex:
+    return WeekIndex(field_name, starts)
 
 
 # Scoping --------------------------------------------------------------------------------------------------------
@@ -166,79 +190,106 @@ def _status_counts(prefix: str = "") -> dict[str, Count]:
 
 
 def status_by_journey(scope: Scope) -> list[StatusRow]:
-    rows = (
-        pain_points_in(scope)
-        .values("journey_id", "journey__title")
-        .annotate(**_status_counts())
-        .order_by("journey__title", "journey_id")
-    )
-    return [StatusRow(row["journey_id"], row["journey__title"], **{s: row[s] for s in STATUSES}) for row in rows]
+    rows = list(pain_points_in(scope).values("journey_id").annotate(**_status_counts()).order_by())
+    titles = dict(Journey.objects.filter(pk__in=[row["journey_id"] for row in rows]).values_list("pk", "title"))
+    result = [StatusRow(row["journey_id"], titles[row["journey_id"]], **{s: row[s] for s in STATUSES}) for row in rows]
+    return sorted(result, key=lambda row: (row.name.casefold(), row.key))
 
 
 def status_by_department(scope: Scope) -> list[StatusRow]:
     """A pain point tagged with two departments counts once for each of them."""
-    links = DepartmentLink.objects.filter(painpoint__in=pain_points_in(scope).values("pk"))
+    pain_points = pain_points_in(scope)
     if scope.department_ids:
-        links = links.filter(department_id__in=scope.department_ids)
-    rows = (
-        links.values("department_id", "department__name", "department__colour")
-        .annotate(**_status_counts("painpoint__"))
-        .order_by("department__name")
-    )
-    return [
+        pain_points = pain_points.filter(responsible_departments__in=scope.department_ids)
+    rows = list(pain_points.values("responsible_departments").annotate(**_status_counts()).order_by())
+    names = Department.objects.filter(pk__in=[row["responsible_departments"] for row in rows])
+    departments = {department.pk: department for department in names.only("name", "colour")}
+    result = [
         StatusRow(
-            row["department_id"],
-            row["department__name"],
-            row["department__colour"],
+            row["responsible_departments"],
+            departments[row["responsible_departments"]].name,
+            departments[row["responsible_departments"]].colour,
             **{s: row[s] for s in STATUSES},
         )
         for row in rows
+        if row["responsible_departments"] in departments
     ]
+    return sorted(result, key=lambda row: row.name.casefold())
 
 
 # Weekly flow ----------------------------------------------------------------------------------------------------
 
 
-def _per_journey_week(queryset: QuerySet, field_name: str, starts: list[date], **counts: Count) -> list[dict]:
-    since = local_midnight(starts[0])
+def _weekly_rows(
+    queryset: QuerySet, field_name: str, starts: list[date], group: str | None, **counts: Count
+) -> list[dict]:
+    keys = ("week",) if group is None else (group, "week")
     return list(
-        queryset.filter(**{f"{field_name}__gte": since})
+        queryset.filter(**{f"{field_name}__gte": local_midnight(starts[0])})
         .annotate(week=week_index(field_name, starts))
-        .values("journey_id" if queryset.model is PainPoint else "pain_point__journey_id", "week")
+        .values(*keys)
         .annotate(**counts)
         .order_by()
     )
 
 
-def weekly_flow(scope: Scope, *, now: datetime, open_now: dict[int, int]) -> WeeklyFlow:
-    """Opened and solved per week, per journey and in total, with the open backlog at the end of each week.
-
-    `open_now` holds today's open + in progress count per journey (from `status_by_journey`)."""
-    starts = week_starts(now=now, weeks=scope.weeks)
-    pain_points = pain_points_in(scope)
-    opened = _per_journey_week(pain_points, "created_at", starts, n=Count("pk"))
-    solved = _per_journey_week(pain_points.filter(status=PainPoint.Status.SOLVED), "solved_at", starts, n=Count("pk"))
-    moves = _per_journey_week(
-        activities_in(scope).filter(ENTERS_BACKLOG | LEAVES_BACKLOG),
-        "created_at",
-        starts,
-        entered=Count("pk", filter=ENTERS_BACKLOG),
-        left=Count("pk", filter=LEAVES_BACKLOG),
+def _flow_rows(scope: Scope, starts: list[date], *, per_journey: bool, journey_ids: Collection[int] | None) -> tuple:
+    """Rows of (journey,) week and count: pain points opened, solved, and backlog moves (entered, left)."""
+    pain_points, activities = pain_points_in(scope), activities_in(scope)
+    if journey_ids is not None:
+        pain_points = pain_points.filter(journey_id__in=journey_ids)
+        activities = activities.filter(pain_point__journey_id__in=journey_ids)
+    journey, activity_journey = ("journey_id", "pain_point__journey_id") if per_journey else (None, None)
+    solved = pain_points.filter(status=PainPoint.Status.SOLVED)
+    moving = activities.filter(ENTERS_BACKLOG | LEAVES_BACKLOG)
+    return (
+        _weekly_rows(pain_points, "created_at", starts, journey, n=Count("pk")),
+        _weekly_rows(solved, "solved_at", starts, journey, n=Count("pk")),
+        _weekly_rows(
+            moving,
+            "created_at",
+            starts,
+            activity_journey,
+            entered=Count("pk", filter=ENTERS_BACKLOG),
+            left=Count("pk", filter=LEAVES_BACKLOG),
+        ),
     )
+
+
+def weekly_total(scope: Scope, *, starts: list[date], open_now: int) -> WeeklySeries:
+    """Opened and solved per week over all journeys in scope, with the open backlog at the end of each week."""
+    opened, solved, moves = _flow_rows(scope, starts, per_journey=False, journey_ids=None)
+    series = WeeklySeries([0] * len(starts), [0] * len(starts), [])
+    net = [0] * len(starts)
+    for row in opened:
+        series.opened[row["week"]] = row["n"]
+    for row in solved:
+        series.solved[row["week"]] = row["n"]
+    for row in moves:
+        net[row["week"]] = row["entered"] - row["left"]
+    series.backlog = backlog_walked_back(open_now, net)
+    return series
+
+
+def weekly_per_journey(
+    scope: Scope, *, starts: list[date], open_now: dict[int, int], journey_ids: Collection[int] | None = None
+) -> dict[int, WeeklySeries]:
+    """The same per journey, for `journey_ids` (every journey in scope when None)."""
+    opened, solved, moves = _flow_rows(scope, starts, per_journey=True, journey_ids=journey_ids)
     weeks = len(starts)
-    journeys = set(open_now) | {row["journey_id"] for row in opened + solved}
-    journeys |= {row["pain_point__journey_id"] for row in moves}
-    series = {journey: WeeklySeries([0] * weeks, [0] * weeks, [0] * weeks) for journey in journeys}
+    journeys = set(open_now if journey_ids is None else journey_ids)
+    journeys |= {row["journey_id"] for row in opened + solved} | {row["pain_point__journey_id"] for row in moves}
+    series = {journey: WeeklySeries([0] * weeks, [0] * weeks, []) for journey in journeys}
     net = {journey: [0] * weeks for journey in journeys}
     for row in opened:
-        series[row["journey_id"]].opened[row["week"]] += row["n"]
+        series[row["journey_id"]].opened[row["week"]] = row["n"]
     for row in solved:
-        series[row["journey_id"]].solved[row["week"]] += row["n"]
+        series[row["journey_id"]].solved[row["week"]] = row["n"]
     for row in moves:
-        net[row["pain_point__journey_id"]][row["week"]] += row["entered"] - row["left"]
+        net[row["pain_point__journey_id"]][row["week"]] = row["entered"] - row["left"]
     for journey, one in series.items():
         one.backlog = backlog_walked_back(open_now.get(journey, 0), net[journey])
-    return WeeklyFlow(starts, _sum_series(series.values(), weeks), series)
+    return series
 
 
 def backlog_walked_back(open_now: int, net_per_week: list[int]) -> list[int]:
@@ -249,16 +300,6 @@ def backlog_walked_back(open_now: int, net_per_week: list[int]) -> list[int]:
         backlog[index] = level
         level -= net_per_week[index]
     return backlog
-
-
-def _sum_series(all_series, weeks: int) -> WeeklySeries:
-    total = WeeklySeries([0] * weeks, [0] * weeks, [0] * weeks)
-    for one in all_series:
-        for index in range(weeks):
-            total.opened[index] += one.opened[index]
-            total.solved[index] += one.solved[index]
-            total.backlog[index] += one.backlog[index]
-    return total
 
 
 # Medians --------------------------------------------------------------------------------------------------------
@@ -284,33 +325,54 @@ def median_time_to_solve(scope: Scope, *, since: datetime, solved_count: int) ->
     """The median time from reported to solved, over the pain points solved since `since`."""
     if solved_count == 0:
         return None
-    took = ExpressionWrapper(F("solved_at") - F("created_at"), output_field=DurationField())
     ordered = (
         pain_points_in(scope)
         .filter(status=PainPoint.Status.SOLVED, solved_at__gte=since)
-        .annotate(took=took)
+        .annotate(took=DaysBetween("solved_at", "created_at"))
         .order_by("took")
         .values_list("took", flat=True)
     )
-    return _middle(list(ordered[_median_slice(solved_count)]))
+    return timedelta(seconds=round(_middle(list(ordered[_median_slice(solved_count)])) * 86400))
+
+
+class DaysBetween(Func):
+    """Days from `start` to `end` as a float, computed by the database (SQLite would otherwise call back into Python
+    for every row of a timestamp subtraction)."""
+
+    output_field = FloatField()
+    arity = 2
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday("
+        )
 
 
 # Everything the dashboard shows ---------------------------------------------------------------------------------
 
 
-def dashboard_stats(scope: Scope, *, now: datetime | None = None) -> DashboardStats:
+def dashboard_stats(scope: Scope, *, now: datetime | None = None, series_for_top: int | None = None) -> DashboardStats:
+    """Everything the dashboard shows. Weekly series per journey are worked out for the `series_for_top` journeys
+    with the most unsolved pain points (all journeys when None); the totals always cover every journey."""
     now = now or timezone.now()
     journeys = status_by_journey(scope)
     open_now = {row.key: row.unsolved for row in journeys}
-    flow = weekly_flow(scope, now=now, open_now=open_now)
+    starts = week_starts(now=now, weeks=scope.weeks)
+    chosen = None
+    if series_for_top is not None:
+        chosen = [row.key for row in sorted(journeys, key=lambda row: (-row.unsolved, row.name.casefold()))]
+        chosen = chosen[:series_for_top]
+    total = weekly_total(scope, starts=starts, open_now=sum(open_now.values()))
     return DashboardStats(
         scope=scope,
         journeys=journeys,
         departments=status_by_department(scope),
-        flow=flow,
+        flow=WeeklyFlow(starts, total, weekly_per_journey(scope, starts=starts, open_now=open_now, journey_ids=chosen)),
         median_open_age=median_open_age(scope, now=now, open_count=sum(open_now.values())),
         median_time_to_solve=median_time_to_solve(
-            scope, since=local_midnight(flow.week_starts[0]), solved_count=sum(flow.total.solved)
+            scope, since=local_midnight(starts[0]), solved_count=sum(total.solved)
         ),
     )
 
