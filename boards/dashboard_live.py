@@ -8,6 +8,7 @@ next one, or the catch-up after a reconnect, brings the page up to date because 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -30,8 +31,15 @@ def ring_dashboards(event: Event) -> None:
     if not event.kind.startswith("pain_point"):
         return
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(DASHBOARDS_GROUP, {"type": "dashboard.doorbell", "event": event.pk})
+    if layer is None:
+        return
+    message = {"type": "dashboard.doorbell", "event": event.pk}
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a sync view or command, on a thread without an event loop
+        async_to_sync(layer.group_send)(DASHBOARDS_GROUP, message)
+    else:  # sync code called from async code's own thread (e.g. inside a test's event loop)
+        loop.create_task(layer.group_send(DASHBOARDS_GROUP, message))
 
 
 @receiver(journey_changed, dispatch_uid="ring_dashboards")

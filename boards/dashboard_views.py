@@ -149,7 +149,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         response = HttpResponse(body)
     else:
-        context = {"form": form, "filters": filters, "body": body, **filter_choices()}
+        choices = filter_choices()
+        summary = filter_summary(filters, choices)
+        context = {"form": form, "filters": filters, "body": body, "summary": summary, **choices}
         response = render(request, "boards/dashboard/page.html", context)
     response.headers["Vary"] = "HX-Request"
     return response
@@ -179,6 +181,17 @@ def filter_choices() -> dict[str, Any]:
         "department_choices": list(Department.objects.values_list("pk", "name")),
         "journey_choices": list(Journey.objects.order_by("title").values_list("pk", "title")),
     }
+
+
+def filter_summary(filters: Filters, choices: dict[str, Any]) -> str:
+    """The filters in words, for the printed page (where the form is not shown)."""
+    scope = filters.scope
+    departments = [name for pk, name in choices["department_choices"] if pk in scope.department_ids]
+    journeys = [title for pk, title in choices["journey_choices"] if pk == scope.journey_id]
+    parts = [str(dict(PERIODS)[scope.weeks]).capitalize()]
+    parts.append(", ".join(departments) if departments else _("all departments"))
+    parts.append(journeys[0] if journeys else _("all journeys"))
+    return " · ".join(parts)
 
 
 # The cached body ------------------------------------------------------------------------------------------------
@@ -219,6 +232,7 @@ def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -
         "refreshed_at": now,
         "body_url": filters.url(),
         "kpis": kpis(figures, totals, links),
+        "headline": backlog_headline(figures.flow.total.backlog),
         "week_rows": list(zip(figures.flow.week_starts, labels, *_series_columns(figures.flow.total), strict=True)),
         "chart": charts.weekly_chart(figures.flow.total, labels),
         "journey_table": status_table(
@@ -258,6 +272,30 @@ def kpis(figures: stats.DashboardStats, totals: stats.StatusRow, links: OwnerLin
         {"label": _("Median age of open pain points"), "value": humanize(figures.median_open_age), "kind": "age"},
         {"label": _("Median time to solve"), "value": humanize(figures.median_time_to_solve), "kind": "age"},
     ]
+
+
+def backlog_headline(backlog: list[int]) -> str:
+    first, last = backlog[0], backlog[-1]
+    weeks = len(backlog)
+    if last > first:
+        text = ngettext(
+            "The open backlog grew from %(first)d to %(last)d in %(weeks)d week.",
+            "The open backlog grew from %(first)d to %(last)d in %(weeks)d weeks.",
+            weeks,
+        )
+    elif last < first:
+        text = ngettext(
+            "The open backlog shrank from %(first)d to %(last)d in %(weeks)d week.",
+            "The open backlog shrank from %(first)d to %(last)d in %(weeks)d weeks.",
+            weeks,
+        )
+    else:
+        text = ngettext(
+            "The open backlog stayed at %(last)d for %(weeks)d week.",
+            "The open backlog stayed at %(last)d for %(weeks)d weeks.",
+            weeks,
+        )
+    return text % {"first": first, "last": last, "weeks": weeks}
 
 
 def humanize(duration: timedelta | None) -> str:
