@@ -222,7 +222,7 @@ def render_body(filters: Filters, *, now: Any = None) -> str:
 
 
 def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -> dict[str, Any]:
-    labels = [date_format(day, "j M") for day in figures.flow.week_starts]
+    labels = [date_format(day, "j M") for day in figures.flow.week_starts[:-1]] + [_("this week")]
     totals = figures.totals
     links = OwnerLinks(filters.scope)
     return {

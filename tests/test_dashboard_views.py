@@ -233,7 +233,7 @@ def test_a_pain_point_change_rings_every_open_dashboard_once(fresh_layer):
         await database_sync_to_async(services.step_update)(
             step=step, actor=journey.created_by, base_version=None, title="Renamed"
         )
-        messages = [json.loads(await one.receive_from(timeout=2)) for one in dashboards]
+        messages = [json.loads(await one.receive_from(timeout=5)) for one in dashboards]
         for one in dashboards:
             assert await one.receive_nothing(timeout=0.2)  # the rename rang nothing
         for one in dashboards:
