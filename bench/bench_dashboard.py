@@ -5,7 +5,10 @@ over), then requests the dashboard through Django's test client as a manager and
 the number of queries. "cold" clears the body cache before every request (a full render); "warm" is a manager
 whose filters another manager has just rendered (the live-update path).
 
-    /work/main/.venv/bin/python bench/bench_dashboard.py [--rebuild] [--runs 30]
+    /work/main/.venv/bin/python bench/bench_dashboard.py [--rebuild] [--runs 30] [--postgres URL]
+
+With --postgres (e.g. postgres://postgres@127.0.0.1:5432/bench_dashboard) the same data goes into that database
+instead; it is created when missing and rebuilt when empty or with --rebuild.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ OUT = ROOT / "bench" / "out"
 JOURNEYS, DEPARTMENTS, PAIN_POINTS, STEPS_PER_JOURNEY, WEEKS_OF_HISTORY = 200, 40, 20_000, 6, 60
 
 
-def setup_django(db_path: Path) -> None:
+def setup_django(db_path: Path, postgres: str = "") -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["SQLITE_PATH"] = str(db_path)
     os.environ.pop("DATABASE_URL", None)
+    if postgres:
+        os.environ["DATABASE_URL"] = postgres
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "false"
     import django
@@ -140,6 +145,23 @@ def _with_kinds(history: list[tuple]) -> list[tuple]:
     return rows + [(when, before, after, kinds[after]) for when, before, after in history[1:]]
 
 
+def _prepare_postgres(url: str, *, rebuild: bool) -> bool:
+    """Create (or with `rebuild`, recreate) the benchmark database; True when it has to be filled."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and rebuild:
+            admin.execute(f'DROP DATABASE "{name}"')
+        if not exists or rebuild:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            return True
+    with psycopg.connect(url) as conn:
+        filled = conn.execute("SELECT to_regclass('journeys_painpoint') IS NOT NULL").fetchone()[0]
+        return not filled or not conn.execute("SELECT EXISTS (SELECT 1 FROM journeys_painpoint)").fetchone()[0]
+
+
 def measure(client, url: str, runs: int, *, cold: bool) -> tuple[float, float, float, int]:
     from django.core.cache import cache
     from django.db import connection
@@ -167,18 +189,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", action="store_true", help="throw the scratch database away and build it again")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--postgres", default="", help="a PostgreSQL URL to benchmark instead of SQLite")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     db_path = OUT / "dashboard.sqlite3"
-    if args.rebuild:
+    if args.rebuild and not args.postgres:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     fresh = not db_path.exists()
-    setup_django(db_path)
+    if args.postgres:
+        fresh = _prepare_postgres(args.postgres, rebuild=args.rebuild)
+    setup_django(db_path, args.postgres)
     if fresh:
         started = time.perf_counter()
         build()
-        print(f"built the scratch database in {time.perf_counter() - started:.1f} s: {db_path}")
+        print(f"built the scratch database in {time.perf_counter() - started:.1f} s: {args.postgres or db_path}")
 
     from django.contrib.auth import get_user_model
     from django.test import Client
