@@ -27,8 +27,10 @@ NOT_ALLOWED = 4403  # accept, then close: a refusal before accept looks like a n
 
 
 def ring_dashboards(event: Event) -> None:
-    """Tell every open dashboard that pain point figures changed (the one function broadcast.py needs)."""
-    if not event.kind.startswith("pain_point"):
+    """Tell every open dashboard that pain point figures changed (the one function broadcast.py needs).
+
+    Deleting a step deletes its pain points too, so that rings as well."""
+    if not (event.kind.startswith("pain_point") or event.kind == "step.deleted"):
         return
     layer = get_channel_layer()
     if layer is None:

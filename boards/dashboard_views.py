@@ -171,8 +171,15 @@ def dashboard_export(request: HttpRequest, table: str) -> HttpResponse:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return response
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """A journey title like "=HYPERLINK(...)" stays text when a manager opens the CSV in a spreadsheet."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return f"'{cell}"
+    return cell
 
 
 def filter_choices() -> dict[str, Any]:

@@ -163,6 +163,15 @@ def test_csv_exports_hold_the_same_figures(organisation):
     assert len(weeks) == 1 + 12 * 2 and weeks[12][0] == "All journeys" and weeks[12][2:] == ["2", "1", "1"]
 
 
+def test_csv_export_keeps_a_formula_like_title_as_text(organisation):
+    make_pain_point(make_step(make_journey(title='=HYPERLINK("http://evil")')), [organisation["it"]])
+
+    export = client_for(make_manager()).get("/dashboard/export/journeys.csv").content.decode()
+    rows = list(csv.reader(io.StringIO(export)))
+
+    assert ['\'=HYPERLINK("http://evil")', "1", "0", "0", "0", "1"] in rows
+
+
 def test_unknown_export_is_404(organisation):
     assert client_for(make_manager()).get("/dashboard/export/secrets.csv").status_code == 404
 
@@ -243,6 +252,25 @@ def test_a_pain_point_change_rings_every_open_dashboard_once(fresh_layer):
     messages = async_to_sync(scenario)()
 
     assert len(messages) == 2 and all(set(message) == {"doorbell"} for message in messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_step_with_pain_points_rings_the_dashboards(fresh_layer):
+    manager = make_manager()
+    journey = make_journey()
+    step = make_step(journey)
+    make_pain_point(step, [make_department()])
+
+    async def scenario() -> dict:
+        from channels.db import database_sync_to_async
+
+        dashboard, _connected = await _connect(manager)
+        await database_sync_to_async(services.step_delete)(step=step, actor=journey.created_by, base_version=None)
+        message = json.loads(await dashboard.receive_from(timeout=5))
+        await dashboard.disconnect()
+        return message
+
+    assert set(async_to_sync(scenario)()) == {"doorbell"}
 
 
 @pytest.mark.django_db(transaction=True)
