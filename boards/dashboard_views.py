@@ -46,6 +46,9 @@ PERIODS = [
     (26, gettext_lazy("last 6 months")),
     (52, gettext_lazy("last 12 months")),
 ]
+# The owners' list (another part of the app); its figures link there when it is installed.
+OWNERS_LIST_URL_NAMES = ("pain_points_mine", "my_pain_points")
+OWNERS_LIST_STATUS_PARAM = "state"
 SORT_KEYS = ("name", "open", "in_progress", "solved", "wont_fix", "total")
 SORTS = [(f"{sign}{key}", f"{sign}{key}") for key in SORT_KEYS for sign in ("", "-")]
 
@@ -327,17 +330,20 @@ class OwnerLinks:
 
     def __init__(self, scope: stats.Scope) -> None:
         self.scope = scope
-        try:
-            self.base: str | None = reverse("pain_points_mine")
-        except NoReverseMatch:
-            self.base = None
+        self.base: str | None = None
+        for name in OWNERS_LIST_URL_NAMES:
+            try:
+                self.base = reverse(name)
+                break
+            except NoReverseMatch:
+                continue
 
     def url(self, *, status: str | None = None, journey: int | None = None, department: int | None = None) -> str:
         if self.base is None:
             return ""
         journey = journey if journey is not None else self.scope.journey_id
         departments = [department] if department is not None else list(self.scope.department_ids)
-        params: list[tuple[str, Any]] = [("status", status)] if status else []
+        params: list[tuple[str, Any]] = [(OWNERS_LIST_STATUS_PARAM, status)] if status else []
         params += [("journey", journey)] if journey is not None else []
         params += [("department", pk) for pk in departments]
         return f"{self.base}?{urlencode(params)}" if params else self.base

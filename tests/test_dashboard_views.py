@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
 
 from boards.dashboard_live import DashboardConsumer
 from journeys import services
@@ -172,6 +174,33 @@ def test_csv_export_keeps_a_formula_like_title_as_text(organisation):
     assert ['\'=HYPERLINK("http://evil")', "1", "0", "0", "0", "1"] in rows
 
 
+def _owners_list(request):  # stands in for the owners' list page of another part of the app
+    raise AssertionError("only linked to")
+
+
+urlpatterns = [
+    path("", include("config.urls")),
+    path("pain-points/mine/", _owners_list, name="pain_points_mine"),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_figures_link_to_the_owners_list_with_status_journey_and_department(organisation):
+    finance, moving = organisation["finance"].pk, organisation["moving"].pk
+
+    html = client_for(make_manager()).get(f"/dashboard/?department={finance}").content.decode()
+
+    assert f'href="/pain-points/mine/?state=open&amp;journey={moving}&amp;department={finance}"' in html
+    assert f'href="/pain-points/mine/?state=solved&amp;department={finance}"' in html  # the Finance row
+    assert "appear once that page is installed" not in html
+
+
+def test_without_the_owners_list_figures_are_plain_numbers(organisation):
+    html = client_for(make_manager()).get("/dashboard/").content.decode()
+
+    assert "/pain-points/mine/" not in html and "appear once that page is installed" in html
+
+
 def test_unknown_export_is_404(organisation):
     assert client_for(make_manager()).get("/dashboard/export/secrets.csv").status_code == 404
 
@@ -220,6 +249,13 @@ def fresh_layer():
     channel_layers.backends = {}
 
 
+def run_async(scenario):
+    """Run a coroutine function in a fresh loop on its own thread: Playwright's sync API may already hold a running
+    loop on the test thread when browser tests run in the same session."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, scenario()).result()
+
+
 async def _connect(user) -> tuple[WebsocketCommunicator, bool]:
     communicator = WebsocketCommunicator(DashboardConsumer.as_asgi(), "/ws/dashboard/")
     communicator.scope["user"] = user
@@ -249,7 +285,7 @@ def test_a_pain_point_change_rings_every_open_dashboard_once(fresh_layer):
             await one.disconnect()
         return messages
 
-    messages = async_to_sync(scenario)()
+    messages = run_async(scenario)
 
     assert len(messages) == 2 and all(set(message) == {"doorbell"} for message in messages)
 
@@ -270,7 +306,7 @@ def test_deleting_a_step_with_pain_points_rings_the_dashboards(fresh_layer):
         await dashboard.disconnect()
         return message
 
-    assert set(async_to_sync(scenario)()) == {"doorbell"}
+    assert set(run_async(scenario)) == {"doorbell"}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -284,4 +320,4 @@ def test_a_non_manager_socket_is_closed_with_4403(fresh_layer):
         await communicator.disconnect()
         return closing
 
-    assert async_to_sync(scenario)() == {"type": "websocket.close", "code": 4403}
+    assert run_async(scenario) == {"type": "websocket.close", "code": 4403}
