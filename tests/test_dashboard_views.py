@@ -93,6 +93,15 @@ def test_manager_sees_counts_per_journey_and_per_department(organisation):
     assert cell(html, "department", "Finance", "total") == "2"
 
 
+def test_an_organisation_without_pain_points_gets_an_empty_but_whole_dashboard():
+    response = client_for(make_manager()).get("/dashboard/?weeks=4")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert html.count("No pain points match these filters.") == 2
+    assert "The open backlog stayed at 0 for 4 weeks." in html
+
+
 def test_every_chart_has_a_title_and_a_data_table(organisation):
     html = client_for(make_manager()).get("/dashboard/").content.decode()
 
