@@ -6,4 +6,7 @@ class BoardsConfig(AppConfig):
     name = "boards"
 
     def ready(self) -> None:
-        from boards import insights  # noqa: F401  (registers the insights panel's pushed fragments)
+        from boards import (
+            dashboard_live,  # noqa: F401  (connects the dashboards' doorbell to journey_changed)
+            insights,  # noqa: F401  (registers the insights panel's pushed fragments)
+        )

@@ -90,3 +90,11 @@ urlpatterns += [
     path("j/<int:journey_id>/export.svg", exchange_views.journey_export_svg, name="journey_export_svg"),
     path("j/<int:journey_id>/copy/", exchange_views.journey_copy, name="journey_copy"),
 ]
+
+# Manager dashboard
+from boards import dashboard_views  # noqa: E402
+
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/export/<str:table>.csv", dashboard_views.dashboard_export, name="dashboard_export"),
+]

@@ -208,6 +208,8 @@ def load_demo(*, reset: bool = False) -> DemoResult:
             name: Department.objects.get_or_create(name=name, defaults={"colour": c})[0] for name, c in DEPARTMENTS
         }
         users = _demo_users(departments)
+        _demo_managers(users)
+        _claim_journey(departments, users, reset=reset)
         existing = Journey.objects.filter(title=DEMO_TITLE, created_by=users["anna"]).first()
         if existing and not reset:
             return DemoResult(existing, _user_lines(), created=False)
@@ -339,3 +341,169 @@ def _demo_activity(pain_point, actor, kind, from_status, to_status, when, text="
         created_at=when,
         text=text,
     )
+
+
+# A second process for the manager dashboard: rejected claims, with pain points spread over the past 12 weeks -------
+
+CLAIM_TITLE = "My claim was rejected"
+MANAGERS_GROUP = "Managers"
+
+CLAIM_DEPARTMENTS = [("Claims", "#b5475b"), ("Complaints", "#7a5c99")]
+CLAIM_LANES = ["Customer", "Contact centre", "Claims", "Complaints", "Finance", "IT"]
+
+CLAIM_STEPS = [
+    ("submit", "Submits the claim with photos in the app", "Customer", "web", 15),
+    ("intake", "Claim is registered and checked for completeness", "Claims", "internal", 20),
+    ("assess", "Assessor rejects: damage not covered", "Claims", "internal", 45),
+    ("letter", "Sends the rejection letter", "Claims", "letter", 2880),
+    ("calls", 'Calls: "why was my claim rejected?"', "Customer", "phone", 20),
+    ("agent", "Agent cannot see the assessor's reasoning", "Contact centre", "phone", 10),
+    ("complaint", "Files a complaint", "Customer", "email", 15),
+    ("review", "Complaints team reviews the claim again", "Complaints", "internal", 120),
+    ("payout", "Partial payout after the review", "Finance", "internal", 10),
+]
+
+CLAIM_HANDOFFS = [
+    ("submit", "intake", "app"),
+    ("intake", "assess", ""),
+    ("assess", "letter", "rejected"),
+    ("letter", "calls", "post"),
+    ("calls", "agent", ""),
+    ("agent", "complaint", "not satisfied"),
+    ("complaint", "review", ""),
+    ("review", "payout", "partly granted"),
+    ("agent", "calls", "customer calls again"),
+]
+
+# Same shape as PAIN_POINTS: (step, text, severity, departments, status, owner, weeks ago opened, weeks ago closed)
+CLAIM_PAIN_POINTS = [
+    ("submit", "The app rejects photos larger than 5 MB", "medium", ["IT"], "solved", "carla", 12, 9),
+    ("submit", "A half-finished claim cannot be saved", "low", ["IT"], "wont_fix", "carla", 12, 7),
+    ("intake", "Missing documents are asked for one at a time", "high", ["Claims"], "solved", "bram", 11, 6),
+    (
+        "assess",
+        "The rejection reason is written in jargon",
+        "high",
+        ["Claims", "Complaints"],
+        "in_progress",
+        "bram",
+        11,
+        None,
+    ),
+    ("letter", "The letter quotes policy articles instead of plain words", "high", ["Claims"], "solved", "bram", 10, 4),
+    ("letter", "The letter does not say how to object", "medium", ["Claims", "Complaints"], "solved", "anna", 10, 2),
+    (
+        "calls",
+        "Customers wait 20 minutes on the phone after a rejection",
+        "medium",
+        ["Contact centre"],
+        "open",
+        None,
+        9,
+        None,
+    ),
+    ("agent", "The agent cannot see the assessor's notes", "high", ["IT", "Claims"], "in_progress", "carla", 9, None),
+    (
+        "agent",
+        "Agents promise a call from the assessor that never comes",
+        "high",
+        ["Contact centre", "Claims"],
+        "solved",
+        "anna",
+        8,
+        3,
+    ),
+    (
+        "complaint",
+        "The complaint form asks for a claim number the customer does not have",
+        "medium",
+        ["Complaints", "IT"],
+        "solved",
+        "carla",
+        7,
+        1,
+    ),
+    ("review", "The review takes six weeks", "high", ["Complaints"], "in_progress", "anna", 6, None),
+    ("payout", "The payout goes to an old bank account", "high", ["Finance"], "solved", "dirk", 5, 1),
+    (
+        "review",
+        "Nobody tells the customer the review has started",
+        "medium",
+        ["Complaints", "Contact centre"],
+        "open",
+        None,
+        4,
+        None,
+    ),
+    (
+        "payout",
+        "The partial payout arrives without an explanation",
+        "medium",
+        ["Finance", "Claims"],
+        "open",
+        None,
+        3,
+        None,
+    ),
+    ("assess", "The same claim is assessed twice by different assessors", "low", ["Claims"], "wont_fix", "bram", 2, 1),
+    ("intake", "The acknowledgement e-mail comes in Dutch only", "low", ["IT", "Claims"], "open", None, 1, None),
+    (
+        "calls",
+        "The customer has to tell the story again to every agent",
+        "high",
+        ["Contact centre"],
+        "open",
+        None,
+        0,
+        None,
+    ),
+]
+
+
+def _demo_managers(users: dict) -> None:
+    """Demo users marked as managers join the "Managers" group, which opens the manager dashboard to them."""
+    from django.contrib.auth.models import Group
+
+    managers, _created = Group.objects.get_or_create(name=MANAGERS_GROUP)
+    for username, _full, _dept, _role, is_manager in USERS:
+        if is_manager:
+            users[username].groups.add(managers)
+
+
+def _claim_journey(departments: dict[str, Department], users: dict, *, reset: bool) -> Journey:
+    for name, colour in CLAIM_DEPARTMENTS:
+        departments[name] = Department.objects.get_or_create(name=name, defaults={"colour": colour})[0]
+    existing = Journey.objects.filter(title=CLAIM_TITLE, created_by=users["anna"]).first()
+    if existing and not reset:
+        return existing
+    if existing:
+        existing.delete()
+    facilitator = users["anna"]
+    journey = services.journey_create(
+        title=CLAIM_TITLE,
+        description="A home-insurance claim is rejected. Workshop with Claims, Complaints, Contact centre and Finance.",
+        actor=facilitator,
+    )
+    for username, _full, _dept, role, _manager in USERS[1:]:
+        Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
+    for name in CLAIM_LANES:
+        services.lane_add(journey=journey, department=departments[name], actor=facilitator)
+    steps = {
+        key: services.step_create(
+            journey=journey,
+            actor=facilitator,
+            title=title,
+            department=departments[department],
+            channel=channel,
+            duration_minutes=minutes,
+        )
+        for key, title, department, channel, minutes in CLAIM_STEPS
+    }
+    for source, target, label in CLAIM_HANDOFFS:
+        services.handoff_create(
+            journey=journey, actor=facilitator, from_step=steps[source], to_step=steps[target], label=label
+        )
+    for row in CLAIM_PAIN_POINTS:
+        _demo_pain_point(journey, steps, departments, users, *row)
+    journey.pain_points.filter(status="wont_fix").update(resolution="Not worth a change to the claims system now")
+    return journey

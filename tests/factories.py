@@ -73,3 +73,42 @@ def make_workshop(participants: int = 2, *, pain_points: int = 3):
     step = make_step(journey, department=department)
     points = [make_pain_point(step, [department], text=f"Pain point {index}") for index in range(1, pain_points + 1)]
     return journey, facilitator, people, points
+
+
+# Manager dashboard: backdated pain points and status changes, recorded as the timeline records them ---------------
+
+
+def backdate_pain_point(pain_point: PainPoint, when) -> PainPoint:
+    """Pretend the pain point was reported at `when` (its creation activities move with it)."""
+    from journeys.models import PainPointActivity
+
+    PainPoint.objects.filter(pk=pain_point.pk).update(created_at=when)
+    PainPointActivity.objects.filter(pain_point=pain_point).update(created_at=when)
+    pain_point.refresh_from_db()
+    return pain_point
+
+
+def record_status_change(pain_point: PainPoint, status: str, when) -> PainPoint:
+    """Move a pain point to `status` at `when`, with the timeline entry a status change leaves."""
+    from journeys.models import PainPointActivity
+
+    kinds = {"solved": "solved", "wont_fix": "wont_fix", "in_progress": "picked_up", "open": "reopened"}
+    PainPointActivity.objects.create(
+        pain_point=pain_point,
+        kind=kinds[status],
+        from_status=pain_point.status,
+        to_status=status,
+        created_at=when,
+    )
+    pain_point.status = status
+    pain_point.solved_at = when if status == "solved" else None
+    pain_point.save(update_fields=["status", "solved_at"])
+    return pain_point
+
+
+def make_manager(username: str | None = None, **fields: Any):
+    from django.contrib.auth.models import Group
+
+    user = make_user(username, **fields)
+    user.groups.add(Group.objects.get_or_create(name="Managers")[0])  # a transactional test flushes the migration's
+    return user
