@@ -30,7 +30,7 @@ def load_demo(*args: str) -> str:
 def test_demo_loads_an_insurers_change_of_address_journey():
     load_demo()
     journey = Journey.objects.get(title=DEMO_TITLE)
-    assert Department.objects.count() == 5
+    assert Department.objects.filter(lanes__journey=journey).count() == 5
     assert Lane.objects.filter(journey=journey).count() == 5
     assert 10 <= journey.steps.count() <= 14
     assert journey.handoffs.count() >= journey.steps.count() - 1
@@ -80,6 +80,6 @@ def test_demo_reset_rebuilds_the_journey_and_keeps_passwords():
     assert "Loaded" in output
     rebuilt = Journey.objects.get(title=DEMO_TITLE)
     assert rebuilt.pk != journey.pk
-    assert rebuilt.steps.count() == len(set(Step.objects.values_list("pk", flat=True)))
+    assert not Step.objects.filter(journey__title=DEMO_TITLE).exclude(journey=rebuilt).exists()
     assert Step.objects.filter(journey=rebuilt).count() == 12
     assert authenticate(username="anna", password=DEMO_PASSWORD) is not None
