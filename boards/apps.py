@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class BoardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "boards"
+
+    def ready(self) -> None:
+        from boards import broadcast
+        from journeys.changes import journey_changed
+
+        journey_changed.connect(broadcast.on_journey_changed, dispatch_uid="boards.broadcast")

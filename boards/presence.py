@@ -1,0 +1,69 @@
+"""Who is on a board right now: one row per open socket, shared by every daphne process through the database.
+
+A closed tab or a dropped network removes its row when daphne notices the socket is gone (close frame, or the
+keepalive ping timing out); a killed process leaves rows behind that stop being refreshed by heartbeats and are
+pruned after `stale_after()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from boards.models import BoardPresence
+from journeys.models import Department, Journey, Membership
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    colour: str
+
+
+def stale_after() -> timedelta:
+    return timedelta(seconds=settings.BOARD_HEARTBEAT_SECONDS * 3)
+
+
+def may_watch(journey_id: int, user: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(journey_id=journey_id, user=user).exists()
+
+
+def arrive(*, journey_id: int, user: Any, channel_name: str) -> None:
+    BoardPresence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"journey_id": journey_id, "user": user, "seen_at": timezone.now()},
+    )
+
+
+def depart(*, channel_name: str) -> None:
+    BoardPresence.objects.filter(channel_name=channel_name).delete()
+
+
+def heartbeat(*, journey_id: int, channel_name: str) -> tuple[int, bool]:
+    """Refresh this socket's row; return the journey's current seq and whether stale rows were pruned."""
+    now = timezone.now()
+    BoardPresence.objects.filter(channel_name=channel_name).update(seen_at=now)
+    pruned, _detail = BoardPresence.objects.filter(journey_id=journey_id, seen_at__lt=now - stale_after()).delete()
+    return Journey.objects.values_list("seq", flat=True).get(pk=journey_id), bool(pruned)
+
+
+def people_here(journey_id: int) -> list[Person]:
+    rows = (
+        BoardPresence.objects.filter(journey_id=journey_id, seen_at__gte=timezone.now() - stale_after())
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
+    users = {row.user_id: row.user for row in rows}
+    colours = dict(Department.objects.filter(members__in=users).order_by("-name").values_list("members", "colour"))
+    return [Person(user.get_full_name() or user.username, colours.get(user.pk, "#9aa3ad")) for user in users.values()]
+
+
+def render(people: list[Person]) -> str:
+    return render_to_string("boards/presence.html", {"people": people, "oob": True})
