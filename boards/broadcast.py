@@ -16,6 +16,7 @@ never per user: no CSRF token, no request.user.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -157,7 +158,20 @@ async def leave(journey_id: int, channel_name: str) -> None:
     await get_channel_layer().group_discard(group_name(journey_id), channel_name)
 
 
+# Journeys whose presence broadcast is already scheduled in this process: 50 sockets (re)joining at once cause a
+# few presence broadcasts, not 50 (each of which would go to all 50 sockets).
+_presence_due: set[int] = set()
+PRESENCE_COALESCE_SECONDS = 0.3
+
+
 async def presence_changed(journey_id: int) -> None:
+    if journey_id in _presence_due:
+        return
+    _presence_due.add(journey_id)
+    try:
+        await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+    finally:
+        _presence_due.discard(journey_id)
     frames = await database_sync_to_async(presence_frames)(journey_id)
     await get_channel_layer().group_send(group_name(journey_id), {"type": "board.presence", "frames": frames})
 

@@ -79,6 +79,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
     journey_id: int
     watching = False
     heartbeat_task: asyncio.Task | None = None
+    presence_task: asyncio.Task | None = None
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         if message["type"] in DB_FREE_HANDLERS:
@@ -101,8 +102,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await database_sync_to_async(presence.arrive)(
             journey_id=self.journey_id, user=user, channel_name=self.channel_name
         )
-        await broadcast.presence_changed(self.journey_id)
         self.heartbeat_task = asyncio.create_task(self.beat())
+        self.presence_task = asyncio.create_task(broadcast.presence_changed(self.journey_id))
 
     async def disconnect(self, code: int) -> None:
         if self.heartbeat_task:
@@ -112,7 +113,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.watching = False
         await broadcast.leave(self.journey_id, self.channel_name)
         await database_sync_to_async(presence.depart)(channel_name=self.channel_name)
-        await broadcast.presence_changed(self.journey_id)
+        await broadcast.presence_changed(self.journey_id)  # awaited: the consumer is about to stop
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")

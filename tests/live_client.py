@@ -164,6 +164,17 @@ class BoardClient:
             while not any(kind != "push" for kind, _base, _seq in self.applied):
                 await self.handle(await self.receive_frame(timeout))
 
+    async def sequenced_within(self, seconds: float) -> list[str]:
+        """The frames carrying a sequence number that arrive within `seconds` (presence frames are swapped)."""
+        frames = []
+        while not await self.socket.receive_nothing(timeout=seconds):
+            message = await self.receive_frame()
+            if HEADER.match(message):
+                frames.append(message)
+            else:
+                self.swap(message)
+        return frames
+
     def board(self) -> str:
         return board_html(self.dom.children)
 

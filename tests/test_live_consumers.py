@@ -111,7 +111,7 @@ def test_retried_post_with_the_same_operation_id_is_applied_and_pushed_once(work
         await add_step(http, journey, "Finance adjusts the direct debit", customer)
         assert await watcher.handle(await watcher.receive_frame()) == "applied"
         assert [seq for kind, _b, seq in watcher.applied if kind == "push"] == [seq, seq + 1]
-        assert await watcher.socket.receive_nothing(timeout=0.3)
+        assert await watcher.sequenced_within(0.5) == []
         await watcher.disconnect()
 
     run(scenario)
@@ -131,7 +131,7 @@ def test_stale_edit_gets_409_with_both_values_and_pushes_nothing(workshop):
         stale = await sync_to_async(browser_of(bram).post)(url, {"title": "Customer posts a letter", "base_version": 1})
         assert stale.status_code == 409
         assert "Customer submits the form" in stale.text and "Customer posts a letter" in stale.text
-        assert await watcher.socket.receive_nothing(timeout=0.3)
+        assert await watcher.sequenced_within(0.5) == []
         assert "Customer posts a letter" not in watcher.board()
         await watcher.disconnect()
 
@@ -236,9 +236,7 @@ def test_hello_is_rate_limited_per_connection(workshop):
         client = await open_client(journey, anna)  # spent one hello
         for _n in range(10):
             await client.hello()
-        replies = []
-        while not await client.socket.receive_nothing(timeout=0.3):
-            replies.append(await client.receive_frame())
+        replies = await client.sequenced_within(0.5)
         assert len([r for r in replies if 'data-kind="catchup"' in r]) == 4
         await client.disconnect()
 
@@ -252,7 +250,7 @@ def test_junk_messages_get_no_answer(workshop):
         client = await open_client(journey, anna)
         for junk in ("not json", '{"type": "hello", "seq": -1}', '{"type": "delete_everything"}', "[1]"):
             await client.socket.send_to(text_data=junk)
-        assert await client.socket.receive_nothing(timeout=0.3)
+        assert await client.sequenced_within(0.5) == []
         await client.disconnect()
 
     run(scenario)

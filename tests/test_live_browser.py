@@ -1,0 +1,100 @@
+"""Two people of different departments on one board in two Chromium contexts: changes show up without a reload,
+and a cut socket catches up when it comes back."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser, Page, expect
+
+from journeys.models import Journey
+from tests.factories import make_department, make_journey, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Keep every WebSocket the page opens reachable, so the test can cut one like a dropped network would.
+RECORD_SOCKETS = """
+window.__sockets = [];
+window.__frames = [];
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) { super(...args); window.__sockets.push(this); }
+};
+document.addEventListener("htmx:wsBeforeMessage", (event) => {
+  const header = /data-seq="(\\d+)" data-base="(\\d+)" data-kind="(\\w+)"/.exec(event.detail.message);
+  if (header) window.__frames.push([header[3], Number(header[2]), Number(header[1])]);
+});
+"""
+
+
+def rendered_board(page: Page) -> str:
+    """The board as the page shows it, minus swap markers (pushed and first-served copies differ only there)."""
+    return re.sub(r' hx-swap-oob="true"', "", page.inner_html("#board-map"))
+
+
+def board_page(browser: Browser, base_url: str, user, journey: Journey) -> Page:
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context()
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+    context.add_init_script(RECORD_SOCKETS)
+    page = context.new_page()
+    page.goto(f"{base_url}/j/{journey.pk}/")
+    return page
+
+
+def test_two_departments_see_each_others_changes_live_and_converge_after_a_cut(live_daphne, browser: Browser):
+    customer = make_department("Customer", "#1f77b4")
+    contact = make_department("Contact centre", "#ff7f0e")
+    anna = make_user("anna", first_name="Anna", departments=[customer])
+    bram = make_user("bram", first_name="Bram", departments=[contact])
+    journey = make_journey(facilitator=anna, members=[bram], title="I am moving: change my address")
+
+    annas = board_page(browser, live_daphne, anna, journey)
+    brams = board_page(browser, live_daphne, bram, journey)
+    expect(annas.locator("#presence-list")).to_contain_text("Bram")
+    expect(brams.locator("#presence-list")).to_contain_text("Anna")
+
+    annas.fill("#new-step-title", "Customer fills in the web form")
+    annas.select_option("#new-step-lane", label="Customer")
+    annas.click("#step-create-form button[type=submit]")
+    card = brams.locator("#board-map .step-card", has_text="Customer fills in the web form")
+    expect(card).to_be_visible()
+    expect(brams.locator("#live-announcer")).to_contain_text("Anna changed a step")
+
+    card.click()  # Bram watches the step's pain points in his drawer
+    expect(brams.locator("#drawer .pain-points")).to_contain_text("No pain points")
+    annas.locator("#board-map .step-card", has_text="Customer fills in the web form").click()
+    drawer = annas.locator("#drawer")
+    drawer.locator("input[name=text]").fill("Nobody says what happens next")
+    drawer.locator("label.check", has_text="Contact centre").locator("input").check()
+    drawer.locator("button", has_text="Add pain point").click()
+    expect(brams.locator("#drawer .pain-points")).to_contain_text("Nobody says what happens next")
+    expect(card.locator(".pain-badge")).to_contain_text("1")
+
+    # Cut Bram's socket while he is offline; Anna keeps working; Bram comes back and catches up.
+    brams.context.set_offline(True)
+    brams.evaluate("window.__sockets.at(-1).close()")
+    brams.evaluate("window.__frames = []")
+    annas.fill("#new-step-title", "Agent re-keys the address")
+    annas.select_option("#new-step-lane", label="Contact centre")
+    annas.click("#step-create-form button[type=submit]")
+    expect(annas.locator("#board-map")).to_contain_text("Agent re-keys the address")
+    annas.fill("#new-step-title", "Policy administration recalculates the premium")
+    annas.click("#step-create-form button[type=submit]")
+    expect(annas.locator("#board-map")).to_contain_text("Policy administration recalculates the premium")
+    brams.wait_for_timeout(1000)
+    expect(brams.locator("#board-map")).not_to_contain_text("Agent re-keys the address")
+    brams.context.set_offline(False)
+
+    journey.refresh_from_db()
+    expect(brams.locator("#board-seq")).to_have_attribute("data-seq", str(journey.seq), timeout=20_000)
+    expect(brams.locator("#board-map")).to_contain_text("Agent re-keys the address")
+    expect(brams.locator("#board-map")).to_contain_text("Policy administration recalculates the premium")
+    # The two steps Anna added while Bram was away came in one catch-up frame, not as pushes.
+    frames = brams.evaluate("window.__frames")
+    assert ["catchup", journey.seq - 2, journey.seq] in frames, frames
+    assert rendered_board(brams) == rendered_board(annas)
+    expect(annas.locator("#board-seq")).to_have_attribute("data-seq", str(journey.seq))
