@@ -119,11 +119,9 @@ def seed(env: dict[str, str]) -> Seed:
     return Seed(**json.loads(out.strip().splitlines()[-1]))
 
 
-def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
+def start_daphne(port: int, env: dict[str, str], app: str = "config.asgi:application") -> subprocess.Popen:
     cmd = [sys.executable, "-m", "daphne", *DAPHNE_WEBSOCKET_FLAGS, "-b", "127.0.0.1", "-p", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "config.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    proc = subprocess.Popen([*cmd, app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while proc.poll() is None and time.monotonic() < deadline:
         if reachable(("127.0.0.1", port)):
@@ -134,12 +132,12 @@ def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
 
 
 @contextmanager
-def daphnes(env: dict[str, str], count: int = 1):
+def daphnes(env: dict[str, str], count: int = 1, app: str = "config.asgi:application"):
     procs, urls = [], []
     try:
         for _n in range(count):
             port = free_port()
-            procs.append(start_daphne(port, env))
+            procs.append(start_daphne(port, env, app))
             urls.append(f"http://127.0.0.1:{port}")
         yield urls, procs
     finally:

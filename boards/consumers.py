@@ -93,15 +93,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.budget = HelloBudget()
         # Accept before refusing: a refused handshake looks like 1006 to the browser, which then retries forever.
         await self.accept()
-        user = self.scope.get("user")
-        if not await database_sync_to_async(presence.may_watch)(self.journey_id, user):
+        # One trip to the database thread: every socket's ORM work shares that one thread.
+        if not await database_sync_to_async(presence.arrive)(
+            journey_id=self.journey_id, user=self.scope.get("user"), channel_name=self.channel_name
+        ):
             await self.close(code=NOT_ALLOWED)
             return
         await broadcast.join(self.journey_id, self.channel_name)
         self.watching = True
-        await database_sync_to_async(presence.arrive)(
-            journey_id=self.journey_id, user=user, channel_name=self.channel_name
-        )
         self.heartbeat_task = asyncio.create_task(self.beat())
         self.presence_task = asyncio.create_task(broadcast.presence_changed(self.journey_id))
 

@@ -35,11 +35,15 @@ def may_watch(journey_id: int, user: Any) -> bool:
     return Membership.objects.filter(journey_id=journey_id, user=user).exists()
 
 
-def arrive(*, journey_id: int, user: Any, channel_name: str) -> None:
+def arrive(*, journey_id: int, user: Any, channel_name: str) -> bool:
+    """Record a member's socket as present; False (and nothing recorded) for anyone else."""
+    if not may_watch(journey_id, user):
+        return False
     BoardPresence.objects.update_or_create(
         channel_name=channel_name,
         defaults={"journey_id": journey_id, "user": user, "seen_at": timezone.now()},
     )
+    return True
 
 
 def depart(*, channel_name: str) -> None:
