@@ -23,7 +23,6 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.html import format_html
@@ -40,12 +39,9 @@ CATCHUP_MAX_EVENTS = 40
 CATCHUP_CACHE_SECONDS = 300
 
 
-def group_name(journey_id: int) -> str:
-    return f"journey-{journey_id}"
-
-
-def languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
+def group_name(journey_id: int, language: str) -> str:
+    """One group per journey and language: a push is rendered once per language someone watches the board in."""
+    return f"journey-{journey_id}-{language}"
 
 
 def frame(*, kind: str, seq: int, base: int, body: str = "", actor_id: int | None = None, summary: str = "") -> str:
@@ -73,33 +69,30 @@ def change_summary(event: Event) -> str:
     return phrases.get(subject, _("%(actor)s changed the board")) % {"actor": actor}
 
 
-def push_frames(event: Event) -> dict[str, str]:
-    """The frame of one change in every language, keyed by language code."""
-    frames = {}
-    for language in languages():
-        with translation.override(language):
-            body = render_changes(event.journey, event.targets)
-            frames[language] = frame(
-                kind="push",
-                seq=event.seq,
-                base=event.seq - 1,
-                body=body,
-                actor_id=event.actor_id,
-                summary=change_summary(event),
-            )
-    return frames
+def push_frame(event: Event, language: str) -> str:
+    with translation.override(language):
+        return frame(
+            kind="push",
+            seq=event.seq,
+            base=event.seq - 1,
+            body=render_changes(event.journey, event.targets),
+            actor_id=event.actor_id,
+            summary=change_summary(event),
+        )
 
 
 def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
     """Receiver of `journeys.changes.journey_changed`; runs after the change committed."""
-    send_to_group(event.journey_id, {"type": "board.push", "seq": event.seq, "frames": push_frames(event)})
+    for language in presence.languages_here(event.journey_id):
+        message = {"type": "board.push", "seq": event.seq, "html": push_frame(event, language)}
+        send_to_group(group_name(event.journey_id, language), message)
 
 
-def send_to_group(journey_id: int, message: dict[str, Any]) -> None:
+def send_to_group(group: str, message: dict[str, Any]) -> None:
     try:
-        async_to_sync(get_channel_layer().group_send)(group_name(journey_id), message)
+        async_to_sync(get_channel_layer().group_send)(group, message)
     except Exception:  # the change is committed; clients catch up from the event log on their next heartbeat
-        logger.exception("Could not push to journey %s", journey_id)
+        logger.exception("Could not push to %s", group)
 
 
 # Catch-up: what a (re)connecting or lagging socket needs ------------------------------------------------------
@@ -150,12 +143,12 @@ def cached(key: str, render: Any) -> str:
 # Sockets joining and leaving a journey -------------------------------------------------------------------------
 
 
-async def join(journey_id: int, channel_name: str) -> None:
-    await get_channel_layer().group_add(group_name(journey_id), channel_name)
+async def join(journey_id: int, language: str, channel_name: str) -> None:
+    await get_channel_layer().group_add(group_name(journey_id, language), channel_name)
 
 
-async def leave(journey_id: int, channel_name: str) -> None:
-    await get_channel_layer().group_discard(group_name(journey_id), channel_name)
+async def leave(journey_id: int, language: str, channel_name: str) -> None:
+    await get_channel_layer().group_discard(group_name(journey_id, language), channel_name)
 
 
 # Journeys whose presence broadcast is already scheduled in this process: 50 sockets (re)joining at once cause a
@@ -173,13 +166,15 @@ async def presence_changed(journey_id: int) -> None:
     finally:
         _presence_due.discard(journey_id)
     frames = await database_sync_to_async(presence_frames)(journey_id)
-    await get_channel_layer().group_send(group_name(journey_id), {"type": "board.presence", "frames": frames})
+    layer = get_channel_layer()
+    for language, html in frames.items():
+        await layer.group_send(group_name(journey_id, language), {"type": "board.presence", "html": html})
 
 
 def presence_frames(journey_id: int) -> dict[str, str]:
     people = presence.people_here(journey_id)
     frames = {}
-    for language in languages():
+    for language in presence.languages_here(journey_id):
         with translation.override(language):
             frames[language] = presence.render(people)
     return frames

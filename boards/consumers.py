@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import translation
 
 from boards import broadcast, presence
+from journeys.models import Journey
 
 # Close codes. The htmx ws extension retries only 1006/1011/1012/1013, so these end the socket for good.
 NOT_ALLOWED = 4403
@@ -95,11 +96,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.accept()
         # One trip to the database thread: every socket's ORM work shares that one thread.
         if not await database_sync_to_async(presence.arrive)(
-            journey_id=self.journey_id, user=self.scope.get("user"), channel_name=self.channel_name
+            journey_id=self.journey_id,
+            user=self.scope.get("user"),
+            channel_name=self.channel_name,
+            language=self.language,
         ):
             await self.close(code=NOT_ALLOWED)
             return
-        await broadcast.join(self.journey_id, self.channel_name)
+        await broadcast.join(self.journey_id, self.language, self.channel_name)
         self.watching = True
         self.heartbeat_task = asyncio.create_task(self.beat())
         self.presence_task = asyncio.create_task(broadcast.presence_changed(self.journey_id))
@@ -110,7 +114,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if not self.watching:
             return
         self.watching = False
-        await broadcast.leave(self.journey_id, self.channel_name)
+        await broadcast.leave(self.journey_id, self.language, self.channel_name)
         await database_sync_to_async(presence.depart)(channel_name=self.channel_name)
         await broadcast.presence_changed(self.journey_id)  # awaited: the consumer is about to stop
 
@@ -128,21 +132,22 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=html)
 
     async def board_push(self, message: dict[str, Any]) -> None:
-        await self.send(text_data=self.in_my_language(message["frames"]))
+        await self.send(text_data=message["html"])
 
     async def board_presence(self, message: dict[str, Any]) -> None:
-        await self.send(text_data=self.in_my_language(message["frames"]))
-
-    def in_my_language(self, frames: dict[str, str]) -> str:
-        return frames.get(self.language) or frames[settings.LANGUAGE_CODE]
+        await self.send(text_data=message["html"])
 
     async def beat(self) -> None:
         """Tell the browser the current seq now and then, so a silently dropped push is noticed."""
         while True:
             await asyncio.sleep(settings.BOARD_HEARTBEAT_SECONDS)
-            seq, pruned = await database_sync_to_async(presence.heartbeat)(
-                journey_id=self.journey_id, channel_name=self.channel_name
-            )
+            try:
+                seq, pruned = await database_sync_to_async(presence.heartbeat)(
+                    journey_id=self.journey_id, channel_name=self.channel_name
+                )
+            except Journey.DoesNotExist:
+                await self.close(code=NOT_ALLOWED)
+                return
             await self.send(text_data=broadcast.frame(kind="heartbeat", seq=seq, base=seq))
             if pruned:
                 await broadcast.presence_changed(self.journey_id)

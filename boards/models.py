@@ -10,6 +10,8 @@ class BoardPresence(models.Model):
     journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
+    # The language the socket's page is in: pushes are rendered only in languages someone is watching in.
+    language = models.CharField(max_length=15)
     # Refreshed by the socket's heartbeat; a row of a killed process goes stale and is pruned.
     seen_at = models.DateTimeField(db_index=True)
 

@@ -35,13 +35,18 @@ def may_watch(journey_id: int, user: Any) -> bool:
     return Membership.objects.filter(journey_id=journey_id, user=user).exists()
 
 
-def arrive(*, journey_id: int, user: Any, channel_name: str) -> bool:
+def arrive(*, journey_id: int, user: Any, channel_name: str, language: str = "") -> bool:
     """Record a member's socket as present; False (and nothing recorded) for anyone else."""
     if not may_watch(journey_id, user):
         return False
     BoardPresence.objects.update_or_create(
         channel_name=channel_name,
-        defaults={"journey_id": journey_id, "user": user, "seen_at": timezone.now()},
+        defaults={
+            "journey_id": journey_id,
+            "user": user,
+            "seen_at": timezone.now(),
+            "language": language or settings.LANGUAGE_CODE,
+        },
     )
     return True
 
@@ -56,6 +61,10 @@ def heartbeat(*, journey_id: int, channel_name: str) -> tuple[int, bool]:
     BoardPresence.objects.filter(channel_name=channel_name).update(seen_at=now)
     pruned, _detail = BoardPresence.objects.filter(journey_id=journey_id, seen_at__lt=now - stale_after()).delete()
     return Journey.objects.values_list("seq", flat=True).get(pk=journey_id), bool(pruned)
+
+
+def languages_here(journey_id: int) -> list[str]:
+    return sorted(set(BoardPresence.objects.filter(journey_id=journey_id).values_list("language", flat=True)))
 
 
 def people_here(journey_id: int) -> list[Person]:

@@ -352,3 +352,51 @@ def test_every_event_is_pushed_with_its_own_seq_and_actor(workshop):
         f' data-actor="{bram.pk}" data-summary="Bram changed a step"'
     )
     assert consumers.requested_seq('{"type": "hello", "seq": true}') is None
+
+
+def test_presence_rows_of_a_killed_process_are_pruned_by_the_next_heartbeat(workshop, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from boards import presence
+
+    settings.BOARD_HEARTBEAT_SECONDS = 1
+    journey, anna, bram, _customer = workshop
+    presence.arrive(journey_id=journey.pk, user=anna, channel_name="alive")
+    presence.arrive(journey_id=journey.pk, user=bram, channel_name="killed-process")
+    BoardPresence.objects.filter(channel_name="killed-process").update(seen_at=timezone.now() - timedelta(seconds=10))
+    assert [person.name for person in presence.people_here(journey.pk)] == ["Anna"]
+    seq, pruned = presence.heartbeat(journey_id=journey.pk, channel_name="alive")
+    assert (seq, pruned) == (journey.seq, True)
+    assert list(BoardPresence.objects.values_list("channel_name", flat=True)) == ["alive"]
+
+
+def test_non_member_is_not_recorded_as_present(workshop):
+    journey, *_ = workshop
+    stranger = make_user("stranger")
+    from boards import presence
+
+    assert presence.arrive(journey_id=journey.pk, user=stranger, channel_name="x") is False
+    assert not BoardPresence.objects.exists()
+
+
+def test_pushes_are_rendered_per_language_watching_and_reach_every_language(workshop):
+    journey, anna, bram, customer = workshop
+
+    async def scenario():
+        english = await open_client(journey, anna)
+        dutch = BoardClient(journey.pk, await sync_to_async(session_cookie)(bram), last=journey.seq, language="nl")
+        assert (await dutch.connect())[0]
+        await dutch.greet()
+        from boards import presence
+
+        assert await sync_to_async(presence.languages_here)(journey.pk) == ["en", "nl"]
+        await add_step(browser_of(anna), journey, "Klant vult het formulier in", customer)
+        for client in (english, dutch):
+            await client.settle(journey.seq + 1)
+            assert client.applied[-1] == ("push", journey.seq, journey.seq + 1)
+            await client.disconnect()
+        assert await sync_to_async(presence.languages_here)(journey.pk) == []
+
+    run(scenario)
