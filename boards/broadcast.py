@@ -153,18 +153,20 @@ async def leave(journey_id: int, language: str, channel_name: str) -> None:
 
 # Journeys whose presence broadcast is already scheduled in this process: 50 sockets (re)joining at once cause a
 # few presence broadcasts, not 50 (each of which would go to all 50 sockets).
-_presence_due: set[int] = set()
+_presence_due: dict[int, asyncio.Task] = {}
 PRESENCE_COALESCE_SECONDS = 0.3
 
 
 async def presence_changed(journey_id: int) -> None:
-    if journey_id in _presence_due:
-        return
-    _presence_due.add(journey_id)
+    due = _presence_due.get(journey_id)
+    if due is not None and not due.done() and due.get_loop() is asyncio.get_running_loop():
+        return  # that broadcast has not read the database yet: it will include this change
+    _presence_due[journey_id] = asyncio.current_task()
     try:
         await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
     finally:
-        _presence_due.discard(journey_id)
+        if _presence_due.get(journey_id) is asyncio.current_task():
+            del _presence_due[journey_id]
     frames = await database_sync_to_async(presence_frames)(journey_id)
     layer = get_channel_layer()
     for language, html in frames.items():

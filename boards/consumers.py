@@ -149,5 +149,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 await self.close(code=NOT_ALLOWED)
                 return
             await self.send(text_data=broadcast.frame(kind="heartbeat", seq=seq, base=seq))
+            # Re-joining refreshes the membership, so the layer's group_expiry can be short: a killed process's
+            # sockets leave the group within minutes, live ones never hit the 24-hour cliff.
+            await broadcast.join(self.journey_id, self.language, self.channel_name)
             if pruned:
                 await broadcast.presence_changed(self.journey_id)

@@ -129,7 +129,9 @@ elif REDIS_URL:
                 "prefix": os.environ.get("REDIS_PREFIX", "asgi"),
                 "capacity": 500,
                 "expiry": 30,
-                "group_expiry": 86400 * 7,
+                # Board sockets re-join their group on every heartbeat (BOARD_HEARTBEAT_SECONDS), so members of a
+                # killed process drop out after 5 minutes instead of being written to for days.
+                "group_expiry": 300,
             },
         }
     }
@@ -137,7 +139,7 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": 500},
+            "CONFIG": {"capacity": 500, "group_expiry": 300},
         }
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import channel_layers, get_channel_layer
@@ -398,5 +400,24 @@ def test_pushes_are_rendered_per_language_watching_and_reach_every_language(work
             assert client.applied[-1] == ("push", journey.seq, journey.seq + 1)
             await client.disconnect()
         assert await sync_to_async(presence.languages_here)(journey.pk) == []
+
+    run(scenario)
+
+
+def test_heartbeat_carries_the_seq_and_refreshes_group_membership(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 1
+    journey, anna, *_ = workshop
+
+    async def scenario():
+        client = await open_client(journey, anna)
+        group = get_channel_layer().groups[broadcast.group_name(journey.pk, "en")]
+        joined_at = list(group.values())[0]
+        async with asyncio.timeout(3):
+            while 'data-kind="heartbeat"' not in (message := await client.receive_frame()):
+                pass
+        assert f'data-seq="{journey.seq}"' in message
+        await asyncio.sleep(0.1)
+        assert list(group.values())[0] > joined_at
+        await client.disconnect()
 
     run(scenario)
