@@ -36,5 +36,9 @@ lint:
 migrations-check:
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## Live board latency figures (needs PostgreSQL and Redis on loopback for the scale-out part)
+bench: setup
+	$(BIN)/python bench/bench_live.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles

@@ -213,12 +213,12 @@ async def baseline(edits: int, sizes: list[int]) -> dict[int, float]:
     return p99s
 
 
-async def scale_out(edits: int, sizes: list[int]) -> None:
+async def scale_out(edits: int, sizes: list[int], rounds: int) -> None:
     print("\n== Two daphne processes on PostgreSQL + Redis (sockets split across both, POSTs to the first) ==")
     if not (harness.reachable(harness.POSTGRES) and harness.reachable(harness.REDIS)):
         print("PostgreSQL or Redis is not reachable on 127.0.0.1: skipped")
         return
-    for layer in ("redis", "redis-pubsub"):
+    for layer in ("redis", "redis-pubsub") * rounds:  # alternated, so a busy moment does not favour one layer
         database_url = harness.fresh_postgres_database(PG_DATABASE)
         env = harness.app_env(
             DATABASE_URL=database_url,
@@ -243,14 +243,18 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--edits", type=int, default=50, help="edits per measurement (at 5/s)")
     parser.add_argument("--quick", action="store_true", help="N=10 and 50 only")
+    parser.add_argument("--part", choices=["all", "embedded", "scaleout"], default="all")
+    parser.add_argument("--rounds", type=int, default=1, help="scale-out rounds per layer")
     args = parser.parse_args()
     sizes = [10, 50] if args.quick else [10, 50, 200]
-    full = await embedded(args.edits, sizes)
-    plain = await baseline(args.edits, sizes)
-    print("\n== Full path p99 / plain relay p99 ==")
-    for n in sizes:
-        print(f"N={n:<4} {full[n]:7.1f} ms / {plain[n]:7.1f} ms = {full[n] / plain[n]:.2f}x")
-    await scale_out(args.edits, [10, 50])
+    if args.part in ("all", "embedded"):
+        full = await embedded(args.edits, sizes)
+        plain = await baseline(args.edits, sizes)
+        print("\n== Full path p99 / plain relay p99 ==")
+        for n in sizes:
+            print(f"N={n:<4} {full[n]:7.1f} ms / {plain[n]:7.1f} ms = {full[n] / plain[n]:.2f}x")
+    if args.part in ("all", "scaleout"):
+        await scale_out(args.edits, [10, 50], args.rounds)
 
 
 if __name__ == "__main__":
