@@ -73,14 +73,19 @@ class Watchers:
         await asyncio.gather(*(socket.close() for socket in self.sockets), return_exceptions=True)
 
 
+POST_MS: list[float] = []  # how long each POST took to answer, for the figures' context
+
+
 async def drive(watchers: Watchers, post, first_seq: int, edits: int) -> tuple[list[float], int]:
     """Post `edits` changes at RATE; latency of each = last socket's arrival - POST start."""
     sent: dict[int, float] = {}
     start = time.perf_counter()
+    POST_MS.clear()
     for i in range(edits):
         await asyncio.sleep(max(0.0, start + i / RATE - time.perf_counter()))
         sent[first_seq + i] = time.perf_counter()
         await asyncio.to_thread(post, i)
+        POST_MS.append(1000 * (time.perf_counter() - sent[first_seq + i]))
     deadline = time.perf_counter() + 10
     wanted = len(watchers.sockets)
     while time.perf_counter() < deadline and any(len(watchers.arrivals[seq]) < wanted for seq in sent):
@@ -94,7 +99,8 @@ def line(label: str, latencies: list[float], missing: int) -> str:
         return f"{label:<46} no complete deliveries ({missing} missing)"
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
     extra = f"  ({missing} edits not delivered to every socket)" if missing else ""
-    return f"{label:<46} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms{extra}"
+    posts = f"   (POST answered: p50 {percentile(POST_MS, 50):5.1f} ms)" if POST_MS else ""
+    return f"{label:<46} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms{posts}{extra}"
 
 
 # The app ------------------------------------------------------------------------------------------------------
