@@ -10,10 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
+from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 
 from config.asgi import application
@@ -184,3 +189,20 @@ class BoardClient:
 
 def hello_json(seq: int) -> str:
     return json.dumps({"type": "hello", "seq": seq})
+
+
+def run_async(scenario: Callable[[], Awaitable[Any]]) -> Any:
+    """Run `scenario` on a fresh event loop in its own thread.
+
+    Playwright's sync API keeps an event loop running in the main thread once a browser test has run, and neither
+    asyncio.run nor async_to_sync may start another there. The thread's ORM calls use its own connection.
+    """
+
+    def in_thread() -> Any:
+        try:
+            return async_to_sync(scenario)()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(in_thread).result()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.layers import channel_layers, get_channel_layer
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
@@ -16,7 +16,7 @@ from boards.models import BoardPresence
 from boards.rendering import render_map
 from journeys.models import Event, Journey, Step
 from tests.factories import make_department, make_journey, make_step, make_user
-from tests.live_client import ORIGIN, BoardClient, board_html, parse, session_cookie
+from tests.live_client import ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,7 +70,7 @@ async def add_step(http: Client, journey: Journey, title: str, department=None, 
 
 
 def run(scenario):
-    return async_to_sync(scenario)()
+    return run_async(scenario)
 
 
 def test_pushes_arrive_in_order_and_every_client_shows_the_fresh_board(workshop):

@@ -13,6 +13,7 @@ import pytest
 import websockets
 
 from bench import harness
+from tests.live_client import run_async
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.slow]
 
@@ -98,4 +99,4 @@ def test_change_posted_to_one_process_reaches_sockets_on_both_with_agreeing_seq(
         for socket in sockets:
             await socket.close()
 
-    asyncio.run(scenario())
+    run_async(scenario)
