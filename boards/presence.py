@@ -7,6 +7,7 @@ pruned after `stale_after()`.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -55,11 +56,19 @@ def depart(*, channel_name: str) -> None:
     BoardPresence.objects.filter(channel_name=channel_name).delete()
 
 
+# When this process last pruned each journey's stale rows: once per heartbeat interval is enough, not once per
+# socket (200 sockets would otherwise each run a DELETE every beat).
+_pruned_at: dict[int, float] = {}
+
+
 def heartbeat(*, journey_id: int, channel_name: str) -> tuple[int, bool]:
     """Refresh this socket's row; return the journey's current seq and whether stale rows were pruned."""
     now = timezone.now()
     BoardPresence.objects.filter(channel_name=channel_name).update(seen_at=now)
-    pruned, _detail = BoardPresence.objects.filter(journey_id=journey_id, seen_at__lt=now - stale_after()).delete()
+    pruned = 0
+    if time.monotonic() - _pruned_at.get(journey_id, 0.0) >= settings.BOARD_HEARTBEAT_SECONDS:
+        _pruned_at[journey_id] = time.monotonic()
+        pruned, _detail = BoardPresence.objects.filter(journey_id=journey_id, seen_at__lt=now - stale_after()).delete()
     return Journey.objects.values_list("seq", flat=True).get(pk=journey_id), bool(pruned)
 
 

@@ -111,7 +111,7 @@ def test_retried_post_with_the_same_operation_id_is_applied_and_pushed_once(work
         await watcher.settle(seq)
         assert await sync_to_async(Step.objects.filter(journey=journey, title="Agent re-keys the address").count)() == 1
         await add_step(http, journey, "Finance adjusts the direct debit", customer)
-        assert await watcher.handle(await watcher.receive_frame()) == "applied"
+        await watcher.settle(seq + 1)
         assert [seq for kind, _b, seq in watcher.applied if kind == "push"] == [seq, seq + 1]
         assert await watcher.sequenced_within(0.5) == []
         await watcher.disconnect()
@@ -369,6 +369,7 @@ def test_presence_rows_of_a_killed_process_are_pruned_by_the_next_heartbeat(work
     presence.arrive(journey_id=journey.pk, user=bram, channel_name="killed-process")
     BoardPresence.objects.filter(channel_name="killed-process").update(seen_at=timezone.now() - timedelta(seconds=10))
     assert [person.name for person in presence.people_here(journey.pk)] == ["Anna"]
+    presence._pruned_at.pop(journey.pk, None)  # journey ids repeat between tests
     seq, pruned = presence.heartbeat(journey_id=journey.pk, channel_name="alive")
     assert (seq, pruned) == (journey.seq, True)
     assert list(BoardPresence.objects.values_list("channel_name", flat=True)) == ["alive"]
