@@ -1,5 +1,5 @@
 """Two people of different departments on one board in two Chromium contexts: changes show up without a reload,
-and a cut socket catches up when it comes back."""
+a cut socket catches up when it comes back, and a closed tab leaves the presence list."""
 
 from __future__ import annotations
 
@@ -98,3 +98,7 @@ def test_two_departments_see_each_others_changes_live_and_converge_after_a_cut(l
     assert ["catchup", journey.seq - 2, journey.seq] in frames, frames
     assert rendered_board(brams) == rendered_board(annas)
     expect(annas.locator("#board-seq")).to_have_attribute("data-seq", str(journey.seq))
+
+    brams.context.close()  # Bram closes his tab: he leaves Anna's "who is here" within seconds
+    expect(annas.locator("#presence-list")).not_to_contain_text("Bram", timeout=5_000)
+    expect(annas.locator("#presence-list")).to_contain_text("Anna")
