@@ -21,7 +21,6 @@ from django.conf import settings
 from django.utils import translation
 
 from boards import broadcast, presence
-from journeys.models import Journey
 
 # Close codes. The htmx ws extension retries only 1006/1011/1012/1013, so these end the socket for good.
 NOT_ALLOWED = 4403
@@ -143,9 +142,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(settings.BOARD_HEARTBEAT_SECONDS)
             try:
                 seq, pruned = await database_sync_to_async(presence.heartbeat)(
-                    journey_id=self.journey_id, channel_name=self.channel_name
+                    journey_id=self.journey_id, user=self.scope.get("user"), channel_name=self.channel_name
                 )
-            except Journey.DoesNotExist:
+            except presence.NoLongerWatching:  # removed from the journey since connecting: no more pushes
                 await self.close(code=NOT_ALLOWED)
                 return
             await self.send(text_data=broadcast.frame(kind="heartbeat", seq=seq, base=seq))

@@ -61,15 +61,22 @@ def depart(*, channel_name: str) -> None:
 _pruned_at: dict[int, float] = {}
 
 
-def heartbeat(*, journey_id: int, channel_name: str) -> tuple[int, bool]:
+class NoLongerWatching(Exception):
+    """The journey is gone or the socket's user is no longer a member of it."""
+
+
+def heartbeat(*, journey_id: int, user: Any, channel_name: str) -> tuple[int, bool]:
     """Refresh this socket's row; return the journey's current seq and whether stale rows were pruned."""
+    seq = Journey.objects.filter(pk=journey_id).values_list("seq", flat=True).first()
+    if seq is None or not may_watch(journey_id, user):
+        raise NoLongerWatching
     now = timezone.now()
     BoardPresence.objects.filter(channel_name=channel_name).update(seen_at=now)
     pruned = 0
     if time.monotonic() - _pruned_at.get(journey_id, 0.0) >= settings.BOARD_HEARTBEAT_SECONDS:
         _pruned_at[journey_id] = time.monotonic()
         pruned, _detail = BoardPresence.objects.filter(journey_id=journey_id, seen_at__lt=now - stale_after()).delete()
-    return Journey.objects.values_list("seq", flat=True).get(pk=journey_id), bool(pruned)
+    return seq, bool(pruned)
 
 
 def languages_here(journey_id: int) -> list[str]:

@@ -373,7 +373,7 @@ def test_presence_rows_of_a_killed_process_are_pruned_by_the_next_heartbeat(work
     BoardPresence.objects.filter(channel_name="killed-process").update(seen_at=timezone.now() - timedelta(seconds=10))
     assert [person.name for person in presence.people_here(journey.pk)] == ["Anna"]
     presence._pruned_at.pop(journey.pk, None)  # journey ids repeat between tests
-    seq, pruned = presence.heartbeat(journey_id=journey.pk, channel_name="alive")
+    seq, pruned = presence.heartbeat(journey_id=journey.pk, user=anna, channel_name="alive")
     assert (seq, pruned) == (journey.seq, True)
     assert list(BoardPresence.objects.values_list("channel_name", flat=True)) == ["alive"]
 
@@ -423,5 +423,21 @@ def test_heartbeat_carries_the_seq_and_refreshes_group_membership(workshop, sett
         await asyncio.sleep(0.1)
         assert list(group.values())[0] > joined_at
         await client.disconnect()
+
+    run(scenario)
+
+
+def test_socket_of_someone_removed_from_the_journey_is_closed_at_the_next_heartbeat(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 1
+    journey, _anna, bram, _customer = workshop
+
+    async def scenario():
+        client = await open_client(journey, bram)
+        await sync_to_async(journey.memberships.filter(user=bram).delete)()
+        async with asyncio.timeout(4):
+            output = await client.socket.receive_output(timeout=4)
+            while output["type"] == "websocket.send":
+                output = await client.socket.receive_output(timeout=4)
+        assert output == {"type": "websocket.close", "code": 4403}
 
     run(scenario)
