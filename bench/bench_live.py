@@ -32,7 +32,7 @@ from bench import harness  # noqa: E402
 RATE = 5.0  # edits per second
 BOARD_STEPS = 30
 PG_DATABASE = "journeyboard_sync_bench"
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = f"redis://{harness.REDIS[0]}:{harness.REDIS[1]}/14"
 
 
 def percentile(values: list[float], q: float) -> float:

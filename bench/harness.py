@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES = ("127.0.0.1", 5432)
-REDIS = ("127.0.0.1", 6379)
+
+
+def address(variable: str, default: str) -> tuple[str, int]:
+    host, port = os.environ.get(variable, default).rsplit(":", 1)
+    return host, int(port)
+
+
+# Where the scale-out test and the bench find the services (host:port), loopback unless told otherwise.
+POSTGRES = address("SCALEOUT_POSTGRES", "127.0.0.1:5432")
+REDIS = address("SCALEOUT_REDIS", "127.0.0.1:6379")
 DAPHNE_WEBSOCKET_FLAGS = [
     "--websocket-max-message-size=16384",
     "--websocket-max-frame-size=16384",

@@ -18,7 +18,7 @@ from tests.live_client import run_async
 pytestmark = [pytest.mark.scaleout, pytest.mark.slow]
 
 DATABASE_NAME = "journeyboard_sync_scaleout"
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = f"redis://{harness.REDIS[0]}:{harness.REDIS[1]}/13"
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +30,11 @@ def two_processes():
     ]
     if missing:
         pytest.fail(
-            f"The scale-out test needs {' and '.join(missing)} on 127.0.0.1 (PostgreSQL :5432 with trust auth for "
-            "user postgres, Redis :6379). Start them, e.g. `docker run -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust "
-            "postgres` and `docker run -p 6379:6379 redis`.",
+            f"{' and '.join(missing)} not reachable. The scale-out test needs PostgreSQL at "
+            f"{':'.join(map(str, harness.POSTGRES))} (trust auth for user postgres) and Redis at "
+            f"{':'.join(map(str, harness.REDIS))} (SCALEOUT_POSTGRES / SCALEOUT_REDIS=host:port move them). "
+            "Start them, e.g. `docker run -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres` and "
+            "`docker run -p 6379:6379 redis`.",
             pytrace=False,
         )
     database_url = harness.fresh_postgres_database(DATABASE_NAME)
