@@ -49,7 +49,17 @@
     if (seq < last || (seq === last && kind === "push")) { event.preventDefault(); return; } // stale or duplicate
     if (base > last) { event.preventDefault(); askResync(); return; } // a gap: something was dropped
     last = seq;
+    refreshDrawer = kind === "snapshot";
     if (kind === "push" && actor && actor !== me) queueAnnouncement(decode(summary));
+  });
+
+  // A whole-board snapshot brings the map up to date, not the open step's details: fetch those again.
+  let refreshDrawer = false;
+  root.addEventListener("htmx:wsAfterMessage", () => {
+    if (!refreshDrawer) return;
+    refreshDrawer = false;
+    const open = document.querySelector("#drawer.open [data-step-id]");
+    if (open) htmx.ajax("GET", `/j/${document.body.dataset.journeyId}/steps/${open.dataset.stepId}/`, { target: "#drawer" });
   });
 
   // Say what others changed, politely and summarised: one sentence per burst, not one per fragment.
