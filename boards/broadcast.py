@@ -100,16 +100,22 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
 
 def catch_up(*, journey_id: int, since: int, language: str) -> str:
     """Everything after `since`: the fragments of the missed changes, or the whole board when far behind."""
-    seq = Journey.objects.values_list("seq", flat=True).get(pk=journey_id)
+    seq, created_at = Journey.objects.values_list("seq", "created_at").get(pk=journey_id)
     if since == seq:
         return frame(kind="catchup", seq=seq, base=seq)
+    # The creation time keeps a cached render from outliving its journey when an id is used again (a reset database).
+    version = f"{journey_id}:{created_at.timestamp()}:{seq}:{language}"
     events = []
     if 0 < since < seq and seq - since <= CATCHUP_MAX_EVENTS:
         events = list(Event.objects.filter(journey_id=journey_id, seq__gt=since, seq__lte=seq).values_list("targets"))
     if len(events) != seq - since:  # too far behind, from the future, or events pruned
-        return snapshot(journey_id=journey_id, seq=seq, language=language)
-    key = f"board-catchup:{journey_id}:{since}:{seq}:{language}"
-    return cached(key, lambda: _render_targets(journey_id, since, seq, missed_targets(events), language))
+        return cached(
+            f"board-snapshot:{version}", lambda: _render_targets(journey_id, 0, seq, [{"layout": True}], language)
+        )
+    targets = missed_targets(events)
+    return cached(
+        f"board-catchup:{since}:{version}", lambda: _render_targets(journey_id, since, seq, targets, language)
+    )
 
 
 def missed_targets(events: list[tuple[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -118,11 +124,6 @@ def missed_targets(events: list[tuple[dict[str, Any]]]) -> list[dict[str, Any]]:
     rest = [{key: value for key, value in targets.items() if key != "layout"} for (targets,) in events]
     distinct = {repr(sorted(targets.items())): targets for targets in rest if targets}
     return [{"layout": True}, *distinct.values()] if layout else list(distinct.values())
-
-
-def snapshot(*, journey_id: int, seq: int, language: str) -> str:
-    key = f"board-snapshot:{journey_id}:{seq}:{language}"
-    return cached(key, lambda: _render_targets(journey_id, 0, seq, [{"layout": True}], language))
 
 
 def _render_targets(journey_id: int, base: int, seq: int, all_targets: list[dict[str, Any]], language: str) -> str:

@@ -22,10 +22,17 @@ const NativeWebSocket = window.WebSocket;
 window.WebSocket = class extends NativeWebSocket {
   constructor(...args) { super(...args); window.__sockets.push(this); }
 };
+window.__dropNextPush = false;  // set by a test: lose the next push before live.js sees it, like the layer can
 document.addEventListener("htmx:wsBeforeMessage", (event) => {
+  if (window.__dropNextPush && /data-kind="push"/.test(event.detail.message)) {
+    window.__dropNextPush = false;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    return;
+  }
   const header = /data-seq="(\\d+)" data-base="(\\d+)" data-kind="(\\w+)"/.exec(event.detail.message);
   if (header) window.__frames.push([header[3], Number(header[2]), Number(header[1])]);
-});
+}, true);  // capture: before live.js, which listens on the socket's element
 """
 
 
@@ -102,3 +109,27 @@ def test_two_departments_see_each_others_changes_live_and_converge_after_a_cut(l
     brams.context.close()  # Bram closes his tab: he leaves Anna's "who is here" within seconds
     expect(annas.locator("#presence-list")).not_to_contain_text("Bram", timeout=5_000)
     expect(annas.locator("#presence-list")).to_contain_text("Anna")
+
+
+def test_a_lost_push_is_noticed_at_the_next_one_and_caught_up(live_daphne, browser: Browser):
+    customer = make_department("Customer", "#1f77b4")
+    anna = make_user("anna", first_name="Anna", departments=[customer])
+    bram = make_user("bram", first_name="Bram")
+    journey = make_journey(facilitator=anna, members=[bram])
+    annas = board_page(browser, live_daphne, anna, journey)
+    brams = board_page(browser, live_daphne, bram, journey)
+    expect(brams.locator("#presence-list")).to_contain_text("Anna")
+
+    brams.evaluate("window.__dropNextPush = true")
+    for title in ("Customer looks for the moving page", "Customer fills in the web form"):
+        annas.fill("#new-step-title", title)
+        annas.click("#step-create-form button[type=submit]")
+        expect(annas.locator("#board-map")).to_contain_text(title)
+
+    journey.refresh_from_db()
+    expect(brams.locator("#board-seq")).to_have_attribute("data-seq", str(journey.seq))
+    expect(brams.locator("#board-map")).to_contain_text("Customer looks for the moving page")
+    expect(brams.locator("#board-map")).to_contain_text("Customer fills in the web form")
+    frames = brams.evaluate("window.__frames")
+    assert ["push", journey.seq - 1, journey.seq] in frames  # arrived, was a gap, was not applied
+    assert ["snapshot", 0, journey.seq] in frames, frames  # the catch-up it asked for (from seq 0: whole board)
