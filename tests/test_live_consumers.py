@@ -441,3 +441,15 @@ def test_socket_of_someone_removed_from_the_journey_is_closed_at_the_next_heartb
         assert output == {"type": "websocket.close", "code": 4403}
 
     run(scenario)
+
+
+def test_board_page_connects_the_socket_with_its_seq_and_heartbeat(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 7
+    journey, anna, _bram, customer = workshop
+    make_step(journey, "Customer fills in the web form", customer)
+    journey.refresh_from_db()
+    page_html = browser_of(anna).get(f"/j/{journey.pk}/").text
+    assert f'ws-connect="/ws/j/{journey.pk}/"' in page_html and 'hx-ext="ws"' in page_html
+    assert 'data-heartbeat-seconds="7"' in page_html
+    assert f'<div id="board-seq" data-seq="{journey.seq}" hidden>' in page_html
+    assert "boards/live.js" in page_html
