@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 # Keep in step with conftest.DAPHNE_WEBSOCKET_FLAGS (see the README's Scale-out section).
-DAPHNE_WEBSOCKET_FLAGS := --websocket-max-message-size=16384 --websocket-max-frame-size=16384 \
+DAPHNE_WEBSOCKET_FLAGS := --websocket-max-message-size=2097152 --websocket-max-frame-size=16384 \
 	--ping-interval=10 --ping-timeout=20 --websocket_timeout=14400
 
 .PHONY: setup run test lint migrations-check bench clean

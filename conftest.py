@@ -27,10 +27,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# The same WebSocket limits as `make run`: a small message cap, dead peers noticed within ~30 s (presence), and
+# The same WebSocket limits as `make run`: small incoming frames; a message cap that still fits a whole-board
+# snapshot (autobahn applies it to what the server sends, too); dead peers noticed within ~30 s (presence); and
 # connections recycled every 4 h (live.js reconnects after that clean close, instead of daphne's 24 h cliff).
 DAPHNE_WEBSOCKET_FLAGS = [
-    "--websocket-max-message-size=16384",
+    "--websocket-max-message-size=2097152",
     "--websocket-max-frame-size=16384",
     "--ping-interval=10",
     "--ping-timeout=20",

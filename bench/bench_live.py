@@ -195,6 +195,7 @@ async def embedded(edits: int, sizes: list[int]) -> dict[int, float]:
                         f"RSS of daphne: {idle_rss:.0f} MB idle, {harness.rss_mb(procs[0].pid):.0f} MB with {n} sockets"
                     )
                     await watchers.close()
+            await asyncio.sleep(2)  # let the server finish the 200 disconnects: measure the reconnect storm alone
             for behind, label in ((5, "5 changes behind (catch-up)"), (seq, "from scratch (whole board)")):
                 worst, failed = await reconnects(urls[0], seed, seq, behind)
                 print(

@@ -12,6 +12,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -31,7 +32,7 @@ def address(variable: str, default: str) -> tuple[str, int]:
 POSTGRES = address("SCALEOUT_POSTGRES", "127.0.0.1:5432")
 REDIS = address("SCALEOUT_REDIS", "127.0.0.1:6379")
 DAPHNE_WEBSOCKET_FLAGS = [
-    "--websocket-max-message-size=16384",
+    "--websocket-max-message-size=2097152",
     "--websocket-max-frame-size=16384",
     "--ping-interval=10",
     "--ping-timeout=20",
@@ -129,14 +130,17 @@ def seed(env: dict[str, str]) -> Seed:
 
 def start_daphne(port: int, env: dict[str, str], app: str = "config.asgi:application") -> subprocess.Popen:
     cmd = [sys.executable, "-m", "daphne", *DAPHNE_WEBSOCKET_FLAGS, "-b", "127.0.0.1", "-p", str(port)]
-    proc = subprocess.Popen([*cmd, app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A file, not a pipe nobody reads: a full pipe would freeze daphne at its next log line.
+    log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen([*cmd, app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc.log_path = log.name
     deadline = time.monotonic() + 30
     while proc.poll() is None and time.monotonic() < deadline:
         if reachable(("127.0.0.1", port)):
             return proc
         time.sleep(0.05)
     proc.kill()
-    raise RuntimeError(f"daphne on port {port} did not start: {proc.stderr.read().decode()[-2000:]}")
+    raise RuntimeError(f"daphne on port {port} did not start: {Path(log.name).read_text()[-2000:]}")
 
 
 @contextmanager
