@@ -41,6 +41,15 @@ def rendered_board(page: Page) -> str:
     return re.sub(r' hx-swap-oob="true"', "", page.inner_html("#board-map"))
 
 
+def add_step(page: Page, title: str, lane: str | None = None) -> None:
+    page.fill("#new-step-title", title)
+    if lane:
+        page.select_option("#new-step-lane", label=lane)
+    page.click("#step-create-form button[type=submit]")
+    # The form resets when its POST answered; typing the next title before that would be wiped by the reset.
+    expect(page.locator("#new-step-title")).to_have_value("")
+
+
 def board_page(browser: Browser, base_url: str, user, journey: Journey) -> Page:
     client = Client()
     client.force_login(user)
@@ -64,9 +73,7 @@ def test_two_departments_see_each_others_changes_live_and_converge_after_a_cut(l
     expect(annas.locator("#presence-list")).to_contain_text("Bram")
     expect(brams.locator("#presence-list")).to_contain_text("Anna")
 
-    annas.fill("#new-step-title", "Customer fills in the web form")
-    annas.select_option("#new-step-lane", label="Customer")
-    annas.click("#step-create-form button[type=submit]")
+    add_step(annas, "Customer fills in the web form", "Customer")
     card = brams.locator("#board-map .step-card", has_text="Customer fills in the web form")
     expect(card).to_be_visible()
     expect(brams.locator("#live-announcer")).to_contain_text("Anna changed a step")
@@ -85,12 +92,9 @@ def test_two_departments_see_each_others_changes_live_and_converge_after_a_cut(l
     brams.context.set_offline(True)
     brams.evaluate("window.__sockets.at(-1).close()")
     brams.evaluate("window.__frames = []")
-    annas.fill("#new-step-title", "Agent re-keys the address")
-    annas.select_option("#new-step-lane", label="Contact centre")
-    annas.click("#step-create-form button[type=submit]")
+    add_step(annas, "Agent re-keys the address", "Contact centre")
     expect(annas.locator("#board-map")).to_contain_text("Agent re-keys the address")
-    annas.fill("#new-step-title", "Policy administration recalculates the premium")
-    annas.click("#step-create-form button[type=submit]")
+    add_step(annas, "Policy administration recalculates the premium")
     expect(annas.locator("#board-map")).to_contain_text("Policy administration recalculates the premium")
     brams.wait_for_timeout(1000)
     expect(brams.locator("#board-map")).not_to_contain_text("Agent re-keys the address")
@@ -122,8 +126,7 @@ def test_a_lost_push_is_noticed_at_the_next_one_and_caught_up(live_daphne, brows
 
     brams.evaluate("window.__dropNextPush = true")
     for title in ("Customer looks for the moving page", "Customer fills in the web form"):
-        annas.fill("#new-step-title", title)
-        annas.click("#step-create-form button[type=submit]")
+        add_step(annas, title)
         expect(annas.locator("#board-map")).to_contain_text(title)
 
     journey.refresh_from_db()
