@@ -160,6 +160,7 @@ def daphnes(env: dict[str, str], count: int = 1, app: str = "config.asgi:applica
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            Path(proc.log_path).unlink(missing_ok=True)
 
 
 class Editor:
