@@ -2,6 +2,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Keep in step with conftest.DAPHNE_WEBSOCKET_FLAGS (see the README's Scale-out section).
+DAPHNE_WEBSOCKET_FLAGS := --websocket-max-message-size=2097152 --websocket-max-frame-size=16384 \
+	--ping-interval=10 --ping-timeout=20 --websocket_timeout=14400
 
 .PHONY: setup run test lint migrations-check bench clean
 
@@ -17,7 +20,7 @@ setup: $(BIN)/python
 ## Set up from nothing, load the demo and serve it on http://127.0.0.1:$(PORT) (SQLite + in-memory layer)
 run: setup
 	$(BIN)/python manage.py load_demo
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) --websocket_timeout -1 config.asgi:application
+	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) $(DAPHNE_WEBSOCKET_FLAGS) config.asgi:application
 
 ## Set up from nothing and run every test, browser and scale-out tests included
 test: setup
@@ -32,6 +35,10 @@ lint:
 
 migrations-check:
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Live board latency figures (needs PostgreSQL and Redis on loopback for the scale-out part)
+bench: setup
+	$(BIN)/python bench/bench_live.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles

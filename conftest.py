@@ -27,8 +27,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The same WebSocket limits as `make run`: small incoming frames; a message cap that still fits a whole-board
+# snapshot (autobahn applies it to what the server sends, too); dead peers noticed within ~30 s (presence); and
+# connections recycled every 4 h (live.js reconnects after that clean close, instead of daphne's 24 h cliff).
+DAPHNE_WEBSOCKET_FLAGS = [
+    "--websocket-max-message-size=2097152",
+    "--websocket-max-frame-size=16384",
+    "--ping-interval=10",
+    "--ping-timeout=20",
+    "--websocket_timeout=14400",
+]
+
+
 def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+    cmd = [sys.executable, "-m", "daphne", *DAPHNE_WEBSOCKET_FLAGS, "-b", "127.0.0.1", "-p", str(port)]
+    cmd.append("config.asgi:application")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     deadline = time.monotonic() + 20
     while proc.poll() is None and time.monotonic() < deadline:

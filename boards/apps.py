@@ -7,6 +7,10 @@ class BoardsConfig(AppConfig):
 
     def ready(self) -> None:
         from boards import (
+            broadcast,
             dashboard_live,  # noqa: F401  (connects the dashboards' doorbell to journey_changed)
             insights,  # noqa: F401  (registers the insights panel's pushed fragments)
         )
+        from journeys.changes import journey_changed
+
+        journey_changed.connect(broadcast.on_journey_changed, dispatch_uid="boards.broadcast")

@@ -103,6 +103,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Reuse the connection: the sockets' ORM work runs on one thread, and reopening SQLite (with its
+            # PRAGMAs) for every database_sync_to_async call made 50 reconnects take seconds.
+            "CONN_MAX_AGE": 600,
             # IMMEDIATE + a busy timeout + WAL: concurrent writers wait instead of failing with "database is locked".
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
@@ -115,15 +118,27 @@ else:
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+# "redis" (channels_redis.core.RedisChannelLayer) or "redis-pubsub" (RedisPubSubChannelLayer); see the README.
+REDIS_CHANNEL_LAYER = os.environ.get("REDIS_CHANNEL_LAYER", "redis")
+if REDIS_URL and REDIS_CHANNEL_LAYER == "redis-pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("REDIS_PREFIX", "asgi")},
+        }
+    }
+elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
+                "prefix": os.environ.get("REDIS_PREFIX", "asgi"),
                 "capacity": 500,
                 "expiry": 30,
-                "group_expiry": 86400 * 7,
+                # Board sockets re-join their group on every heartbeat (BOARD_HEARTBEAT_SECONDS), so members of a
+                # killed process drop out after 5 minutes instead of being written to for days.
+                "group_expiry": 300,
             },
         }
     }
@@ -131,7 +146,7 @@ else:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": 500},
+            "CONFIG": {"capacity": 500, "group_expiry": 300},
         }
     }
 

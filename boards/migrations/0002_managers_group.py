@@ -16,6 +16,6 @@ def remove_group(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("auth", "0012_alter_user_first_name_max_length")]
+    dependencies = [("auth", "0012_alter_user_first_name_max_length"), ("boards", "0001_presence")]
 
     operations = [migrations.RunPython(create_group, remove_group)]

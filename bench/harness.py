@@ -1,0 +1,214 @@
+"""Run the real app in daphne subprocesses and talk to it like browsers do: shared by bench/ and the scale-out test.
+
+Nothing here imports Django settings: each daphne (and each manage.py call) gets its configuration from the
+environment, exactly like production (DATABASE_URL, REDIS_URL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def address(variable: str, default: str) -> tuple[str, int]:
+    host, port = os.environ.get(variable, default).rsplit(":", 1)
+    return host, int(port)
+
+
+# Where the scale-out test and the bench find the services (host:port), loopback unless told otherwise.
+POSTGRES = address("SCALEOUT_POSTGRES", "127.0.0.1:5432")
+REDIS = address("SCALEOUT_REDIS", "127.0.0.1:6379")
+DAPHNE_WEBSOCKET_FLAGS = [
+    "--websocket-max-message-size=2097152",
+    "--websocket-max-frame-size=16384",
+    "--ping-interval=10",
+    "--ping-timeout=20",
+    "--websocket_timeout=14400",
+]
+FRAME_HEADER = re.compile(r'^\s*<div id="board-seq"[^>]*? data-seq="(\d+)" data-base="(\d+)" data-kind="(\w+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def reachable(address: tuple[str, int]) -> bool:
+    try:
+        socket.create_connection(address, timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def app_env(**overrides: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false", **overrides})
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def fresh_postgres_database(name: str) -> str:
+    """Drop and create database `name` on the local PostgreSQL; returns its DATABASE_URL."""
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@{POSTGRES[0]}:{POSTGRES[1]}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@{POSTGRES[0]}:{POSTGRES[1]}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+SEED = """
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from journeys import services
+from journeys.models import Department, Membership
+
+def session_for(user):
+    store = SessionStore()
+    store.update({"_auth_user_id": str(user.pk), "_auth_user_hash": user.get_session_auth_hash(),
+                  "_auth_user_backend": "django.contrib.auth.backends.ModelBackend"})
+    store.create()
+    return store.session_key
+
+users = get_user_model().objects
+customer, _ = Department.objects.get_or_create(name="Customer", defaults={"colour": "#1f77b4"})
+contact, _ = Department.objects.get_or_create(name="Contact centre", defaults={"colour": "#ff7f0e"})
+editor = users.create_user(username=f"editor-{users.count()}", first_name="Anna")
+customer.members.add(editor)
+viewer = users.create_user(username=f"viewer-{users.count()}", first_name="Bram")
+contact.members.add(viewer)
+journey = services.journey_create(title="I am moving: change my address", actor=editor)
+Membership.objects.create(journey=journey, user=viewer)
+print(json.dumps({"journey": journey.pk, "department": customer.pk,
+                  "editor": session_for(editor), "viewer": session_for(viewer)}))
+"""
+
+
+@dataclass
+class Seed:
+    journey: int
+    department: int
+    editor: str  # session keys
+    viewer: str
+
+
+def seed(env: dict[str, str]) -> Seed:
+    out = manage(env, "shell", "-c", SEED)
+    return Seed(**json.loads(out.strip().splitlines()[-1]))
+
+
+def start_daphne(port: int, env: dict[str, str], app: str = "config.asgi:application") -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "daphne", *DAPHNE_WEBSOCKET_FLAGS, "-b", "127.0.0.1", "-p", str(port)]
+    # A file, not a pipe nobody reads: a full pipe would freeze daphne at its next log line.
+    log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen([*cmd, app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    proc.log_path = log.name
+    deadline = time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < deadline:
+        if reachable(("127.0.0.1", port)):
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError(f"daphne on port {port} did not start: {Path(log.name).read_text()[-2000:]}")
+
+
+@contextmanager
+def daphnes(env: dict[str, str], count: int = 1, app: str = "config.asgi:application"):
+    procs, urls = [], []
+    try:
+        for _n in range(count):
+            port = free_port()
+            procs.append(start_daphne(port, env, app))
+            urls.append(f"http://127.0.0.1:{port}")
+        yield urls, procs
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            Path(proc.log_path).unlink(missing_ok=True)
+
+
+class Editor:
+    """A logged-in browser that posts changes over HTTP, with the CSRF token of the board page."""
+
+    def __init__(self, base_url: str, session_key: str, journey_id: int) -> None:
+        self.base_url = base_url
+        self.journey_id = journey_id
+        page = self.request("GET", f"/j/{journey_id}/", cookies={"sessionid": session_key})
+        self.csrf = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+        self.cookies = {"sessionid": session_key, "csrftoken": self.csrf_cookie}
+
+    def request(self, method: str, path: str, *, cookies: dict[str, str], data: bytes | None = None) -> str:
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+        if data is not None:
+            request.add_header("X-CSRFToken", self.csrf)
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                if header.startswith("csrftoken="):
+                    self.csrf_cookie = header.split(";")[0].split("=", 1)[1]
+            return response.read().decode()
+
+    def add_step(self, title: str, department: int | str = "") -> str:
+        body = urllib.parse.urlencode({"title": title, "department": department}).encode()
+        return self.request("POST", f"/j/{self.journey_id}/steps/add/", cookies=self.cookies, data=body)
+
+    def rename_step(self, step_id: int, title: str) -> str:
+        body = urllib.parse.urlencode({"title": title}).encode()
+        return self.request("POST", f"/j/{self.journey_id}/steps/{step_id}/edit/", cookies=self.cookies, data=body)
+
+
+def ws_url(base_url: str, journey_id: int) -> str:
+    return base_url.replace("http://", "ws://") + f"/ws/j/{journey_id}/"
+
+
+def ws_headers(base_url: str, session_key: str) -> list[tuple[str, str]]:
+    return [("Cookie", f"sessionid={session_key}"), ("Origin", base_url)]
+
+
+def frame_header(message: str) -> tuple[int, int, str] | None:
+    match = FRAME_HEADER.match(message)
+    return (int(match[1]), int(match[2]), match[3]) if match else None
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")

@@ -1,0 +1,102 @@
+// The live board: keeps this page in step with every other participant over the htmx ws extension.
+// Each frame from the server starts with <div id="board-seq" data-seq data-base data-kind ...>. We apply a frame
+// only when it follows on from the last sequence number we applied (base <= last < seq); older ones and duplicates
+// are dropped, and a gap makes us ask for a catch-up. HTTP responses swap the same fragments but never move `last`:
+// only the socket stream does.
+(function () {
+  "use strict";
+  const root = document.getElementById("live-board");
+  if (!root) return;
+  const HEADER = /^\s*<div id="board-seq"[^>]*? data-seq="(\d+)" data-base="(\d+)" data-kind="(\w+)" data-actor="(\d*)" data-summary="([^"]*)"/;
+  const NO_RETRY = [1009, 4403];
+  const heartbeatMs = Number(root.dataset.heartbeatSeconds || 15) * 1000;
+  const me = root.dataset.userId;
+  let last = Number(document.getElementById("board-seq")?.dataset.seq || 0);
+  let socket = null; // the htmx socket wrapper
+  let current = null; // the WebSocket of that wrapper we consider live
+  let lastHeard = Date.now();
+  let resyncAskedAt = 0;
+
+  function send(type) {
+    if (socket) socket.send(JSON.stringify({ type, seq: last }));
+  }
+  function askResync() {
+    if (Date.now() - resyncAskedAt < 5000) return; // one request in flight is enough
+    resyncAskedAt = Date.now();
+    send("resync");
+  }
+
+  root.addEventListener("htmx:wsOpen", (event) => {
+    socket = event.detail.socketWrapper;
+    current = event.detail.event.target;
+    lastHeard = Date.now();
+    resyncAskedAt = Date.now();
+    send("hello");
+  });
+
+  root.addEventListener("htmx:wsBeforeMessage", (event) => {
+    lastHeard = Date.now();
+    const header = HEADER.exec(event.detail.message);
+    if (!header) return; // presence and other frames without a sequence number
+    const [seq, base, kind, actor, summary] = [Number(header[1]), Number(header[2]), header[3], header[4], header[5]];
+    if (kind === "heartbeat") {
+      event.preventDefault();
+      // The push may still be on its way: look again shortly before asking.
+      if (seq > last) setTimeout(() => { if (seq > last) askResync(); }, 1500);
+      return;
+    }
+    if (kind !== "push") resyncAskedAt = 0;
+    if (seq < last || (seq === last && kind === "push")) { event.preventDefault(); return; } // stale or duplicate
+    if (base > last) { event.preventDefault(); askResync(); return; } // a gap: something was dropped
+    last = seq;
+    refreshDrawer = kind === "snapshot";
+    if (kind === "push" && actor && actor !== me) queueAnnouncement(decode(summary));
+  });
+
+  // A whole-board snapshot brings the map up to date, not the open step's details: fetch those again.
+  let refreshDrawer = false;
+  root.addEventListener("htmx:wsAfterMessage", () => {
+    if (!refreshDrawer) return;
+    refreshDrawer = false;
+    const open = document.querySelector("#drawer.open [data-step-id]");
+    if (open) htmx.ajax("GET", `/j/${document.body.dataset.journeyId}/steps/${open.dataset.stepId}/`, { target: "#drawer" });
+  });
+
+  // Say what others changed, politely and summarised: one sentence per burst, not one per fragment.
+  let pending = [];
+  let flushTimer = null;
+  function queueAnnouncement(text) {
+    if (!text) return;
+    pending.push(text);
+    clearTimeout(flushTimer);
+    flushTimer = setTimeout(() => {
+      const distinct = Array.from(new Set(pending));
+      pending = [];
+      const region = document.getElementById("live-announcer");
+      if (region) region.textContent = distinct.slice(-3).join(". ");
+    }, 1000);
+  }
+  function decode(text) {
+    const area = document.createElement("textarea");
+    area.innerHTML = text;
+    return area.value;
+  }
+
+  // Reconnect where the extension does not: after a clean close (daphne's websocket_timeout, a server restart)
+  // and when the server has gone silent (no heartbeat) on a socket the browser still believes open.
+  function reconnect() {
+    if (!socket) return;
+    current = null;
+    socket.reconnect();
+  }
+  root.addEventListener("htmx:wsClose", (event) => {
+    const code = event.detail.event.code;
+    if (event.detail.event.target !== current) return; // a socket we replaced ourselves
+    current = null;
+    if ([1006, 1011, 1012, 1013].includes(code) || NO_RETRY.includes(code)) return; // the extension decides
+    setTimeout(reconnect, 500 + Math.random() * 2000);
+  });
+  setInterval(() => {
+    if (current && Date.now() - lastHeard > heartbeatMs * 2) reconnect();
+  }, 5000);
+})();
