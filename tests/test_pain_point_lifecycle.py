@@ -15,7 +15,7 @@ from boards import rendering
 from journeys import pain_points as lifecycle
 from journeys.changes import NotAMember, ReplayedOperation, StaleEdit, journey_changed
 from journeys.models import Event, PainPoint, PainPointActivity
-from tests.factories import make_department, make_journey, make_pain_point, make_step, make_user
+from tests.factories import make_owners_world
 
 pytestmark = pytest.mark.django_db
 
@@ -25,26 +25,7 @@ NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    it, finance = make_department("IT"), make_department("Finance")
-    anna = make_user("anna", first_name="Anna", last_name="de Vries")  # facilitator, in no department
-    carla = make_user("carla", departments=[it], first_name="Carla", last_name="Bakker")
-    ivo = make_user("ivo", departments=[it], first_name="Ivo", last_name="Mol")
-    dirk = make_user("dirk", departments=[finance])
-    outsider = make_user("outsider", departments=[it])  # right department, not on the journey
-    journey = make_journey(facilitator=anna, members=[carla, ivo, dirk])
-    step = make_step(journey, "Agent cannot see the status", department=it)
-    pain_point = make_pain_point(step, [it], "The agent cannot see the status of the change")
-    return {
-        "anna": anna,
-        "carla": carla,
-        "ivo": ivo,
-        "dirk": dirk,
-        "outsider": outsider,
-        "journey": journey,
-        "step": step,
-        "pain_point": pain_point,
-        "it": it,
-    }
+    return make_owners_world()
 
 
 def put_in_state(pain_point: PainPoint, status: str, owner: Any = None) -> PainPoint:
