@@ -265,6 +265,11 @@ def _action_context(user: Any, pain_point: PainPoint, bound: dict[str, forms.For
     return {
         "may_act": may_act,
         "actions": action_forms,
-        "candidates": list(pp_selectors.hand_over_candidates(pain_point)) if "hand_over" in actions else [],
+        "candidates": _colleagues(pain_point, user) if "hand_over" in actions else [],
         "departments": lifecycle.department_names(pain_point),
     }
+
+
+def _colleagues(pain_point: PainPoint, user: Any) -> list[Any]:
+    # Handing it to yourself is picking it up: the viewer is not offered.
+    return [colleague for colleague in pp_selectors.hand_over_candidates(pain_point) if colleague.pk != user.pk]

@@ -211,7 +211,8 @@ def test_hand_over_lists_only_colleagues_on_the_journey_in_a_responsible_departm
     pain_point = world["pain_point"]
     page = as_user(client, world["carla"]).get(page_url(pain_point)).content.decode()
     select = page[page.index('name="to_user"') : page.index("</select>", page.index('name="to_user"'))]
-    assert "Ivo Mol" in select and "Carla Bakker" in select
+    assert "Ivo Mol" in select and "Anna de Vries" not in select
+    assert "Carla Bakker" not in select  # the viewer: handing it to yourself is picking it up
     assert "dirk" not in select and "outsider" not in select
 
 
