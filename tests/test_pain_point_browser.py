@@ -7,13 +7,27 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from boards import rendering
 from boards.routing import websocket_urlpatterns
+from journeys import pain_points as lifecycle
 from journeys.models import PainPoint
 from tests.factories import PASSWORD, make_owners_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NO_SOCKET = not websocket_urlpatterns
+
+# The message handler of htmx's ws extension (hx-ws-2.js): parse the message, out-of-band swap every top-level child.
+SWAP_LIKE_THE_WS_EXTENSION = """html => {
+  htmx.defineExtension("test-push", { init(api) { window.__htmxApi = api; } });
+  const api = window.__htmxApi;
+  const settleInfo = api.makeSettleInfo(document.body);
+  const fragment = api.makeFragment(html);
+  for (const child of Array.from(fragment.children)) {
+    api.oobSwap(api.getAttributeValue(child, "hx-swap-oob") || "true", child, settleInfo);
+  }
+  api.settleImmediately(settleInfo.tasks);
+}"""
 
 
 def log_in(page: Page, base_url: str, username: str) -> None:
@@ -73,3 +87,25 @@ def test_second_user_sees_the_card_turn_solved_without_reloading(live_daphne, br
     expect(watcher.locator(f"#pain-point-{pain_point.pk} .status")).to_have_text("solved")
     expect(watcher.locator(f"#pain-point-{pain_point.pk}")).to_contain_text("owner: Carla Bakker")
     assert watcher.evaluate("window.__notReloaded") is True
+
+
+def test_owners_list_rows_swap_in_place_when_their_pushed_fragments_arrive(live_daphne, page: Page):
+    """What the socket will deliver, swapped the way htmx's ws extension swaps a message: the rows take it."""
+    world = make_owners_world()
+    pain_point = world["pain_point"]
+    log_in(page, live_daphne, "carla")
+    page.goto(f"{live_daphne}/pain-points/")
+    row = page.locator(f"#owner-row-{pain_point.pk}")
+    expect(row.locator(".status")).to_have_text("open")
+    page.evaluate("window.__notReloaded = true")
+
+    lifecycle.pain_point_pick_up(pain_point=pain_point, actor=world["ivo"], base_version=None)
+    pushed = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
+    page.evaluate(SWAP_LIKE_THE_WS_EXTENSION, pushed)
+
+    expect(row.locator(".status")).to_have_text("in progress")
+    expect(row).to_contain_text("Ivo Mol")
+    gone = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "deleted_pain_point": pain_point.pk})
+    page.evaluate(SWAP_LIKE_THE_WS_EXTENSION, gone)
+    expect(row).to_have_count(0)
+    assert page.evaluate("window.__notReloaded") is True

@@ -394,3 +394,19 @@ def test_available_actions_follow_the_state_and_the_viewer():
         "reopen",
         "comment",
     ]
+
+
+def test_demo_pain_points_walk_their_lifecycle_through_the_services():
+    from journeys.demo import load_demo
+
+    journey = load_demo().journey
+    by_text = {p.text: p for p in journey.pain_points.select_related("owner")}
+    overdue = by_text["The agent cannot see the status of the change"]
+    assert (overdue.status, overdue.owner.username) == (Status.IN_PROGRESS, "carla")
+    assert lifecycle.is_overdue(overdue)
+    assert not lifecycle.is_overdue(by_text["Re-keying the address causes typos"])
+    solved = by_text["The new policy schedule goes to the old address"]
+    assert solved.status == Status.SOLVED and solved.solved_at is not None
+    kinds = list(solved.activities.values_list("kind", flat=True))
+    assert kinds == ["created", "tagged", "picked_up", "solved"]
+    assert Event.objects.filter(journey=journey, kind="pain_point.solve").count() == 3
