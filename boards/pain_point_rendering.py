@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from boards import rendering
 from journeys import pain_point_selectors, selectors
-from journeys.models import Journey, PainPoint
+from journeys.models import Journey
 
 PARTS = "boards/pain_points/parts.html"
 
@@ -35,7 +35,3 @@ def pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]
 @rendering.register_fragments("deleted_pain_point")
 def deleted_pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [render_pain_point_part("owner-row-gone", {"pain_point_id": targets["deleted_pain_point"]}, oob=True)]
-
-
-def owner_row_html(pain_point: PainPoint) -> str:
-    return render_pain_point_part("owner-row", {"pain_point": pain_point}, oob=False)

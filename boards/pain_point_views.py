@@ -116,7 +116,7 @@ def my_pain_points_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="pain-points-{timezone.localdate().isoformat()}.csv"'
     response.write("\ufeff")  # the byte order mark makes Excel read UTF-8, so accents survive
     writer = csv.writer(response, delimiter=csv_delimiter())
-    writer.writerow(CSV_COLUMNS())
+    writer.writerow(csv_columns())
     for pain_point in rows:
         writer.writerow([spreadsheet_safe(value) for value in csv_row(request, pain_point)])
     return response
@@ -127,7 +127,7 @@ def csv_delimiter() -> str:
     return ";" if translation.get_language() == "nl" else ","
 
 
-def CSV_COLUMNS() -> list[str]:  # noqa: N802  (a constant that must be translated per request)
+def csv_columns() -> list[str]:
     return [
         _("Journey"),
         _("Step"),

@@ -40,6 +40,27 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "comment": (ANY_STATE, None),
 }
 OWNER_ACTIONS = frozenset(TRANSITIONS) - {"comment"}
+KINDS = {
+    "pick_up": Kind.PICKED_UP,
+    "hand_over": Kind.HANDED_OVER,
+    "give_back": Kind.GIVEN_BACK,
+    "plan_fix": Kind.PLANNED,
+    "solve": Kind.SOLVED,
+    "wont_fix": Kind.WONT_FIX,
+    "reopen": Kind.REOPENED,
+    "comment": Kind.COMMENTED,
+}
+# For "Its state is “solved”: it cannot be <...> now."
+ACTION_PARTICIPLES = {
+    "pick_up": gettext_lazy("picked up"),
+    "hand_over": gettext_lazy("handed over"),
+    "give_back": gettext_lazy("given back"),
+    "plan_fix": gettext_lazy("given a fix plan (pick it up first)"),
+    "solve": gettext_lazy("marked solved"),
+    "wont_fix": gettext_lazy("marked won't fix"),
+    "reopen": gettext_lazy("reopened (it is not closed)"),
+    "comment": gettext_lazy("commented on"),
+}
 
 
 class PainPointRefused(Exception):
@@ -93,8 +114,6 @@ def available_actions(pain_point: PainPoint, *, may_act: bool, is_owner: bool, f
         return [action for action in actions if action == "comment"]
     if not (is_owner or facilitator) and "give_back" in actions:
         actions.remove("give_back")
-    if pain_point.owner_id is not None and not is_owner and "pick_up" in actions:
-        actions.remove("pick_up")
     return actions
 
 
@@ -134,18 +153,6 @@ def _check_transition(pain_point: PainPoint, actor: Any, action: str) -> None:
         )
 
 
-ACTION_PARTICIPLES = {
-    "pick_up": gettext_lazy("picked up"),
-    "hand_over": gettext_lazy("handed over"),
-    "give_back": gettext_lazy("given back"),
-    "plan_fix": gettext_lazy("given a fix plan (pick it up first)"),
-    "solve": gettext_lazy("marked solved"),
-    "wont_fix": gettext_lazy("marked won't fix"),
-    "reopen": gettext_lazy("reopened (it is not closed)"),
-    "comment": gettext_lazy("commented on"),
-}
-
-
 def _required_text(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -180,18 +187,6 @@ def _lifecycle(
             current.save()
         _log(current, actor=actor, kind=KINDS[action], text=attempted.get("text", ""), from_status=from_status)
         change.touch(step=current.step_id, pain_point=current.pk)
-
-
-KINDS = {
-    "pick_up": Kind.PICKED_UP,
-    "hand_over": Kind.HANDED_OVER,
-    "give_back": Kind.GIVEN_BACK,
-    "plan_fix": Kind.PLANNED,
-    "solve": Kind.SOLVED,
-    "wont_fix": Kind.WONT_FIX,
-    "reopen": Kind.REOPENED,
-    "comment": Kind.COMMENTED,
-}
 
 
 def _log(pain_point: PainPoint, *, actor: Any, kind: str, text: str, from_status: str) -> None:
