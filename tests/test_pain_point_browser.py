@@ -109,3 +109,15 @@ def test_owners_list_rows_swap_in_place_when_their_pushed_fragments_arrive(live_
     page.evaluate(SWAP_LIKE_THE_WS_EXTENSION, gone)
     expect(row).to_have_count(0)
     assert page.evaluate("window.__notReloaded") is True
+
+
+def test_owners_pages_have_no_serious_accessibility_violations(live_daphne, page: Page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    world = make_owners_world()
+    log_in(page, live_daphne, "carla")
+    for path in ("/pain-points/", f"/j/{world['journey'].pk}/pain-points/{world['pain_point'].pk}/"):
+        page.goto(f"{live_daphne}{path}")
+        results = Axe().run(page, context="main")
+        serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, results.generate_report()
