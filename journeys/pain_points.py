@@ -97,11 +97,6 @@ def in_responsible_department(pain_point: PainPoint, user: Any) -> bool:
     return pain_point.responsible_departments.filter(members=user).exists()
 
 
-def may_change(pain_point: PainPoint, user: Any) -> bool:
-    """Members of a responsible department and the journey's facilitator may change a pain point's state."""
-    return in_responsible_department(pain_point, user) or is_facilitator(pain_point, user)
-
-
 def is_overdue(pain_point: PainPoint, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate()
     return pain_point.is_open and pain_point.target_date is not None and pain_point.target_date < today
@@ -173,7 +168,7 @@ def _lifecycle(
     """Lock, check permission, transition and version, let the caller change the row, then log and announce it."""
     journey = pain_point.journey
     with journey_change(journey=journey, actor=actor, kind=f"pain_point.{action}", op_id=op_id) as change:
-        current = PainPoint.objects.select_for_update().select_related("owner").get(pk=pain_point.pk)
+        current = PainPoint.objects.select_for_update(of=("self",)).select_related("owner").get(pk=pain_point.pk)
         _check_permission(current, actor, action)
         _check_transition(current, actor, action)
         check_version(current, base_version, attempted)
