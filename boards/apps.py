@@ -10,6 +10,7 @@ class BoardsConfig(AppConfig):
             broadcast,
             dashboard_live,  # noqa: F401  (connects the dashboards' doorbell to journey_changed)
             insights,  # noqa: F401  (registers the insights panel's pushed fragments)
+            pain_point_rendering,  # noqa: F401  (registers the pain point fragments a change pushes)
         )
         from journeys.changes import journey_changed
 
