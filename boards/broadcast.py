@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 # Further behind than this, one whole-board snapshot is cheaper than the fragments of every change missed.
 CATCHUP_MAX_EVENTS = 40
 CATCHUP_CACHE_SECONDS = 300
+# The whole board: the map, and every part registered for "snapshot" (e.g. the workshop's voting, timer, focus).
+SNAPSHOT_TARGETS = {"layout": True, "snapshot": True}
 
 
 def group_name(journey_id: int, language: str) -> str:
@@ -110,7 +112,7 @@ def catch_up(*, journey_id: int, since: int, language: str) -> str:
         events = list(Event.objects.filter(journey_id=journey_id, seq__gt=since, seq__lte=seq).values_list("targets"))
     if len(events) != seq - since:  # too far behind, from the future, or events pruned
         return cached(
-            f"board-snapshot:{version}", lambda: _render_targets(journey_id, 0, seq, [{"layout": True}], language)
+            f"board-snapshot:{version}", lambda: _render_targets(journey_id, 0, seq, [SNAPSHOT_TARGETS], language)
         )
     targets = missed_targets(events)
     return cached(
