@@ -324,3 +324,16 @@ def test_a_non_manager_socket_is_closed_with_4403(fresh_layer):
         return closing
 
     assert run_async(scenario) == {"type": "websocket.close", "code": 4403}
+
+
+def test_only_the_broadcast_module_talks_to_the_channel_layer():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    talking = sorted(
+        str(source.relative_to(root))
+        for package in ("boards", "journeys", "workshops", "config")
+        for source in (root / package).rglob("*.py")
+        if re.search(r"get_channel_layer|channel_layer\.|group_send|group_add|group_discard", source.read_text())
+    )
+    assert talking == ["boards/broadcast.py"]
