@@ -98,7 +98,7 @@ class Lane(models.Model):
         constraints = [models.UniqueConstraint(fields=["journey", "department"], name="one_lane_per_department")]
 
     def __str__(self) -> str:
-        return f"{self.department} on {self.journey}"
+        return _("%(department)s on %(journey)s") % {"department": self.department, "journey": self.journey}
 
 
 class Step(models.Model):
@@ -350,7 +350,7 @@ class MirrorSurvey(models.Model):
         verbose_name_plural = _("mirror surveys")
 
     def __str__(self) -> str:
-        return f"mirror survey of {self.journey}"
+        return _("mirror survey of %(journey)s") % {"journey": self.journey}
 
     @property
     def revealed(self) -> bool:
