@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation.reloader import translation_file_changed
 
-from journeys import lens, mirror
+from journeys import lens, mirror, services
 from journeys.demo import DEMO_TITLE, load_demo
 from journeys.models import Department, Event, Handoff, Journey, LensQuestion, PainPoint, PainPointActivity, Step
 from tests.factories import make_user
@@ -293,3 +293,37 @@ def test_a_new_user_without_a_journey_sees_dutch_too(compiled_catalog):
     assert "Nieuwe klantreis beginnen" in html
     assert english_left(html, compiled_catalog) == []
     assert DEMO_TITLE not in html
+
+
+def test_refusals_and_conflicts_are_dutch_too(demo, compiled_catalog):
+    client = logged_in("bram", "nl")
+    step = demo.steps.order_by("position").first()
+    seen = step.version
+    services.step_update(step=step, actor=step.journey.created_by, base_version=seen, title="Theirs")
+    edit = reverse("step_edit", args=[demo.pk, step.pk])
+    answers = {
+        "empty title": client.post(reverse("step_create", args=[demo.pk]), {"title": " ", "op_id": "dutch-op-1"}),
+        "stale edit": client.post(edit, {"title": "Mine", "base_version": seen, "op_id": "dutch-op-2"}),
+        "stale move": client.post(
+            reverse("step_move", args=[demo.pk, step.pk]),
+            {"department": step.department_id, "base_version": seen, "op_id": "dutch-op-3"},
+        ),
+        "bad invite": client.get(reverse("journey_join", args=["no-such-invite"])),
+    }
+    assert {name: answer.status_code for name, answer in answers.items()} == {
+        "empty title": 422,
+        "stale edit": 409,
+        "stale move": 409,
+        "bad invite": 404,
+    }
+    assert "Geef de stap een titel." in answers["empty title"].content.decode()
+    assert "Iemand heeft dit gewijzigd" in answers["stale edit"].content.decode()
+    assert "Deze uitnodigingslink werkt niet" in answers["bad invite"].content.decode()
+    leftovers = {name: english_left(answer.content.decode(), compiled_catalog) for name, answer in answers.items()}
+    assert leftovers == {name: [] for name in answers}
+    conflict = visible_text(answers["stale edit"].content.decode()) + visible_text(
+        answers["stale move"].content.decode()
+    )
+    assert "Titel" in conflict and "Baan" in conflict and "Plaats na" in conflict
+    for english_label in ("Title", "Description", "Duration", "Channel", "After", "Department"):
+        assert english_label not in conflict
