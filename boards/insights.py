@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from boards import rendering
 from journeys import insights as insight_reads
@@ -99,6 +100,9 @@ def _step_list(key: str, ids: list[int] | tuple[int, ...], steps: dict[int, Step
     return Finding(key, "", [steps[s] for s in ids if s in steps])
 
 
+PANEL_CACHE_SECONDS = 300
+
+
 def panel_context(journey: Journey) -> dict[str, Any]:
     data = insight_reads.insights_data(journey)
     found, steps = data.insights, data.steps
@@ -134,7 +138,15 @@ def _mirror_summary(journey: Journey) -> dict[str, Any]:
 
 
 def render_panel(journey: Journey, *, oob: bool) -> str:
-    return render_to_string(f"{PANEL}#insights-panel", {**panel_context(journey), "oob": oob})
+    """The panel as of the journey's latest change: computed once per change and language, shared by the push
+    that announces the change and every page load until the next one."""
+    seq = Journey.objects.values_list("seq", flat=True).get(pk=journey.pk)
+    key = f"insights-panel:{journey.pk}:{journey.created_at.timestamp()}:{seq}:{get_language()}:{oob}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(f"{PANEL}#insights-panel", {**panel_context(journey), "oob": oob})
+        cache.set(key, html, PANEL_CACHE_SECONDS)
+    return html
 
 
 @rendering.register_fragments("*")
