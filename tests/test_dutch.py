@@ -327,3 +327,26 @@ def test_refusals_and_conflicts_are_dutch_too(demo, compiled_catalog):
     assert "Titel" in conflict and "Baan" in conflict and "Plaats na" in conflict
     for english_label in ("Title", "Description", "Duration", "Channel", "After", "Department"):
         assert english_label not in conflict
+
+
+def test_the_admin_pages_of_journeys_and_pain_points_are_dutch(demo, compiled_catalog):
+    admin = get_user_model().objects.create_superuser("beheer", "beheer@example.org", "beheer-pass-123")
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    client.force_login(admin)
+    pain_point = demo.pain_points.filter(activities__isnull=False).first()
+    urls = [
+        reverse("admin:index"),
+        reverse("admin:journeys_journey_change", args=[demo.pk]),
+        reverse("admin:journeys_painpoint_changelist"),
+        reverse("admin:journeys_painpoint_change", args=[pain_point.pk]),
+        reverse("admin:journeys_step_changelist"),
+    ]
+    leftovers = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if found := english_left(response.content.decode(), compiled_catalog):
+            leftovers[url] = found
+    assert leftovers == {}
+    change_page = visible_text(client.get(urls[3]).content.decode())
+    assert "Gebeurtenissen bij pijnpunten" in change_page and "Status ervoor" in change_page
