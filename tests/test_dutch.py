@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation.reloader import translation_file_changed
 
 from journeys import lens, mirror, services
@@ -50,6 +50,14 @@ def compiled_catalog() -> dict:
         translation_file_changed(sender=None, file_path=mo)  # forget catalogs loaded before the .mo existed
     with mo.open("rb") as handle:
         return gettext.GNUTranslations(handle)._catalog
+
+
+@pytest.fixture(autouse=True)
+def back_to_the_default_language():
+    """A Dutch request leaves Dutch active in this thread (LocaleMiddleware does not undo it); later tests expect
+    English messages."""
+    yield
+    translation.deactivate()
 
 
 class VisibleText(HTMLParser):
