@@ -193,8 +193,12 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         "copy": ("anna", reverse("journey_copy", args=[journey.pk])),
         "dashboard": ("eva", reverse("dashboard")),
     }
-    if "owners_list" in _url_names():
-        urls["owners' list"] = ("eva", reverse("owners_list"))
+    names = _url_names()
+    if "my_pain_points" in names:  # the owners' list and one pain point's page (pain point lifecycle)
+        urls["owners' list"] = ("bram", reverse("my_pain_points"))
+        planned = journey.pain_points.exclude(target_date=None).first() or journey.pain_points.first()
+        urls["pain point page"] = ("anna", reverse("pain_point_page", args=[journey.pk, planned.pk]))
+        urls["pain point page as participant"] = ("bram", reverse("pain_point_page", args=[journey.pk, planned.pk]))
     return urls
 
 
