@@ -167,7 +167,7 @@ def _workshop_in_full_swing(journey: Journey) -> None:
     voting = workshop_services.voting_round_start(journey=journey, actor=anna, dots_per_participant=3)
     workshop_services.dot_place(voting=voting, actor=bram, pain_point=journey.pain_points.filter(status="open")[0])
     workshop_services.voting_tallies_show(voting=voting, actor=anna, visible=True)
-    workshop_services.timer_start(journey=journey, actor=anna, duration_seconds=300)
+    workshop_services.timer_reset(journey=journey, actor=anna, duration_seconds=150)  # its field shows 2.5 minutes
     workshop_services.focus_set(journey=journey, actor=anna, step=steps[0])
 
 
@@ -362,3 +362,28 @@ def test_the_admin_pages_of_journeys_and_pain_points_are_dutch(demo, compiled_ca
     assert leftovers == {}
     change_page = visible_text(client.get(urls[3]).content.decode())
     assert "Gebeurtenissen bij pijnpunten" in change_page and "Status ervoor" in change_page
+
+
+MACHINE_ATTRIBUTES = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height", "style", "viewBox"}
+MACHINE_ATTRIBUTES |= {"value", "min", "max", "step", "stroke-width", "opacity", "fill-opacity", "points", "d"}
+
+
+def test_numbers_for_the_browser_stay_unlocalised_in_dutch(demo, compiled_catalog):
+    """A Dutch decimal comma in a coordinate, a style or a form value would break the map, the charts or the form."""
+    urls = {name: page for name, page in pages(demo).items()}
+    urls["map as SVG"] = ("anna", reverse("journey_export_svg", args=[demo.pk]))
+    decimal_comma = re.compile(r"\d,\d")
+    for name, (username, url) in urls.items():
+        html = logged_in(username, "nl").get(url).content.decode()
+        attributes = re.findall(r'\s([a-zA-Z-]+)="([^"]*)"', html)
+        suspicious = [
+            (attribute, value)
+            for attribute, value in attributes
+            if (attribute in MACHINE_ATTRIBUTES - {"points", "d"} or attribute.startswith("data-"))
+            and decimal_comma.search(value)
+            and not attribute.startswith(("data-msg", "data-label", "data-copy", "data-summary"))
+        ]
+        assert suspicious == [], name
+        for attribute, value in attributes:
+            if attribute in ("points", "d"):  # pairs are "x,y": a decimal comma would make three numbers of two
+                assert not re.search(r"\d,\d+,\d", value), (name, attribute, value)
