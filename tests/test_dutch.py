@@ -321,16 +321,19 @@ def test_refusals_and_conflicts_are_dutch_too(demo, compiled_catalog):
             {"department": step.department_id, "base_version": seen, "op_id": "dutch-op-3"},
         ),
         "bad invite": client.get(reverse("journey_join", args=["no-such-invite"])),
+        "nothing to redo": client.post(reverse("change_redo", args=[demo.pk]), {"op_id": "dutch-op-4"}),
     }
     assert {name: answer.status_code for name, answer in answers.items()} == {
         "empty title": 422,
         "stale edit": 409,
         "stale move": 409,
         "bad invite": 404,
+        "nothing to redo": 409,
     }
     assert "Geef de stap een titel." in answers["empty title"].content.decode()
     assert "Iemand heeft dit gewijzigd" in answers["stale edit"].content.decode()
     assert "Deze uitnodigingslink werkt niet" in answers["bad invite"].content.decode()
+    assert "Er is niets om opnieuw te doen." in answers["nothing to redo"].content.decode()
     leftovers = {name: english_left(answer.content.decode(), compiled_catalog) for name, answer in answers.items()}
     assert leftovers == {name: [] for name in answers}
     conflict = visible_text(answers["stale edit"].content.decode()) + visible_text(
