@@ -54,6 +54,16 @@ def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
     raise RuntimeError("daphne did not start")
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Ask daphne to stop; a server still waiting on a worker thread after 10 s is killed."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def daphne_server(django_db_setup):
     from django.conf import settings
@@ -63,8 +73,7 @@ def daphne_server(django_db_setup):
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the server keeps Django's async-safety checks
     proc = start_daphne(port, env)
     yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_server(proc)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from conftest import free_port, start_daphne  # noqa: E402
+from conftest import free_port, start_daphne, stop_server  # noqa: E402
 from journeys.models import Department  # noqa: E402
 
 PASSWORD = "bench-pass-123"
@@ -89,8 +89,7 @@ def main() -> None:
             applied = page.evaluate("window.__applied")
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
     swapped = sorted(a for a, _ in applied)
     painted = sorted(b for _, b in applied)
     print(f"apply one pushed rename on a 300-step board ({len(applied)} renames, chromium, 1366x768)")

@@ -7,9 +7,9 @@ class BoardsConfig(AppConfig):
 
     def ready(self) -> None:
         from boards import (
-            broadcast,
-            dashboard_live,  # noqa: F401  (connects the dashboards' doorbell to journey_changed)
+            broadcast,  # pushes to the boards and rings the manager dashboards after every change
             insights,  # noqa: F401  (registers the insights panel's pushed fragments)
+            pain_point_rendering,  # noqa: F401  (registers the pain point fragments a change pushes)
         )
         from journeys.changes import journey_changed
 

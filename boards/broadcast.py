@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 # Further behind than this, one whole-board snapshot is cheaper than the fragments of every change missed.
 CATCHUP_MAX_EVENTS = 40
 CATCHUP_CACHE_SECONDS = 300
+# The whole board: the map, and every part registered for "snapshot" (e.g. the workshop's voting, timer, focus).
+SNAPSHOT_TARGETS = {"layout": True, "snapshot": True}
 
 
 def group_name(journey_id: int, language: str) -> str:
@@ -86,6 +88,7 @@ def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
     for language in presence.languages_here(event.journey_id):
         message = {"type": "board.push", "seq": event.seq, "html": push_frame(event, language)}
         send_to_group(group_name(event.journey_id, language), message)
+    ring_dashboards(event)
 
 
 def send_to_group(group: str, message: dict[str, Any]) -> None:
@@ -93,6 +96,37 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
         async_to_sync(get_channel_layer().group_send)(group, message)
     except Exception:  # the change is committed; clients catch up from the event log on their next heartbeat
         logger.exception("Could not push to %s", group)
+
+
+# Manager dashboards: a doorbell, not a render ------------------------------------------------------------------
+
+DASHBOARDS_GROUP = "dashboards"
+
+
+def ring_dashboards(event: Event) -> None:
+    """Tell every open manager dashboard that pain point figures changed; each refetches its own body over HTTP.
+
+    Deleting a step deletes its pain points too, so that rings as well."""
+    if not (event.kind.startswith("pain_point") or event.kind == "step.deleted"):
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": "dashboard.doorbell", "event": event.pk}
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a sync view or command, on a thread without an event loop
+        send_to_group(DASHBOARDS_GROUP, message)
+    else:  # sync code called from async code's own thread (e.g. inside a test's event loop)
+        loop.create_task(layer.group_send(DASHBOARDS_GROUP, message))
+
+
+async def join_dashboards(channel_name: str) -> None:
+    await get_channel_layer().group_add(DASHBOARDS_GROUP, channel_name)
+
+
+async def leave_dashboards(channel_name: str) -> None:
+    await get_channel_layer().group_discard(DASHBOARDS_GROUP, channel_name)
 
 
 # Catch-up: what a (re)connecting or lagging socket needs ------------------------------------------------------
@@ -110,7 +144,7 @@ def catch_up(*, journey_id: int, since: int, language: str) -> str:
         events = list(Event.objects.filter(journey_id=journey_id, seq__gt=since, seq__lte=seq).values_list("targets"))
     if len(events) != seq - since:  # too far behind, from the future, or events pruned
         return cached(
-            f"board-snapshot:{version}", lambda: _render_targets(journey_id, 0, seq, [{"layout": True}], language)
+            f"board-snapshot:{version}", lambda: _render_targets(journey_id, 0, seq, [SNAPSHOT_TARGETS], language)
         )
     targets = missed_targets(events)
     return cached(

@@ -98,3 +98,21 @@ urlpatterns += [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export/<str:table>.csv", dashboard_views.dashboard_export, name="dashboard_export"),
 ]
+
+# Pain points from tag to fix: the owners' list, its export, one pain point's page and its lifecycle actions.
+from boards import pain_point_views  # noqa: E402
+
+urlpatterns += [
+    path("pain-points/", pain_point_views.my_pain_points, name="my_pain_points"),
+    path("pain-points/export.csv", pain_point_views.my_pain_points_csv, name="my_pain_points_csv"),
+    path(
+        "j/<int:journey_id>/pain-points/<int:pain_point_id>/",
+        pain_point_views.pain_point_page,
+        name="pain_point_page",
+    ),
+    path(
+        "j/<int:journey_id>/pain-points/<int:pain_point_id>/do/<slug:action>/",
+        pain_point_views.pain_point_act,
+        name="pain_point_act",
+    ),
+]

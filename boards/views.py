@@ -66,7 +66,8 @@ def run_change(
     except NotAMember:
         return HttpResponse(_("You are not a member of this journey."), status=404)
     event = Event.objects.get(journey=journey, op_id=op_id)
-    return HttpResponse(rendering.render_changes(journey, event.targets))
+    # live.js compares the change's seq with the socket stream's, so the same change is not swapped in twice.
+    return HttpResponse(rendering.render_changes(journey, event.targets), headers={"X-Journey-Event-Seq": event.seq})
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from journeys import services
+from journeys import pain_points, services
 from journeys.models import (
     Department,
     Journey,
@@ -296,6 +296,7 @@ def _demo_pain_point(
     opened,
     closed,
 ):
+    """Tag a pain point and walk it through its lifecycle with the real services, then backdate its timeline."""
     author = users["anna"]
     pain_point = services.pain_point_create(
         step=steps[step],
@@ -306,29 +307,38 @@ def _demo_pain_point(
     )
     now = timezone.now()
     opened_at = now - timedelta(weeks=opened, hours=3)
-    pain_point.activities.update(created_at=opened_at)
+    times = [opened_at, opened_at]
     if owner:
-        pain_point.owner = users[owner]
-        _demo_activity(
-            pain_point,
-            users[owner],
-            PainPointActivity.Kind.PICKED_UP,
-            "open",
-            "in_progress",
-            opened_at + timedelta(days=2),
+        pain_point = pain_points.pain_point_pick_up(pain_point=pain_point, actor=users[owner], base_version=None)
+        times.append(opened_at + timedelta(days=2))
+    if text in DEMO_PLANS:
+        fix, weeks_from_now = DEMO_PLANS[text]
+        pain_point = pain_points.pain_point_plan_fix(
+            pain_point=pain_point,
+            actor=users[owner],
+            fix_description=fix,
+            target_date=timezone.localdate() + timedelta(weeks=max(weeks_from_now, 1)),
+            base_version=None,
         )
+        # A plan that slipped: its target date lies in the past, so the board and the list show it overdue.
+        pain_point.target_date = timezone.localdate() + timedelta(weeks=weeks_from_now)
+        planned = pain_point.activities.filter(kind=PainPointActivity.Kind.PLANNED)
+        planned.update(text=f"{pain_point.target_date.isoformat()} · {fix}")
+        times.append(opened_at + timedelta(days=4))
     if status in ("solved", "wont_fix"):
-        kind = PainPointActivity.Kind.SOLVED if status == "solved" else PainPointActivity.Kind.WONT_FIX
+        close = pain_points.pain_point_solve if status == "solved" else pain_points.pain_point_mark_wont_fix
         note = (
             "Fixed in the process" if status == "solved" else "Mailbox is read daily; a faster route needs a new system"
         )
+        field = "resolution" if status == "solved" else "reason"
+        pain_point = close(pain_point=pain_point, actor=users[owner], base_version=None, **{field: note})
         closed_at = now - timedelta(weeks=closed)
         pain_point.solved_at = closed_at if status == "solved" else None
-        pain_point.resolution = note
-        _demo_activity(pain_point, users[owner], kind, "in_progress", status, closed_at, note)
-    pain_point.status = status
+        times.append(closed_at)
+    for activity, when in zip(pain_point.activities.order_by("created_at", "id"), times, strict=True):
+        PainPointActivity.objects.filter(pk=activity.pk).update(created_at=when)
     pain_point.created_at = opened_at
-    pain_point.save()
+    pain_point.save(update_fields=["created_at", "solved_at", "target_date"])
 
 
 def _demo_activity(pain_point, actor, kind, from_status, to_status, when, text=""):
@@ -473,6 +483,7 @@ def _demo_managers(users: dict) -> None:
 def _claim_journey(departments: dict[str, Department], users: dict, *, reset: bool) -> Journey:
     for name, colour in CLAIM_DEPARTMENTS:
         departments[name] = Department.objects.get_or_create(name=name, defaults={"colour": colour})[0]
+    departments["Claims"].members.add(users["bram"])  # Bram handles claims as well as policies
     existing = Journey.objects.filter(title=CLAIM_TITLE, created_by=users["anna"]).first()
     if existing and not reset:
         return existing
@@ -507,3 +518,10 @@ def _claim_journey(departments: dict[str, Department], users: dict, *, reset: bo
         _demo_pain_point(journey, steps, departments, users, *row)
     journey.pain_points.filter(status="wont_fix").update(resolution="Not worth a change to the claims system now")
     return journey
+
+
+# Fix plans for pain points in progress: (what changes, target date in weeks from now; negative = overdue)
+DEMO_PLANS = {
+    "Re-keying the address causes typos": ("The web form writes the new address into the policy system directly", 3),
+    "The agent cannot see the status of the change": ("Show the change's status in the agent's screen", -1),
+}

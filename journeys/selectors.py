@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from journeys import graph
 from journeys.models import (
@@ -20,6 +21,11 @@ from journeys.models import (
 )
 
 OPEN_STATUSES = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
+
+
+def overdue_filter() -> Q:
+    """Open pain points past their target date, for counting on a step (today changes at midnight)."""
+    return Q(pain_points__status__in=OPEN_STATUSES, pain_points__target_date__lt=timezone.localdate())
 
 
 def journeys_for_user(user: Any) -> QuerySet[Journey]:
@@ -55,6 +61,7 @@ def steps_with_counts(journey: Journey) -> QuerySet[Step]:
         .annotate(
             open_pain_points=Count("pain_points", filter=Q(pain_points__status__in=OPEN_STATUSES)),
             pain_point_total=Count("pain_points"),
+            overdue_pain_points=Count("pain_points", filter=overdue_filter()),
         )
     )
 
@@ -69,6 +76,7 @@ def steps_with_counts_by_id(step_ids: list[int]) -> list[Step]:
         steps.annotate(
             open_pain_points=Count("pain_points", filter=Q(pain_points__status__in=OPEN_STATUSES)),
             pain_point_total=Count("pain_points"),
+            overdue_pain_points=Count("pain_points", filter=overdue_filter()),
         )
     )
 

@@ -112,3 +112,29 @@ def make_manager(username: str | None = None, **fields: Any):
     user = make_user(username, **fields)
     user.groups.add(Group.objects.get_or_create(name="Managers")[0])  # a transactional test flushes the migration's
     return user
+
+
+def make_owners_world() -> dict[str, Any]:
+    """A journey with one IT pain point: Anna facilitates (no department), Carla and Ivo are IT, Dirk is Finance,
+    and `outsider` is IT but not on the journey."""
+    it, finance = make_department("IT"), make_department("Finance")
+    anna = make_user("anna", first_name="Anna", last_name="de Vries")
+    carla = make_user("carla", departments=[it], first_name="Carla", last_name="Bakker")
+    ivo = make_user("ivo", departments=[it], first_name="Ivo", last_name="Mol")
+    dirk = make_user("dirk", departments=[finance])
+    outsider = make_user("outsider", departments=[it])
+    journey = make_journey(facilitator=anna, members=[carla, ivo, dirk])
+    step = make_step(journey, "Agent cannot see the status", department=it)
+    pain_point = make_pain_point(step, [it], "The agent cannot see the status of the change")
+    return {
+        "it": it,
+        "finance": finance,
+        "anna": anna,
+        "carla": carla,
+        "ivo": ivo,
+        "dirk": dirk,
+        "outsider": outsider,
+        "journey": journey,
+        "step": step,
+        "pain_point": pain_point,
+    }

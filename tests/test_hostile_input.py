@@ -371,15 +371,14 @@ def strict_daphne(django_db_setup, transactional_db):
 
     from django.conf import settings
 
-    from conftest import free_port, start_daphne
+    from conftest import free_port, start_daphne, stop_server
 
     env = {**os.environ, "SQLITE_PATH": str(settings.DATABASES["default"]["NAME"]), "BOARD_CHANGES_PER_MINUTE": "2"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     port = free_port()
     server = start_daphne(port, env)
     yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+    stop_server(server)
 
 
 @pytest.mark.browser

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, start_daphne
+from conftest import ROOT, free_port, start_daphne, stop_server
 
 SECRET = "k3Xv9-production-test-secret-q7Lm2Np8Rs4Tu6Wy1Za3Bc5De7Fg9Hj0Kl2Mn4Pq6Rs8"
 
@@ -132,8 +132,7 @@ def test_collectstatic_then_daphne_serves_hashed_compressed_static_files_and_sec
         assert f"/static/{hashed_css}".encode() in body
         assert b"onchange=" not in body
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
 
 
 @pytest.fixture
@@ -146,8 +145,7 @@ def csp_daphne(django_db_setup, transactional_db):
     port = free_port()
     server = start_daphne(port, env)
     yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+    stop_server(server)
 
 
 def is_csp_report(text: str) -> bool:

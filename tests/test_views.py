@@ -61,6 +61,7 @@ def journey_url_kwargs(journey: Journey) -> dict[str, int]:
         "handoff_id": journey.handoffs.first().pk,
         "pain_point_id": journey.pain_points.first().pk,
         "question_id": LensQuestion.objects.first().pk,
+        "action": "pick_up",
     }
 
 
@@ -75,6 +76,7 @@ GET_URLS = {
     "journey_export",
     "journey_export_svg",
     "journey_copy",
+    "pain_point_page",
 }
 
 

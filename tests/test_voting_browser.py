@@ -174,3 +174,39 @@ def test_the_workshop_tools_have_no_serious_accessibility_problems(live_daphne, 
         results = Axe().run(page, context=context)
         bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         assert not bad, results.generate_report()
+
+
+def test_a_participants_own_dot_is_swapped_in_once_and_the_projector_follows_over_the_socket(
+    live_daphne, browser: Browser
+):
+    journey, facilitator, (ann, _bob), (first, *_rest) = make_workshop(participants=2, pain_points=2)
+    services.voting_round_start(journey=journey, actor=facilitator, dots_per_participant=2)
+    ann_page = open_board(browser, live_daphne, ann, journey)
+    projector = open_board(browser, live_daphne, facilitator, journey)
+    polls = []
+    projector.on("request", lambda request: polls.append(request.url) if "/workshop/state/" in request.url else None)
+    projector.goto(f"{live_daphne}/j/{journey.pk}/workshop/projector/")
+    expect(ann_page.locator("[data-my-dots-left]")).to_have_text("2 dots left", timeout=LIVE)
+    # Count the voting panels swapped in and the requests for Ann's own dots: the answer to her request and the push
+    # of the same change bring the same fragments, and applying both (or refreshing per fragment) would redo her dots
+    # again and again, late enough to undo what she sees.
+    mine = []
+    ann_page.on("request", lambda request: mine.append(request.url) if "/voting/mine/" in request.url else None)
+    ann_page.evaluate(
+        """() => {
+            window.panelSwaps = 0;
+            document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+                const swapped = event.target.id === "voting-panel" && event.detail.target.id === "voting-panel";
+                if (swapped) window.panelSwaps++;
+            });
+        }"""
+    )
+    vote_row(ann_page, first).locator("[data-place-dot]").click()
+    expect(ann_page.locator("[data-my-dots-left]")).to_have_text("1 dot left", timeout=LIVE)
+    expect(projector.locator("#voting-status")).to_contain_text("1 dot placed", timeout=LIVE)
+    ann_page.wait_for_timeout(1500)  # time for the second copy to arrive, were it applied
+    assert ann_page.evaluate("window.panelSwaps") == 1
+    assert len(mine) == 1, mine
+    journey.refresh_from_db()
+    assert ann_page.evaluate("Number(document.getElementById('board-seq').dataset.seq)") == journey.seq
+    assert polls == []  # the projector heard it on its socket

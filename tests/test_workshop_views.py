@@ -161,3 +161,56 @@ def test_state_answers_204_when_the_page_is_current_and_the_fragments_when_not()
     behind = ann_client.get(f"/j/{journey.pk}/workshop/state/", {"seq": journey.seq - 1, "map": 1})
     html = behind.content.decode()
     assert behind.status_code == 200 and 'data-status="running"' in html and 'id="board-map"' in html
+
+
+def test_each_change_answer_names_its_seq_so_the_page_does_not_apply_the_push_of_it_again():
+    journey, facilitator, (ann, _bob), (first, *_rest) = make_workshop()
+    voting = services.voting_round_start(journey=journey, actor=facilitator, dots_per_participant=2)
+    response = client_for(ann).post(f"/j/{journey.pk}/workshop/voting/{voting.pk}/place/", {"pain_point": first.pk})
+    assert response.status_code == 200
+    assert response["X-Journey-Event-Seq"] == str(Event.objects.latest("seq").seq)
+    refused = client_for(ann).post(f"/j/{journey.pk}/workshop/voting/{voting.pk}/place/", {"pain_point": 0})
+    assert refused.status_code == 422 and "X-Journey-Event-Seq" not in refused
+
+
+def test_a_pain_point_change_during_an_open_round_brings_the_voting_panel_along():
+    from boards.rendering import render_changes
+    from journeys.services import pain_point_update
+
+    journey, facilitator, _people, (first, *_rest) = make_workshop()
+    targets = {"step": first.step_id, "pain_point": first.pk}
+    assert 'id="voting-panel"' not in render_changes(journey, targets)  # no round: nothing to keep current
+    voting = services.voting_round_start(journey=journey, actor=facilitator, dots_per_participant=2)
+    pain_point_update(
+        pain_point=first,
+        actor=facilitator,
+        base_version=first.version,
+        text="Form loses the draft",
+        severity=first.severity,
+        departments=list(first.responsible_departments.all()),
+    )
+    pushed = render_changes(journey, Event.objects.latest("seq").targets)
+    assert pushed.count('id="voting-panel"') == 1 and "Form loses the draft" in pushed
+    services.voting_round_end(voting=voting, actor=facilitator)
+    assert 'id="voting-panel"' not in render_changes(journey, targets)  # the ended round's ranking stays as it was
+
+
+def test_the_whole_board_snapshot_carries_the_workshop_parts():
+    from boards import broadcast
+
+    journey, facilitator, _people, _points = make_workshop()
+    services.voting_round_start(journey=journey, actor=facilitator, dots_per_participant=2)
+    services.timer_start(journey=journey, actor=facilitator, duration_seconds=60)
+    journey.refresh_from_db()
+    snapshot = broadcast.catch_up(journey_id=journey.pk, since=0, language="en")
+    assert 'data-kind="snapshot"' in snapshot and 'id="board-map"' in snapshot
+    for part in ("voting-panel", "voting-status", "workshop-timer", "customer-score", "facilitator-focus"):
+        assert f'id="{part}"' in snapshot, part
+    assert 'data-status="running"' in snapshot and 'data-open="1"' in snapshot
+
+
+def test_the_projector_opens_the_live_socket():
+    journey, facilitator, _people, _points = make_workshop()
+    html = client_for(facilitator).get(f"/j/{journey.pk}/workshop/projector/").content.decode()
+    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "boards/live.js" in html
+    assert f'id="board-seq" data-seq="{journey.seq}"' in html

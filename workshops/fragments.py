@@ -68,6 +68,26 @@ def voting_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [render("voting-status", context), render("voting-panel", context)]
 
 
+# The open round lists the open pain points with their steps' titles, but a pain point's or a step's own change has
+# no "voting" target: render the round's panel for those too while it is open, so no browser has to refetch it.
+VOTING_ROW_KEYS = ("step", "other_step", "pain_point", "deleted_pain_point", "deleted_step")
+
+
+@register_fragments("*")
+def voting_rows_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    if targets.get("voting") or not any(targets.get(key) for key in VOTING_ROW_KEYS):
+        return []
+    voting = selectors.latest_round(journey)
+    if voting is None or not voting.is_open:
+        return []
+    return [render("voting-panel", voting_context(journey))]
+
+
+@register_fragments("snapshot")
+def snapshot_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    return [all_fragments(journey)]
+
+
 @register_fragments("focus")
 def focus_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [render("facilitator-focus", focus_context(journey))]

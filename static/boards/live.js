@@ -36,6 +36,7 @@
 
   root.addEventListener("htmx:wsBeforeMessage", (event) => {
     lastHeard = Date.now();
+    answerSeq = null; // an answer's swap ran to its end in an earlier task
     const header = HEADER.exec(event.detail.message);
     if (!header) return; // presence and other frames without a sequence number
     const [seq, base, kind, actor, summary] = [Number(header[1]), Number(header[2]), header[3], header[4], header[5]];
@@ -48,9 +49,43 @@
     if (kind !== "push") resyncAskedAt = 0;
     if (seq < last || (seq === last && kind === "push")) { event.preventDefault(); return; } // stale or duplicate
     if (base > last) { event.preventDefault(); askResync(); return; } // a gap: something was dropped
+    const alreadyShown = kind === "push" && appliedByRequest.has(seq);
     last = seq;
+    if (alreadyShown) { // our own request's answer showed this change already
+      appliedByRequest.delete(seq);
+      event.preventDefault();
+      document.getElementById("board-seq")?.setAttribute("data-seq", String(seq));
+    } else {
+      appliedByRequest.clear(); // this frame may overwrite what those answers showed: their pushes must apply
+    }
     refreshDrawer = kind === "snapshot";
     if (kind === "push" && actor && actor !== me) queueAnnouncement(decode(summary));
+  });
+
+  // Our own change comes back twice: in the answer to its request and as a push. Swapping both would apply the same
+  // change twice (and, when the answer lands after newer pushes, roll the page back). Each change's answer carries
+  // its seq (X-Journey-Event-Seq): an answer the stream already covers is not swapped, and a push whose change an
+  // answer already showed only moves `last` (unless something older was swapped in since). The answer may be swapped
+  // while its form is no longer on the page, so its seq is read from the request itself, just before htmx handles
+  // the answer (same task, before "load").
+  const appliedByRequest = new Set();
+  let answerSeq = null;
+  document.body.addEventListener("htmx:beforeSend", (event) => {
+    const xhr = event.detail.xhr;
+    if (!xhr) return;
+    xhr.addEventListener("readystatechange", () => {
+      if (xhr.readyState !== XMLHttpRequest.DONE) return;
+      const seq = Number(xhr.getResponseHeader("X-Journey-Event-Seq"));
+      if (!seq) return;
+      answerSeq = seq;
+      setTimeout(() => { answerSeq = null; }, 0); // htmx swaps the answer synchronously in this same task
+      if (seq <= last) return;
+      appliedByRequest.forEach((shown) => { if (shown > seq) appliedByRequest.delete(shown); }); // older answer last
+      appliedByRequest.add(seq);
+    });
+  });
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    if (answerSeq !== null && answerSeq <= last) event.preventDefault(); // the socket brought this change already
   });
 
   // A whole-board snapshot brings the map up to date, not the open step's details: fetch those again.

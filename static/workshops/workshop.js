@@ -58,33 +58,59 @@
   tick();
 
   // A participant's own dots: the pushed voting panel is the same for everyone, so after each voting update
-  // this browser asks for its own dots and marks them (and disables "+" when none are left).
+  // this browser asks for its own dots and marks them (and disables "+" when none are left). A freshly swapped
+  // panel shows the last known dots at once; the fragments of one frame or answer cause one request, and updates
+  // arriving while it runs one more, not one each.
   const bar = document.querySelector(".facilitation-bar");
   const msgLeft = (n) => (n === 1 ? bar.dataset.msgOneDotLeft : bar.dataset.msgDotsLeft.replace("{count}", n));
-  function refreshMyDots() {
+  let myDots = null;
+  let myDotsLoading = false;
+  let myDotsAgain = false;
+  let myDotsScheduled = false;
+  function showMyDots() {
     const panel = document.getElementById("voting-panel");
-    if (isProjector || !panel || panel.dataset.open !== "1") return;
+    if (!myDots || !panel || String(myDots.round) !== panel.dataset.round) return;
+    panel.querySelectorAll("[data-my-dots]").forEach((slot) => {
+      const count = myDots.mine[slot.dataset.myDots] || 0;
+      slot.textContent = "●".repeat(count);
+      slot.title = slot.ariaLabel = count ? `${count}` : "";
+      slot.closest(".vote-row").querySelector("[data-remove-dot]").disabled = count === 0;
+    });
+    panel.querySelectorAll("[data-place-dot]").forEach((button) => (button.disabled = myDots.dots_left === 0));
+    const left = document.querySelector("[data-my-dots-left]");
+    if (left) left.textContent = msgLeft(myDots.dots_left);
+  }
+  function refreshMyDots() {
+    if (isProjector) return;
+    showMyDots();
+    if (myDotsScheduled) return;
+    myDotsScheduled = true;
+    setTimeout(loadMyDots, 0);
+  }
+  function loadMyDots() {
+    myDotsScheduled = false;
+    const panel = document.getElementById("voting-panel");
+    if (!panel || panel.dataset.open !== "1") return;
+    if (myDotsLoading) { myDotsAgain = true; return; }
+    myDotsLoading = true;
     fetch(`${base}voting/mine/`, { cache: "no-store", credentials: "same-origin" })
       .then((response) => response.json())
-      .then((mine) => {
-        if (String(mine.round) !== panel.dataset.round) return;
-        panel.querySelectorAll("[data-my-dots]").forEach((slot) => {
-          const count = mine.mine[slot.dataset.myDots] || 0;
-          slot.textContent = "●".repeat(count);
-          slot.title = slot.ariaLabel = count ? `${count}` : "";
-          slot.closest(".vote-row").querySelector("[data-remove-dot]").disabled = count === 0;
-        });
-        panel.querySelectorAll("[data-place-dot]").forEach((button) => (button.disabled = mine.dots_left === 0));
-        const left = document.querySelector("[data-my-dots-left]");
-        if (left) left.textContent = msgLeft(mine.dots_left);
-      })
-      .catch(() => {});
+      .then((mine) => { myDots = mine; showMyDots(); })
+      .catch(() => {})
+      .finally(() => {
+        myDotsLoading = false;
+        if (myDotsAgain) { myDotsAgain = false; loadMyDots(); }
+      });
   }
 
-  // The facilitator's focus: the board reports the step the facilitator opens; the projector highlights it.
+  // The facilitator's focus: the board reports the step the facilitator opens; the projector highlights it (again
+  // when a pushed map or card replaces the highlighted one).
   // Deferred past htmx's settle step, which puts a swapped card's server-rendered class back after ~20 ms.
+  let focusTimer = null;
   function followFocus() {
-    if (isProjector) setTimeout(highlightFocus, 60);
+    if (!isProjector) return;
+    clearTimeout(focusTimer);
+    focusTimer = setTimeout(highlightFocus, 60);
   }
   function highlightFocus() {
     const focus = document.getElementById("facilitator-focus");
@@ -100,20 +126,16 @@
     if (stepId) htmx.ajax("POST", `${base}focus/`, { values: { step: stepId }, swap: "none", source: body });
   });
 
-  // Voting lists the open pain points, but a pain point's own change pushes only its step's fragments (the
-  // registry keys renderers by target): refresh the workshop fragments when those arrive during an open round.
-  let refreshTimer = null;
-  function afterUpdate(target) {
-    if (!target) return;
-    if (/^(step-\d+$|pain-point)/.test(target.id) && document.getElementById("voting-panel")?.dataset.open === "1") {
-      clearTimeout(refreshTimer);
-      refreshTimer = setTimeout(() => catchUp(true), 200);
-    }
+  // htmx fires oobAfterSwap on every element swapped so far in the same response or frame: act once per fragment,
+  // on the element that was just swapped in.
+  function afterUpdate(event) {
+    const target = event.detail.target;
+    if (!target || event.target.id !== target.id) return;
     if (target.id === "voting-panel" || target.id === "voting-status") refreshMyDots();
-    if (target.id === "facilitator-focus" || target.id === "board-map") followFocus();
+    if (target.id === "facilitator-focus" || target.id === "board-map" || /^step-\d+$/.test(target.id)) followFocus();
     if (target.id === "workshop-timer") tick();
   }
-  document.body.addEventListener("htmx:oobAfterSwap", (event) => afterUpdate(event.detail.target));
+  document.body.addEventListener("htmx:oobAfterSwap", afterUpdate);
   // A successful change clears the message line; a refused one (403, e.g. not the facilitator) shows why.
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const xhr = event.detail.xhr;
@@ -126,11 +148,13 @@
     if (event.target.closest("[data-close-voting]")) document.getElementById("voting-panel").hidden = true;
   });
 
-  // Catching up: on every (re)connect of the live socket, and by polling while the page has no socket, fetch the
-  // workshop fragments as they are now (the timer's deadline included), so a reconnecting browser is current.
+  // Catching up: a page with the live socket gets what it missed from the socket (live.js asks on every connect; the
+  // catch-up and the whole-board snapshot include the workshop's parts). A page without one polls for the workshop
+  // fragments as they are now (the timer's deadline included).
+  const hasSocket = () => document.querySelector("[ws-connect], [hx-ext~='ws']");
   let seq = body.dataset.seq || document.getElementById("board-seq")?.dataset.seq || "";
-  function catchUp(force) {
-    const query = new URLSearchParams({ seq: force ? "" : seq });
+  function catchUp() {
+    const query = new URLSearchParams({ seq });
     if (isProjector) query.set("map", "1");
     return fetch(`${base}state/?${query}`, { cache: "no-store", credentials: "same-origin" }).then((response) => {
       seq = response.headers.get("X-Journey-Seq") || seq;
@@ -140,11 +164,10 @@
       });
     }).catch(() => {});
   }
-  document.body.addEventListener("htmx:wsOpen", () => catchUp(true).then(measureClock));
+  document.body.addEventListener("htmx:wsOpen", () => measureClock());
   const POLL_MS = 2000;
   setInterval(() => {
-    const hasSocket = document.querySelector("[ws-connect], [hx-ext~='ws']");
-    if (!hasSocket && document.visibilityState === "visible") catchUp(false);
+    if (!hasSocket() && document.visibilityState === "visible") catchUp();
   }, POLL_MS);
 
   refreshMyDots();

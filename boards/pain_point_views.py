@@ -1,0 +1,275 @@
+"""Pages for the owners of pain points: "Pain points for my departments" with its CSV export, and one pain point's
+page with its timeline and the actions of its lifecycle. Actions are plain form posts (post, redirect, get); the
+change reaches every open board through `journey_change` like any other.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from boards import pain_point_forms as pp_forms
+from boards.views import OP_ID, journey_child, member_journey
+from journeys import pain_point_selectors as pp_selectors
+from journeys import pain_points as lifecycle
+from journeys import selectors
+from journeys.changes import NotAMember, ReplayedOperation, StaleEdit
+from journeys.models import Journey, PainPoint
+
+Service = Callable[[PainPoint, Any, dict[str, Any], str], Any]
+
+# action -> (form, how to call its service with the cleaned form data, the message after success)
+ACTIONS: dict[str, tuple[type[forms.Form], Service, str]] = {
+    "pick_up": (
+        pp_forms.VersionedForm,
+        lambda pp, user, data, op: lifecycle.pain_point_pick_up(
+            pain_point=pp, actor=user, base_version=data["base_version"], op_id=op
+        ),
+        gettext_lazy("You picked up this pain point."),
+    ),
+    "hand_over": (
+        pp_forms.HandOverForm,
+        lambda pp, user, data, op: lifecycle.pain_point_hand_over(
+            pain_point=pp, actor=user, to_user_id=data["to_user"], base_version=data["base_version"], op_id=op
+        ),
+        gettext_lazy("Handed over."),
+    ),
+    "give_back": (
+        pp_forms.ReasonForm,
+        lambda pp, user, data, op: lifecycle.pain_point_give_back(
+            pain_point=pp, actor=user, reason=data["reason"], base_version=data["base_version"], op_id=op
+        ),
+        gettext_lazy("Given back: it is open for someone else to pick up."),
+    ),
+    "plan_fix": (
+        pp_forms.PlanFixForm,
+        lambda pp, user, data, op: lifecycle.pain_point_plan_fix(pain_point=pp, actor=user, op_id=op, **data),
+        gettext_lazy("The fix is planned."),
+    ),
+    "solve": (
+        pp_forms.SolveForm,
+        lambda pp, user, data, op: lifecycle.pain_point_solve(pain_point=pp, actor=user, op_id=op, **data),
+        gettext_lazy("Marked solved."),
+    ),
+    "wont_fix": (
+        pp_forms.ReasonForm,
+        lambda pp, user, data, op: lifecycle.pain_point_mark_wont_fix(pain_point=pp, actor=user, op_id=op, **data),
+        gettext_lazy("Marked won't fix."),
+    ),
+    "reopen": (
+        pp_forms.ReasonForm,
+        lambda pp, user, data, op: lifecycle.pain_point_reopen(pain_point=pp, actor=user, op_id=op, **data),
+        gettext_lazy("Reopened."),
+    ),
+    "comment": (
+        pp_forms.CommentForm,
+        lambda pp, user, data, op: lifecycle.pain_point_comment(pain_point=pp, actor=user, op_id=op, **data),
+        gettext_lazy("Comment added."),
+    ),
+}
+
+
+# The owners' list and its export ----------------------------------------------------------------------------------
+
+
+def _owner_rows(request: HttpRequest) -> tuple[pp_forms.OwnerFilterForm, list[PainPoint]]:
+    form = pp_forms.OwnerFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    return form, list(pp_selectors.pain_points_for_departments(user=request.user, filters=filters))
+
+
+@login_required
+@require_GET
+def my_pain_points(request: HttpRequest) -> HttpResponse:
+    form, rows = _owner_rows(request)
+    context = {
+        "form": form,
+        "rows": rows,
+        "has_departments": bool(form.fields["department"].queryset),
+        "journey_ids": sorted({row.journey_id for row in rows}),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "boards/pain_points/list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def my_pain_points_csv(request: HttpRequest) -> HttpResponse:
+    form, rows = _owner_rows(request)
+    if form.errors:
+        problems = " ".join(str(message) for errors in form.errors.values() for message in errors)
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pain-points-{timezone.localdate().isoformat()}.csv"'
+    response.write("\ufeff")  # the byte order mark makes Excel read UTF-8, so accents survive
+    writer = csv.writer(response, delimiter=csv_delimiter())
+    writer.writerow(csv_columns())
+    for pain_point in rows:
+        writer.writerow([spreadsheet_safe(value) for value in csv_row(request, pain_point)])
+    return response
+
+
+def csv_delimiter() -> str:
+    # Excel splits on the list separator of the user's locale: a semicolon where the decimal mark is a comma.
+    return ";" if translation.get_language() == "nl" else ","
+
+
+def csv_columns() -> list[str]:
+    return [
+        _("Journey"),
+        _("Step"),
+        _("Pain point"),
+        _("Severity"),
+        _("State"),
+        _("Responsible departments"),
+        _("Owner"),
+        _("What changes"),
+        _("Target date"),
+        _("Overdue"),
+        _("Resolution"),
+        _("Opened"),
+        _("Age (days)"),
+        _("Solved on"),
+        _("Link"),
+    ]
+
+
+def csv_row(request: HttpRequest, pain_point: PainPoint) -> list[Any]:
+    now = timezone.now()
+    solved_at = timezone.localtime(pain_point.solved_at).date().isoformat() if pain_point.solved_at else ""
+    return [
+        pain_point.journey.title,
+        pain_point.step.title,
+        pain_point.text,
+        pain_point.get_severity_display(),
+        pain_point.get_status_display(),
+        ", ".join(d.name for d in pain_point.responsible_departments.all()),
+        lifecycle.display_name(pain_point.owner),
+        pain_point.fix_description,
+        pain_point.target_date.isoformat() if pain_point.target_date else "",
+        _("yes") if lifecycle.is_overdue(pain_point) else "",
+        pain_point.resolution,
+        timezone.localtime(pain_point.created_at).date().isoformat(),
+        (now - pain_point.created_at).days,
+        solved_at,
+        request.build_absolute_uri(f"/j/{pain_point.journey_id}/pain-points/{pain_point.pk}/"),
+    ]
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+# One pain point -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def pain_point_page(request: HttpRequest, journey_id: int, pain_point_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    return _render_page(request, journey, pain_point_id)
+
+
+@login_required
+@require_POST
+def pain_point_act(request: HttpRequest, journey_id: int, pain_point_id: int, action: str) -> HttpResponse:
+    journey, pain_point = journey_child(request, journey_id, PainPoint, pain_point_id)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, service, done = ACTIONS[action]
+    form = form_class(request.POST)
+    op_id = request.POST.get("op_id") or uuid.uuid4().hex
+    if not OP_ID.match(op_id):
+        return _render_page(request, journey, pain_point.pk, status=400, error=_("The operation id is not valid."))
+    if not form.is_valid():
+        return _render_page(request, journey, pain_point.pk, status=422, bound={action: form})
+    try:
+        service(pain_point, request.user, form.cleaned_data, op_id)
+    except ReplayedOperation:
+        pass  # a double submit: the first one stands
+    except (lifecycle.PainPointRefused, lifecycle.IllegalTransition, StaleEdit, ValidationError) as refusal:
+        return _refused(request, journey, pain_point, action, form, refusal)
+    except NotAMember as gone:
+        raise Http404 from gone
+    messages.success(request, done)
+    return redirect("pain_point_page", journey.pk, pain_point.pk)
+
+
+def _refused(
+    request: HttpRequest, journey: Journey, pain_point: PainPoint, action: str, form: forms.Form, refusal: Exception
+) -> HttpResponse:
+    if isinstance(refusal, ValidationError):
+        for field, problems in refusal.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return _render_page(request, journey, pain_point.pk, status=422, bound={action: form})
+    if isinstance(refusal, StaleEdit):
+        message = _("Someone changed this pain point while you were looking. Nothing was saved: check, then retry.")
+        return _render_page(request, journey, pain_point.pk, status=409, error=message)
+    status = 403 if isinstance(refusal, lifecycle.PainPointRefused) else 409
+    return _render_page(request, journey, pain_point.pk, status=status, error=str(refusal))
+
+
+def _render_page(
+    request: HttpRequest,
+    journey: Journey,
+    pain_point_id: int,
+    *,
+    status: int = 200,
+    error: str = "",
+    bound: dict[str, forms.Form] | None = None,
+) -> HttpResponse:
+    pain_point = pp_selectors.pain_point_for_page(journey, pain_point_id)
+    if pain_point is None:
+        raise Http404
+    context = {
+        "journey": journey,
+        "pain_point": pain_point,
+        "timeline": list(selectors.pain_point_timeline(pain_point)),
+        "error": error,
+        **_action_context(request.user, pain_point, bound or {}),
+    }
+    return render(request, "boards/pain_points/detail.html", context, status=status)
+
+
+def _action_context(user: Any, pain_point: PainPoint, bound: dict[str, forms.Form]) -> dict[str, Any]:
+    facilitator = lifecycle.is_facilitator(pain_point, user)
+    may_act = facilitator or lifecycle.in_responsible_department(pain_point, user)
+    actions = lifecycle.available_actions(
+        pain_point, may_act=may_act, is_owner=pain_point.owner_id == user.pk, facilitator=facilitator
+    )
+    initial = {
+        "base_version": pain_point.version,
+        "fix_description": pain_point.fix_description,
+        "target_date": pain_point.target_date,
+    }
+    action_forms = {
+        name: {"form": bound.get(name) or ACTIONS[name][0](initial=initial), "op_id": uuid.uuid4().hex}
+        for name in actions
+    }
+    return {
+        "may_act": may_act,
+        "actions": action_forms,
+        "candidates": _colleagues(pain_point, user) if "hand_over" in actions else [],
+        "departments": lifecycle.department_names(pain_point),
+    }
+
+
+def _colleagues(pain_point: PainPoint, user: Any) -> list[Any]:
+    # Handing it to yourself is picking it up: the viewer is not offered.
+    return [colleague for colleague in pp_selectors.hand_over_candidates(pain_point) if colleague.pk != user.pk]
