@@ -6,7 +6,7 @@ PORT ?= 8000
 DAPHNE_WEBSOCKET_FLAGS := --websocket-max-message-size=2097152 --websocket-max-frame-size=16384 \
 	--ping-interval=10 --ping-timeout=20 --websocket_timeout=14400
 
-.PHONY: setup run test lint migrations-check bench clean
+.PHONY: setup run test lint migrations-check messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,8 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.txt
-	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv 2>/dev/null || true
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing (msgfmt): install it, e.g. apt-get install gettext" >&2; exit 1; }
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 	$(BIN)/python manage.py migrate -v0
 
 ## Set up from nothing, load the demo and serve it on http://127.0.0.1:$(PORT) (SQLite + in-memory layer)
@@ -35,6 +36,10 @@ lint:
 
 migrations-check:
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## Collect new interface texts into locale/nl/LC_MESSAGES/django.po (translate them, then `make setup` compiles)
+messages:
+	$(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=staticfiles --ignore=bench
 
 ## Live board latency figures (needs PostgreSQL and Redis on loopback for the scale-out part)
 bench: setup

@@ -232,7 +232,8 @@ def render_body(filters: Filters, *, now: Any = None) -> str:
 
 
 def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -> dict[str, Any]:
-    labels = [date_format(day, "j M") for day in figures.flow.week_starts[:-1]] + [_("this week")]
+    # Translators: a week on the chart axis, in Django date format characters (b: month in lower case).
+    labels = [date_format(day, _("j M")) for day in figures.flow.week_starts[:-1]] + [_("this week")]
     totals = figures.totals
     links = OwnerLinks(filters.scope)
     return {

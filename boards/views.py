@@ -91,6 +91,8 @@ def _field_label(row: Any, name: str) -> str:
         return str(_("Responsible departments"))
     if name == "deleted":
         return str(_("Delete"))
+    if name == "after":  # a move
+        return str(_("Place after"))
     try:
         return str(row._meta.get_field(name).verbose_name).capitalize()
     except FieldDoesNotExist:  # e.g. "after" of a move

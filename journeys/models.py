@@ -47,10 +47,12 @@ class Journey(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    invite_token = models.CharField(max_length=64, unique=True, default=new_invite_token, editable=False)
+    invite_token = models.CharField(
+        _("invite token"), max_length=64, unique=True, default=new_invite_token, editable=False
+    )
     # The last sequence number handed out for a change on this journey; the event log is the truth.
-    seq = models.PositiveBigIntegerField(default=0, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    seq = models.PositiveBigIntegerField(_("sequence number"), default=0, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
@@ -72,10 +74,14 @@ class Membership(models.Model):
         FACILITATOR = "facilitator", _("facilitator")
         PARTICIPANT = "participant", _("participant")
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("journey")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["journey", "user"], name="one_membership_per_user")]
@@ -89,16 +95,20 @@ class Membership(models.Model):
 class Lane(models.Model):
     """A department's swimlane on one journey, in the order the board shows them (top to bottom)."""
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="lanes")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="lanes")
-    position = models.IntegerField(default=0)
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="lanes", verbose_name=_("journey"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="lanes", verbose_name=_("department")
+    )
+    position = models.IntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["journey", "department"], name="one_lane_per_department")]
+        verbose_name = _("lane")
+        verbose_name_plural = _("lanes")
 
     def __str__(self) -> str:
-        return f"{self.department} on {self.journey}"
+        return _("%(department)s on %(journey)s") % {"department": self.department, "journey": self.journey}
 
 
 class Step(models.Model):
@@ -111,7 +121,7 @@ class Step(models.Model):
         CHAT = "chat", _("chat")
         INTERNAL = "internal", _("internal")
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="steps")
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="steps", verbose_name=_("journey"))
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -125,7 +135,7 @@ class Step(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     # Process order chosen by the participants; the layout derives columns from it and the hand-offs.
-    position = models.IntegerField(default=0)
+    position = models.IntegerField(_("position"), default=0)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -138,7 +148,7 @@ class Step(models.Model):
 
 
 class Handoff(models.Model):
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="handoffs")
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="handoffs", verbose_name=_("journey"))
     from_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="outgoing", verbose_name=_("from"))
     to_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="incoming", verbose_name=_("to"))
     label = models.CharField(_("label"), max_length=80, blank=True)
@@ -172,7 +182,9 @@ class PainPoint(models.Model):
         SOLVED = "solved", _("solved")
         WONT_FIX = "wont_fix", _("won't fix")
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="pain_points")
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="pain_points", verbose_name=_("journey")
+    )
     step = models.ForeignKey(
         Step,
         on_delete=models.CASCADE,
@@ -239,19 +251,25 @@ class PainPointActivity(models.Model):
         WONT_FIX = "wont_fix", _("won't fix")
         REOPENED = "reopened", _("reopened")
 
-    pain_point = models.ForeignKey(PainPoint, on_delete=models.CASCADE, related_name="activities")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    text = models.TextField(blank=True, max_length=2000)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(db_index=True)
+    pain_point = models.ForeignKey(
+        PainPoint, on_delete=models.CASCADE, related_name="activities", verbose_name=_("pain point")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"), blank=True, max_length=2000)
+    from_status = models.CharField(_("status before"), max_length=20, blank=True)
+    to_status = models.CharField(_("status after"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("when"), db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("pain point activity")
+        verbose_name_plural = _("pain point activities")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.pain_point}"
+        return f"{self.get_kind_display()}: {self.pain_point}"
 
 
 class Event(models.Model):
@@ -342,7 +360,9 @@ score_validators = [MinValueValidator(1), MaxValueValidator(10)]
 class MirrorSurvey(models.Model):
     """A journey's mirror survey. Staff estimates stay hidden until the facilitator reveals them: nobody anchors."""
 
-    journey = models.OneToOneField(Journey, on_delete=models.CASCADE, related_name="mirror_survey")
+    journey = models.OneToOneField(
+        Journey, on_delete=models.CASCADE, related_name="mirror_survey", verbose_name=_("journey")
+    )
     revealed_at = models.DateTimeField(_("revealed at"), null=True, blank=True)
 
     class Meta:
@@ -350,7 +370,7 @@ class MirrorSurvey(models.Model):
         verbose_name_plural = _("mirror surveys")
 
     def __str__(self) -> str:
-        return f"mirror survey of {self.journey}"
+        return _("mirror survey of %(journey)s") % {"journey": self.journey}
 
     @property
     def revealed(self) -> bool:
@@ -390,8 +410,12 @@ class MirrorEstimate(models.Model):
 class CustomerScore(models.Model):
     """What customers actually gave a step (or, without a step, the journey as a whole): mean score and responses."""
 
-    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="customer_scores")
-    step = models.ForeignKey(Step, on_delete=models.CASCADE, null=True, blank=True, related_name="customer_scores")
+    journey = models.ForeignKey(
+        Journey, on_delete=models.CASCADE, related_name="customer_scores", verbose_name=_("journey")
+    )
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, null=True, blank=True, related_name="customer_scores", verbose_name=_("step")
+    )
     score = models.DecimalField(_("customer score"), max_digits=4, decimal_places=2, validators=score_validators)
     responses = models.PositiveIntegerField(_("responses"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

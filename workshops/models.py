@@ -21,7 +21,7 @@ class CustomerIndicator(models.Model):
     kind = models.CharField(_("indicator"), max_length=10, choices=Indicator.choices, default=Indicator.CSAT)
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.journey}"
+        return _("%(indicator)s for %(journey)s") % {"indicator": self.get_kind_display(), "journey": self.journey}
 
 
 class ScoreMeasurement(models.Model):
@@ -43,7 +43,11 @@ class ScoreMeasurement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator} {self.value} on {self.measured_on}"
+        return _("%(indicator)s %(value)s on %(day)s") % {
+            "indicator": self.indicator,
+            "value": self.value,
+            "day": self.measured_on,
+        }
 
 
 class VotingRound(models.Model):
@@ -63,7 +67,7 @@ class VotingRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"voting round {self.pk} on {self.journey}"
+        return _("voting round %(number)s on %(journey)s") % {"number": self.pk, "journey": self.journey}
 
     @property
     def is_open(self) -> bool:
@@ -83,7 +87,10 @@ class Dot(models.Model):
         indexes = [models.Index(fields=["round", "participant"])]
 
     def __str__(self) -> str:
-        return f"dot by {self.participant_id} on {self.pain_point_id}"
+        return _("dot by %(participant)s on %(pain_point)s") % {
+            "participant": self.participant_id,
+            "pain_point": self.pain_point_id,
+        }
 
 
 class WorkshopTimer(models.Model):
@@ -97,7 +104,7 @@ class WorkshopTimer(models.Model):
     remaining_seconds = models.FloatField(default=300)
 
     def __str__(self) -> str:
-        return f"timer of {self.journey}"
+        return _("timer of %(journey)s") % {"journey": self.journey}
 
 
 class FacilitatorFocus(models.Model):
@@ -108,4 +115,4 @@ class FacilitatorFocus(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return f"focus of {self.journey}"
+        return _("focus of %(journey)s") % {"journey": self.journey}
