@@ -9,8 +9,10 @@ A frame is HTML that the htmx ws extension swaps out of band. Its first element 
 
     <div id="board-seq" hx-swap-oob="true" data-seq="7" data-base="6" data-kind="push" ...></div>...fragments
 
-kind `push` (one change, base = seq - 1), `catchup` (every change after base), `snapshot` (the whole board, base 0)
-or `heartbeat` (no fragments; the browser only compares seq). Fragments are rendered once per event and language,
+kind `push` (one change, base = seq - 1), `followup` (the parts derived from the whole board as of that change,
+e.g. the insights panel: sent right behind its push, base = seq, applied only on top of exactly that seq),
+`catchup` (every change after base), `snapshot` (the whole board, base 0) or `heartbeat` (no fragments; the
+browser only compares seq). Fragments are rendered once per event and language,
 never per user: no CSRF token, no request.user.
 """
 
@@ -29,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from boards import presence
-from boards.rendering import render_changes
+from boards.rendering import render_changes, render_event, render_follow_ups
 from journeys.models import Event, Journey
 
 logger = logging.getLogger(__name__)
@@ -77,17 +79,29 @@ def push_frame(event: Event, language: str) -> str:
             kind="push",
             seq=event.seq,
             base=event.seq - 1,
-            body=render_changes(event.journey, event.targets),
+            body=render_event(event.journey, event),
             actor_id=event.actor_id,
             summary=change_summary(event),
         )
 
 
+def follow_up_frame(event: Event, language: str) -> str:
+    with translation.override(language):
+        body = render_follow_ups(event.journey, event.targets)
+    return frame(kind="followup", seq=event.seq, base=event.seq, body=body) if body else ""
+
+
 def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
     """Receiver of `journeys.changes.journey_changed`; runs after the change committed."""
-    for language in presence.languages_here(event.journey_id):
+    languages = presence.languages_here(event.journey_id)
+    for language in languages:
         message = {"type": "board.push", "seq": event.seq, "html": push_frame(event, language)}
         send_to_group(group_name(event.journey_id, language), message)
+    for language in languages:
+        html = follow_up_frame(event, language)
+        if html:
+            message = {"type": "board.followup", "seq": event.seq, "html": html}
+            send_to_group(group_name(event.journey_id, language), message)
     ring_dashboards(event)
 
 
@@ -163,7 +177,8 @@ def missed_targets(events: list[tuple[dict[str, Any]]]) -> list[dict[str, Any]]:
 def _render_targets(journey_id: int, base: int, seq: int, all_targets: list[dict[str, Any]], language: str) -> str:
     journey = Journey.objects.get(pk=journey_id)
     with translation.override(language):
-        body = "\n".join(render_changes(journey, targets) for targets in all_targets)
+        parts = [render_changes(journey, targets, follow_ups=False) for targets in all_targets]
+        body = "\n".join([*parts, render_follow_ups(journey, {})])  # the follow-ups of the latest change, once
     return frame(kind="catchup" if base else "snapshot", seq=seq, base=base, body=body)
 
 

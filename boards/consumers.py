@@ -28,7 +28,7 @@ MESSAGE_TOO_BIG = 1009
 
 # Handlers that forward a frame without touching the database: they skip Channels' per-message
 # close_old_connections, a thread hop per recipient per broadcast.
-DB_FREE_HANDLERS = frozenset({"board.push", "board.presence"})
+DB_FREE_HANDLERS = frozenset({"board.push", "board.followup", "board.presence"})
 
 
 class HelloBudget:
@@ -131,6 +131,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=html)
 
     async def board_push(self, message: dict[str, Any]) -> None:
+        await self.send(text_data=message["html"])
+
+    async def board_followup(self, message: dict[str, Any]) -> None:
         await self.send(text_data=message["html"])
 
     async def board_presence(self, message: dict[str, Any]) -> None:

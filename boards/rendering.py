@@ -4,22 +4,27 @@ so a reload shows exactly what live updates show. Nothing here depends on who is
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from boards import geometry
 from journeys import selectors
-from journeys.models import Journey, Step
+from journeys.models import Event, Journey, Step
 
 PARTS = "boards/parts.html"
 
 # Other parts of the board (insights, voting, timer, ...) register how to render themselves for a change:
-# FRAGMENT_RENDERERS["insights"] = lambda journey, targets: [...]; called when `targets` has that key
+# FRAGMENT_RENDERERS["voting"] = [lambda journey, targets: [...]]; called when `targets` has that key
 # or, for key "*", on every change.
 FragmentRenderer = Callable[[Journey, dict[str, Any]], list[str]]
 FRAGMENT_RENDERERS: dict[str, list[FragmentRenderer]] = {}
+# Parts recomputed after every change that are costly and derived from the whole board (the insights panel). They
+# travel in a follow-up frame right behind the change's own push, so the edit itself shows without waiting for them.
+FOLLOW_UP_RENDERERS: list[FragmentRenderer] = []
 
 
 def register_fragments(key: str) -> Callable[[FragmentRenderer], FragmentRenderer]:
@@ -30,6 +35,12 @@ def register_fragments(key: str) -> Callable[[FragmentRenderer], FragmentRendere
         return renderer
 
     return register
+
+
+def register_follow_up(renderer: FragmentRenderer) -> FragmentRenderer:
+    if renderer not in FOLLOW_UP_RENDERERS:
+        FOLLOW_UP_RENDERERS.append(renderer)
+    return renderer
 
 
 def map_context(journey: Journey) -> dict[str, Any]:
@@ -81,8 +92,9 @@ def step_handoffs_context(step: Step) -> dict[str, Any]:
     }
 
 
-def render_changes(journey: Journey, targets: dict[str, Any]) -> str:
-    """The out-of-band fragments that bring a page up to date with one change described by `targets`."""
+def render_changes(journey: Journey, targets: dict[str, Any], *, follow_ups: bool = True) -> str:
+    """The out-of-band fragments that bring a page up to date with one change described by `targets`; without the
+    follow-up parts when those travel separately (see FOLLOW_UP_RENDERERS)."""
     parts = []
     if targets.get("layout"):
         parts.append(render_map(journey))
@@ -95,4 +107,28 @@ def render_changes(journey: Journey, targets: dict[str, Any]) -> str:
         if key == "*" or targets.get(key):
             for renderer in renderers:
                 parts.extend(renderer(journey, targets))
-    return "\n".join(parts)
+    if follow_ups:
+        parts.append(render_follow_ups(journey, targets))
+    return "\n".join(part for part in parts if part)
+
+
+def render_follow_ups(journey: Journey, targets: dict[str, Any]) -> str:
+    return "\n".join(part for renderer in FOLLOW_UP_RENDERERS for part in renderer(journey, targets))
+
+
+# The push of a change and the HTTP answer to whoever made it carry the same fragments: the push renders them
+# right after commit, the answer a moment later in the same thread. Remember the last few: one render, not two.
+_RECENT_EVENT_RENDERS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+RECENT_EVENT_RENDERS_KEPT = 32
+
+
+def render_event(journey: Journey, event: Event) -> str:
+    """The fragments of one change, in the active language, as of just after it, without the follow-ups."""
+    key = (event.pk, event.journey_id, event.created_at, get_language())
+    html = _RECENT_EVENT_RENDERS.get(key)
+    if html is None:
+        html = render_changes(journey, event.targets, follow_ups=False)
+        _RECENT_EVENT_RENDERS[key] = html
+        while len(_RECENT_EVENT_RENDERS) > RECENT_EVENT_RENDERS_KEPT:
+            _RECENT_EVENT_RENDERS.popitem(last=False)
+    return html

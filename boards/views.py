@@ -54,10 +54,11 @@ def run_change(
         return HttpResponseBadRequest(_("The operation id is not valid."))
     if not form.is_valid():
         return HttpResponse(invalid(form), status=422)
+    replayed = False
     try:
         change(form.cleaned_data, op_id)
     except ReplayedOperation:
-        pass
+        replayed = True
     except StaleEdit as stale:
         return HttpResponse(render_conflict(stale), status=409)
     except ValidationError as error:
@@ -66,8 +67,15 @@ def run_change(
     except NotAMember:
         return HttpResponse(_("You are not a member of this journey."), status=404)
     event = Event.objects.get(journey=journey, op_id=op_id)
-    # live.js compares the change's seq with the socket stream's, so the same change is not swapped in twice.
-    return HttpResponse(rendering.render_changes(journey, event.targets), headers={"X-Journey-Event-Seq": event.seq})
+    # A replay answers with the current state of what the change touched; a fresh change with the fragments its
+    # push carried and its follow-ups (by now rendered and cached for the follow-up push), so the answer alone
+    # brings the page up to date. live.js compares the change's seq with the socket stream's, so it is not
+    # swapped in twice.
+    if replayed:
+        html = rendering.render_changes(journey, event.targets)
+    else:
+        html = rendering.render_event(journey, event) + "\n" + rendering.render_follow_ups(journey, event.targets)
+    return HttpResponse(html, headers={"X-Journey-Event-Seq": event.seq})
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

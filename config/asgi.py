@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -24,3 +25,8 @@ application = ProtocolTypeRouter(
         "websocket": origin_checked(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Everything loaded so far (Django, the apps, the URL conf) lives as long as the process. Moving it out of the
+# garbage collector's reach makes the periodic full collection cheap: measured on a board with two daphne
+# processes, it stalled a push for 65-90 ms every few seconds before, 6-30 ms after (bench/bench_live.py).
+gc.freeze()

@@ -1,8 +1,8 @@
 """A board socket client for tests: a WebsocketCommunicator logged in as a user, plus the browser's rules.
 
 `BoardClient` applies frames the way static/boards/live.js does (base <= last < seq; drop stale and duplicates; a
-gap asks for a resync) and swaps their out-of-band elements into a small DOM of the board, so tests can check that
-every client ends up showing the same board as a fresh page load.
+gap asks for a resync; a follow-up only on top of exactly its seq) and swaps their out-of-band elements into a small
+DOM of the board, so tests can check that every client ends up showing the same board as a fresh page load.
 """
 
 from __future__ import annotations
@@ -120,6 +120,7 @@ class BoardClient:
         self.last = last
         self.dom = Node("#root", [], parse(page))
         self.applied: list[tuple[str, int, int]] = []  # (kind, base, seq)
+        self.follow_ups: list[int] = []  # the seqs whose follow-up frame was applied
         self.resyncs = 0
 
     async def connect(self) -> tuple[bool, int | None]:
@@ -140,6 +141,12 @@ class BoardClient:
         seq, base, kind = int(header[1]), int(header[2]), header[3]
         if kind == "heartbeat":
             return "heartbeat"
+        if kind == "followup":
+            if seq != self.last:
+                return "dropped"
+            self.swap(message)
+            self.follow_ups.append(seq)
+            return "followup"
         if seq < self.last or (seq == self.last and kind == "push"):
             return "dropped"
         if base > self.last:
@@ -170,11 +177,15 @@ class BoardClient:
                 await self.handle(await self.receive_frame(timeout))
 
     async def sequenced_within(self, seconds: float) -> list[str]:
-        """The frames carrying a sequence number that arrive within `seconds` (presence frames are swapped)."""
+        """The frames carrying a sequence number that arrive within `seconds`; presence frames are swapped and
+        follow-ups handled like the browser does, neither is listed."""
         frames = []
         while not await self.socket.receive_nothing(timeout=seconds):
             message = await self.receive_frame()
-            if HEADER.match(message):
+            header = HEADER.match(message)
+            if header and header[3] == "followup":
+                await self.handle(message)
+            elif header:
                 frames.append(message)
             else:
                 self.swap(message)

@@ -77,6 +77,10 @@ def test_two_departments_see_each_others_changes_live_and_converge_after_a_cut(l
     card = brams.locator("#board-map .step-card", has_text="Customer fills in the web form")
     expect(card).to_be_visible()
     expect(brams.locator("#live-announcer")).to_contain_text("Anna changed a step")
+    # The insights panel follows in its own frame right behind the push, and applies on top of it.
+    journey.refresh_from_db()
+    expect(brams.locator("#insights-panel")).to_have_attribute("data-seq", str(journey.seq))
+    assert ["followup", journey.seq, journey.seq] in brams.evaluate("window.__frames")
 
     card.click()  # Bram watches the step's pain points in his drawer
     expect(brams.locator("#drawer .pain-points")).to_contain_text("No pain points")
@@ -109,6 +113,7 @@ def test_two_departments_see_each_others_changes_live_and_converge_after_a_cut(l
     assert ["catchup", journey.seq - 2, journey.seq] in frames, frames
     assert rendered_board(brams) == rendered_board(annas)
     expect(annas.locator("#board-seq")).to_have_attribute("data-seq", str(journey.seq))
+    expect(brams.locator("#insights-panel")).to_have_attribute("data-seq", str(journey.seq))
 
     brams.context.close()  # Bram closes his tab: he leaves Anna's "who is here" within seconds
     expect(annas.locator("#presence-list")).not_to_contain_text("Bram", timeout=5_000)

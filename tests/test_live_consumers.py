@@ -97,6 +97,28 @@ def test_pushes_arrive_in_order_and_every_client_shows_the_fresh_board(workshop)
     run(scenario)
 
 
+def test_the_insights_panel_follows_each_push_in_a_frame_of_its_own(workshop):
+    journey, anna, bram, customer = workshop
+
+    async def scenario():
+        watcher = await open_client(journey, bram)
+        response = await add_step(browser_of(anna), journey, "Customer fills in the web form", customer)
+        seq = int(response["X-Journey-Event-Seq"])
+        push = await watcher.receive_frame()
+        follow_up = await watcher.receive_frame()
+        assert f'data-seq="{seq}" data-base="{seq - 1}" data-kind="push"' in push
+        assert 'id="insights-panel"' not in push  # the edit shows without waiting for the whole-board analysis
+        assert f'data-seq="{seq}" data-base="{seq}" data-kind="followup"' in follow_up
+        assert 'id="insights-panel" class="insights-panel"' in follow_up and f'data-seq="{seq}"' in follow_up
+        assert await watcher.handle(push) == "applied" and await watcher.handle(follow_up) == "followup"
+        assert await watcher.handle(follow_up.replace(f'data-seq="{seq}"', f'data-seq="{seq - 1}"', 1)) == "dropped"
+        # Whoever made the change gets it all in the answer, even without a socket.
+        assert 'id="insights-panel"' in response.content.decode()
+        await watcher.disconnect()
+
+    run(scenario)
+
+
 def test_retried_post_with_the_same_operation_id_is_applied_and_pushed_once(workshop):
     journey, anna, bram, customer = workshop
 

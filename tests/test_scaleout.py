@@ -86,12 +86,14 @@ def test_change_posted_to_one_process_reaches_sockets_on_both_with_agreeing_seq(
         assert seq_in_db == start + 2
 
         for socket in sockets:
-            pushes = [await next_sequenced(socket), await next_sequenced(socket)]
-            assert [header for header, _html in pushes] == [
+            frames = [await next_sequenced(socket) for _n in range(4)]
+            assert [header for header, _html in frames] == [
                 (start + 1, start, "push"),
+                (start + 1, start + 1, "followup"),  # the insights panel, right behind its push
                 (start + 2, start + 1, "push"),
+                (start + 2, start + 2, "followup"),
             ]
-            assert "Agent checks identity and re-keys the address" in pushes[1][1]
+            assert "Agent checks identity and re-keys the address" in frames[2][1]
 
         # A socket on the other process that reconnects behind catches up from PostgreSQL, at the same seq.
         await sockets[1].send(json.dumps({"type": "resync", "seq": start + 1}))

@@ -46,6 +46,10 @@
       if (seq > last) setTimeout(() => { if (seq > last) askResync(); }, 1500);
       return;
     }
+    if (kind === "followup") { // what the change at `seq` did to the whole board: only on top of exactly that seq
+      if (seq !== last) event.preventDefault();
+      return;
+    }
     if (kind !== "push") resyncAskedAt = 0;
     if (seq < last || (seq === last && kind === "push")) { event.preventDefault(); return; } // stale or duplicate
     if (base > last) { event.preventDefault(); askResync(); return; } // a gap: something was dropped
