@@ -67,6 +67,7 @@ def change_summary(event: Event) -> str:
         "pain_point": _("%(actor)s changed a pain point"),
         "handoff": _("%(actor)s changed a hand-off"),
         "lane": _("%(actor)s changed the lanes"),
+        "mirror": _("%(actor)s changed the mirror survey"),
     }
     return phrases.get(subject, _("%(actor)s changed the board")) % {"actor": actor}
 
