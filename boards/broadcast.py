@@ -69,6 +69,7 @@ def change_summary(event: Event) -> str:
         "pain_point": _("%(actor)s changed a pain point"),
         "handoff": _("%(actor)s changed a hand-off"),
         "lane": _("%(actor)s changed the lanes"),
+        "mirror": _("%(actor)s changed the mirror survey"),
     }
     return phrases.get(subject, _("%(actor)s changed the board")) % {"actor": actor}
 
@@ -115,13 +116,15 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
 # Manager dashboards: a doorbell, not a render ------------------------------------------------------------------
 
 DASHBOARDS_GROUP = "dashboards"
+DASHBOARD_EVENT_PREFIXES = ("pain_point", "score.")
 
 
 def ring_dashboards(event: Event) -> None:
-    """Tell every open manager dashboard that pain point figures changed; each refetches its own body over HTTP.
+    """Tell every open manager dashboard that its figures changed; each refetches its own body over HTTP.
 
-    Deleting a step deletes its pain points too, so that rings as well."""
-    if not (event.kind.startswith("pain_point") or event.kind == "step.deleted"):
+    Pain point changes ring, and so does deleting a step (its pain points go with it), a customer score measurement
+    and a change of a journey's indicator (the dashboard shows every journey's score)."""
+    if not event.kind.startswith(DASHBOARD_EVENT_PREFIXES) and event.kind != "step.deleted":
         return
     layer = get_channel_layer()
     if layer is None:

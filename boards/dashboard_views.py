@@ -34,11 +34,14 @@ from django.views.decorators.http import require_GET
 from boards import charts
 from journeys import stats
 from journeys.models import Department, Event, Journey
+from workshops import selectors as workshop_selectors
 
 MANAGERS_GROUP = "Managers"
 BODY_CACHE_SECONDS = 60
 SMALL_MULTIPLES = 12
 JOURNEY_ROWS = 25  # the rest behind "show all" (and in the CSV): the page stays quick with hundreds of journeys
+SCORE_POINTS = 24  # measurements per sparkline: the newest of the period
+SCORE_SPARKLINE_WIDTH, SCORE_SPARKLINE_HEIGHT = 120, 28
 PERIODS = [
     (4, gettext_lazy("last 4 weeks")),
     (8, gettext_lazy("last 8 weeks")),
@@ -168,7 +171,7 @@ def dashboard_export(request: HttpRequest, table: str) -> HttpResponse:
     form = DashboardFilterForm(request.GET)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    header, rows = EXPORTS[table](stats.dashboard_stats(form.filters().scope))
+    header, rows = EXPORTS[table](ExportData(form.filters(), timezone.now()))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"pain-points-{table}-{timezone.localdate().isoformat()}.csv"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -259,6 +262,7 @@ def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -
             figures.departments, filters, "dsort", filters.department_sort, links, "department"
         ),
         "small_multiples": small_multiples(figures, labels, filters),
+        "scores": score_table(filters, now=now),
         "exports": {name: f"{reverse('dashboard_export', args=[name])}?{filters.query()}" for name in EXPORTS},
         "owners_list_available": links.base is not None,
     }
@@ -440,24 +444,102 @@ def small_multiples(figures: stats.DashboardStats, labels: list[str], filters: F
     ]
 
 
+# Customer scores ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    journey_id: int
+    title: str
+    score: workshop_selectors.ScoreSummary
+    before_period: bool  # the latest measurement predates the period: the sparkline is empty
+    href: str
+
+    @property
+    def chart_id(self) -> str:
+        return f"score-{self.journey_id}"
+
+
+def score_rows(filters: Filters, *, now: Any) -> tuple[list[ScoreRow], int]:
+    """Every journey in scope that has a measurement of its indicator, by title; and how many journeys have none."""
+    since = stats.week_starts(now=now, weeks=filters.scope.weeks)[0]
+    journeys = stats.journeys_in(filters.scope)
+    summaries = workshop_selectors.customer_score_summaries(
+        journeys, since=since, points=SCORE_POINTS, width=SCORE_SPARKLINE_WIDTH, height=SCORE_SPARKLINE_HEIGHT
+    )
+    rows = [
+        ScoreRow(pk, title, score, score.latest_on < since, filters.url(journey=pk))
+        for pk, (title, score) in summaries.items()
+    ]
+    rows.sort(key=lambda row: (row.title.casefold(), row.journey_id))
+    return rows, journeys.count() - len(rows)
+
+
+def score_table(filters: Filters, *, now: Any) -> dict[str, Any]:
+    rows, unmeasured = score_rows(filters, now=now)
+    shown = rows if filters.all_journeys else rows[:JOURNEY_ROWS]
+    return {
+        "rows": shown,
+        "count": len(rows),
+        "hidden": len(rows) - len(shown),
+        "unmeasured": unmeasured,
+        "show_all_href": filters.url(jall=1),
+        "sparkline_width": SCORE_SPARKLINE_WIDTH,
+        "sparkline_height": SCORE_SPARKLINE_HEIGHT,
+    }
+
+
 # CSV exports ----------------------------------------------------------------------------------------------------
+
+
+class ExportData:
+    """What an export may need, read only when it asks: the pain point figures, the customer scores."""
+
+    def __init__(self, filters: Filters, now: Any) -> None:
+        self.filters = filters
+        self.now = now
+
+    @functools.cached_property
+    def figures(self) -> stats.DashboardStats:
+        return stats.dashboard_stats(self.filters.scope, now=self.now)
+
+    @functools.cached_property
+    def scores(self) -> list[ScoreRow]:
+        return score_rows(self.filters, now=self.now)[0]
 
 
 def _status_header(first: str) -> list[str]:
     return [first, *(str(STATUS_LABELS[s]) for s in stats.STATUSES), _("Total")]
 
 
-def export_journeys(figures: stats.DashboardStats) -> tuple[list[str], list[list[Any]]]:
-    rows = [[row.name, *(row.count(s) for s in stats.STATUSES), row.total] for row in figures.journeys]
-    return _status_header(_("Journey")), rows
+def _number(value: Any) -> Any:
+    """A number for the CSV, or nothing; numbers stay numbers (a negative one must not be defused like a formula)."""
+    return "" if value is None else value
 
 
-def export_departments(figures: stats.DashboardStats) -> tuple[list[str], list[list[Any]]]:
-    rows = [[row.name, *(row.count(s) for s in stats.STATUSES), row.total] for row in figures.departments]
+def export_journeys(data: ExportData) -> tuple[list[str], list[list[Any]]]:
+    scores = {row.journey_id: row.score for row in data.scores}
+    header = _status_header(_("Journey"))
+    header += [_("Customer indicator"), _("Customer score"), _("Measured on"), _("Change since the measurement before")]
+    rows = []
+    for row in data.figures.journeys:
+        score = scores.get(row.key)
+        score_cells = (
+            [score.indicator.upper(), _number(score.latest), score.latest_on.isoformat(), _number(score.change)]
+            if score
+            else ["", "", "", ""]
+        )
+        rows.append([row.name, *(row.count(s) for s in stats.STATUSES), row.total, *score_cells])
+    return header, rows
+
+
+def export_departments(data: ExportData) -> tuple[list[str], list[list[Any]]]:
+    rows = [[row.name, *(row.count(s) for s in stats.STATUSES), row.total] for row in data.figures.departments]
     return _status_header(_("Department")), rows
 
 
-def export_weeks(figures: stats.DashboardStats) -> tuple[list[str], list[list[Any]]]:
+def export_weeks(data: ExportData) -> tuple[list[str], list[list[Any]]]:
+    figures = data.figures
     header = [_("Journey"), _("Week starting"), _("Opened"), _("Solved"), _("Open at end of week")]
     total = figures.flow.total
     rows = [
@@ -468,8 +550,20 @@ def export_weeks(figures: stats.DashboardStats) -> tuple[list[str], list[list[An
     return header, rows
 
 
-EXPORTS: dict[str, Callable[[stats.DashboardStats], tuple[list[str], list[list[Any]]]]] = {
+def export_scores(data: ExportData) -> tuple[list[str], list[list[Any]]]:
+    """Every measurement behind the sparklines: the period's, newest SCORE_POINTS per journey."""
+    header = [_("Journey"), _("Customer indicator"), _("Measured on"), _("Customer score")]
+    rows = [
+        [row.title, row.score.indicator.upper(), day.isoformat(), _number(value)]
+        for row in data.scores
+        for day, value in row.score.history
+    ]
+    return header, rows
+
+
+EXPORTS: dict[str, Callable[[ExportData], tuple[list[str], list[list[Any]]]]] = {
     "journeys": export_journeys,
     "departments": export_departments,
     "weeks": export_weeks,
+    "scores": export_scores,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -279,6 +280,7 @@ def _demo_journey(departments: dict[str, Department], users: dict) -> Journey:
         )
     for row in PAIN_POINTS:
         _demo_pain_point(journey, steps, departments, users, *row)
+    _demo_scores(journey, users["anna"], "csat", DEMO_SCORES)
     return journey
 
 
@@ -517,6 +519,7 @@ def _claim_journey(departments: dict[str, Department], users: dict, *, reset: bo
     for row in CLAIM_PAIN_POINTS:
         _demo_pain_point(journey, steps, departments, users, *row)
     journey.pain_points.filter(status="wont_fix").update(resolution="Not worth a change to the claims system now")
+    _demo_scores(journey, facilitator, "nps", CLAIM_SCORES)
     return journey
 
 
@@ -525,3 +528,25 @@ DEMO_PLANS = {
     "Re-keying the address causes typos": ("The web form writes the new address into the policy system directly", 3),
     "The agent cannot see the status of the change": ("Show the change's status in the agent's screen", -1),
 }
+
+
+# Customer score measurements, (weeks ago, value): the address change climbs as its pain points get solved; the
+# rejected claims journey (NPS) slides while its complaints pile up.
+DEMO_SCORES = [(11, "58"), (9, "61"), (7, "60"), (5, "64"), (3, "67.5"), (1, "71")]
+CLAIM_SCORES = [(10, "-8"), (8, "-14"), (6, "-12"), (4, "-19"), (2, "-23")]
+
+
+def _demo_scores(journey: Journey, facilitator, indicator: str, measurements: list[tuple[int, str]]) -> None:
+    from workshops import services as workshop_services  # the workshop tools build on journeys, not the reverse
+
+    if indicator != "csat":
+        workshop_services.customer_indicator_set(journey=journey, actor=facilitator, kind=indicator)
+    today = timezone.localdate()
+    for weeks_ago, value in measurements:
+        workshop_services.score_record(
+            journey=journey,
+            actor=facilitator,
+            measured_on=today - timedelta(weeks=weeks_ago),
+            value=Decimal(value),
+            responses=120,
+        )

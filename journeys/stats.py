@@ -29,7 +29,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from journeys.models import Department, Journey, PainPoint, PainPointActivity
+from journeys.models import Department, Journey, Lane, PainPoint, PainPointActivity, Step
 
 OPEN = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
 CLOSED = (PainPoint.Status.SOLVED, PainPoint.Status.WONT_FIX)
@@ -180,6 +180,21 @@ def activities_in(scope: Scope) -> QuerySet[PainPointActivity]:
         )
         activities = activities.filter(Exists(tagged))
     return activities
+
+
+def journeys_in(scope: Scope) -> QuerySet[Journey]:
+    """The journeys a manager looks at: the one chosen, and with departments chosen, those the departments take part
+    in (a lane or a step of theirs, or a pain point they are responsible for)."""
+    journeys = Journey.objects.all()
+    if scope.journey_id is not None:
+        journeys = journeys.filter(pk=scope.journey_id)
+    if scope.department_ids:
+        ids = scope.department_ids
+        lane = Lane.objects.filter(journey_id=OuterRef("pk"), department_id__in=ids)
+        step = Step.objects.filter(journey_id=OuterRef("pk"), department_id__in=ids)
+        tagged = PainPoint.objects.filter(journey_id=OuterRef("pk"), responsible_departments__in=ids)
+        journeys = journeys.filter(Exists(lane) | Exists(step) | Exists(tagged))
+    return journeys
 
 
 def _status_counts(prefix: str = "") -> dict[str, Count]:

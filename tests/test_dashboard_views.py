@@ -165,8 +165,19 @@ def test_csv_exports_hold_the_same_figures(organisation):
     weeks = list(csv.reader(io.StringIO(manager.get("/dashboard/export/weeks.csv").content.decode())))
 
     assert journeys == [
-        ["Journey", "Open", "In progress", "Solved", "Won't fix", "Total"],
-        ["Moving", "1", "0", "1", "0", "2"],
+        [
+            "Journey",
+            "Open",
+            "In progress",
+            "Solved",
+            "Won't fix",
+            "Total",
+            "Customer indicator",
+            "Customer score",
+            "Measured on",
+            "Change since the measurement before",
+        ],
+        ["Moving", "1", "0", "1", "0", "2", "", "", "", ""],
     ]
     assert departments[1:] == [["Finance", "1", "0", "1", "0", "2"], ["IT", "1", "0", "0", "0", "1"]]
     assert weeks[0] == ["Journey", "Week starting", "Opened", "Solved", "Open at end of week"]
@@ -179,7 +190,7 @@ def test_csv_export_keeps_a_formula_like_title_as_text(organisation):
     export = client_for(make_manager()).get("/dashboard/export/journeys.csv").content.decode()
     rows = list(csv.reader(io.StringIO(export)))
 
-    assert ['\'=HYPERLINK("http://evil")', "1", "0", "0", "0", "1"] in rows
+    assert ['\'=HYPERLINK("http://evil")', "1", "0", "0", "0", "1", "", "", "", ""] in rows
 
 
 def test_figures_link_to_the_owners_list_with_status_journey_and_department(organisation):

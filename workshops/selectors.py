@@ -1,4 +1,5 @@
-"""Reads of the workshop tools. `customer_score_summary` is meant for reuse by other pages (the manager view)."""
+"""Reads of the workshop tools. `customer_score_summary` (one journey) and `customer_score_summaries` (many, in one
+query) are meant for reuse by other pages: the manager dashboard shows every journey's score with its trend."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from journeys.models import Journey, PainPoint, Step
@@ -47,8 +50,20 @@ def customer_score_summary(journey: Journey) -> ScoreSummary:
     kind = CustomerIndicator.objects.filter(journey=journey).values_list("kind", flat=True).first() or Indicator.CSAT
     recent = ScoreMeasurement.objects.filter(journey=journey, indicator=kind).order_by("-measured_on")
     history = [(m.measured_on, m.value) for m in reversed(recent[:SPARKLINE_POINTS])]
-    latest = history[-1] if history else (None, None)
-    change = history[-1][1] - history[-2][1] if len(history) > 1 else None
+    return summary_of(kind, history, history)
+
+
+def summary_of(
+    kind: str,
+    measurements: list[tuple[date, Decimal]],
+    history: list[tuple[date, Decimal]],
+    *,
+    width: int = SPARKLINE_WIDTH,
+    height: int = SPARKLINE_HEIGHT,
+) -> ScoreSummary:
+    """A summary from a journey's `measurements` (oldest first; at least the latest two) and the `history` to draw."""
+    latest = measurements[-1] if measurements else (None, None)
+    change = measurements[-1][1] - measurements[-2][1] if len(measurements) > 1 else None
     return ScoreSummary(
         indicator=kind,
         indicator_label=Indicator(kind).label,
@@ -57,8 +72,41 @@ def customer_score_summary(journey: Journey) -> ScoreSummary:
         change=change,
         trend=trend_of(change),
         history=history,
-        sparkline=sparkline_points([value for _day, value in history], SPARKLINE_WIDTH, SPARKLINE_HEIGHT),
+        sparkline=sparkline_points([value for _day, value in history], width, height),
     )
+
+
+def customer_score_summaries(
+    journeys: QuerySet[Journey], *, since: date, points: int, width: int, height: int
+) -> dict[int, tuple[str, ScoreSummary]]:
+    """Journey id -> (title, summary) for each of `journeys` with a measurement of its indicator, in one query.
+
+    The latest value and its change come from the two newest measurements, however old; the history (the
+    sparkline) holds the measurements on or after `since`, the newest `points` of them."""
+    indicator_now = Coalesce(
+        Subquery(CustomerIndicator.objects.filter(journey=OuterRef("journey_id")).values("kind")[:1]),
+        Value(Indicator.CSAT.value),
+    )
+    newest_first = Window(RowNumber(), partition_by=[F("journey_id")], order_by=F("measured_on").desc())
+    rows = (
+        ScoreMeasurement.objects.filter(journey__in=journeys)
+        .annotate(indicator_now=indicator_now)
+        .filter(indicator=F("indicator_now"))
+        .annotate(recency=newest_first)
+        .filter(Q(recency__lte=2) | Q(measured_on__gte=since, recency__lte=points))
+        .order_by("journey_id", "measured_on")
+        .values_list("journey_id", "journey__title", "indicator", "measured_on", "value")
+    )
+    grouped: dict[int, tuple[str, str, list[tuple[date, Decimal]]]] = {}
+    for journey_id, title, kind, day, value in rows:
+        grouped.setdefault(journey_id, (title, kind, []))[2].append((day, value))
+    return {
+        journey_id: (
+            title,
+            summary_of(kind, measured, [m for m in measured if m[0] >= since], width=width, height=height),
+        )
+        for journey_id, (title, kind, measured) in grouped.items()
+    }
 
 
 def trend_of(change: Decimal | None) -> str:
