@@ -146,7 +146,7 @@ def test_owners_list_shows_a_newly_tagged_and_a_solved_pain_point_without_reload
     ivos.locator(f"#step-{step.pk}").click()
     drawer = ivos.locator("#drawer")
     drawer.locator("input[name=text]").fill("The callback promise is not kept")
-    drawer.locator("label.check", has_text="IT").locator("input").check()
+    drawer.locator("label.check", has_text=re.compile(r"^\s*IT\s*$")).locator("input").check()
     drawer.locator("button", has_text="Add pain point").click()
 
     new_row = carlas.locator(".owner-row", has_text="The callback promise is not kept")
