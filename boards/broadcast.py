@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from boards import presence
 from boards.rendering import render_changes, render_event, render_follow_ups
+from journeys import pain_point_selectors
 from journeys.models import Event, Journey
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
             message = {"type": "board.followup", "seq": event.seq, "html": html}
             send_to_group(group_name(event.journey_id, language), message)
     ring_dashboards(event)
+    ring_owner_lists(event)
 
 
 def send_to_group(group: str, message: dict[str, Any]) -> None:
@@ -126,16 +128,22 @@ def ring_dashboards(event: Event) -> None:
     and a change of a journey's indicator (the dashboard shows every journey's score)."""
     if not event.kind.startswith(DASHBOARD_EVENT_PREFIXES) and event.kind != "step.deleted":
         return
+    ring([DASHBOARDS_GROUP], {"type": "dashboard.doorbell", "event": event.pk})
+
+
+def ring(groups: list[str], message: dict[str, Any]) -> None:
+    """Send a doorbell to each group, from sync code on any thread."""
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "dashboard.doorbell", "event": event.pk}
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # the usual case: a sync view or command, on a thread without an event loop
-        send_to_group(DASHBOARDS_GROUP, message)
+        for group in groups:
+            send_to_group(group, message)
     else:  # sync code called from async code's own thread (e.g. inside a test's event loop)
-        loop.create_task(layer.group_send(DASHBOARDS_GROUP, message))
+        for group in groups:
+            loop.create_task(layer.group_send(group, message))
 
 
 async def join_dashboards(channel_name: str) -> None:
@@ -144,6 +152,39 @@ async def join_dashboards(channel_name: str) -> None:
 
 async def leave_dashboards(channel_name: str) -> None:
     await get_channel_layer().group_discard(DASHBOARDS_GROUP, channel_name)
+
+
+# Owners' lists ("Pain points for my departments"): a doorbell per department ------------------------------------
+
+OWNER_LISTS_EVERY_DEPARTMENT = "owner-lists-all"
+
+
+def owner_list_groups(department_ids: list[int] | None) -> set[str]:
+    """The groups an open owners' list listens to: one per department, or the one of every department (managers)."""
+    if department_ids is None:
+        return {OWNER_LISTS_EVERY_DEPARTMENT}
+    return {f"owner-lists-department-{pk}" for pk in department_ids}
+
+
+def ring_owner_lists(event: Event) -> None:
+    """Tell the open lists of every department the change concerns (before and after it) to refetch their rows."""
+    try:
+        departments = pain_point_selectors.departments_concerned(event)
+    except Exception:  # the change is committed; open lists notice it at their next heartbeat (the marker moved)
+        logger.exception("Could not tell which owners' lists event %s concerns", event.pk)
+        return
+    if departments:
+        groups = sorted(owner_list_groups(sorted(departments)) | owner_list_groups(None))
+        ring(groups, {"type": "owner_list.doorbell", "event": event.pk})
+
+
+async def follow_groups(channel_name: str, *, wanted: set[str], joined: set[str]) -> None:
+    """Join `wanted` (again: that refreshes the layer's group expiry) and leave what is no longer wanted."""
+    layer = get_channel_layer()
+    for group in joined - wanted:
+        await layer.group_discard(group, channel_name)
+    for group in wanted:
+        await layer.group_add(group, channel_name)
 
 
 # Catch-up: what a (re)connecting or lagging socket needs ------------------------------------------------------

@@ -11,18 +11,19 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from boards import pain_point_forms as pp_forms
-from boards.views import OP_ID, journey_child, member_journey
+from boards.views import OP_ID, journey_child
 from journeys import pain_point_selectors as pp_selectors
 from journeys import pain_points as lifecycle
 from journeys import selectors
@@ -91,18 +92,37 @@ def _owner_rows(request: HttpRequest) -> tuple[pp_forms.OwnerFilterForm, list[Pa
     return form, list(pp_selectors.pain_points_for_departments(user=request.user, filters=filters))
 
 
+def _owner_list_context(request: HttpRequest) -> dict[str, Any]:
+    marker = pp_selectors.owner_list_marker(request.user)  # before the rows: see owner_list_marker
+    form, rows = _owner_rows(request)
+    return {"form": form, "rows": rows, "marker": marker, "journey_ids": sorted({row.journey_id for row in rows})}
+
+
 @login_required
 @require_GET
 def my_pain_points(request: HttpRequest) -> HttpResponse:
-    form, rows = _owner_rows(request)
-    context = {
-        "form": form,
-        "rows": rows,
+    context = _owner_list_context(request)
+    form = context["form"]
+    context |= {
         "has_departments": bool(form.fields["department"].queryset),
-        "journey_ids": sorted({row.journey_id for row in rows}),
         "query": request.GET.urlencode(),
+        "heartbeat_seconds": settings.BOARD_HEARTBEAT_SECONDS,
     }
     return render(request, "boards/pain_points/list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def my_pain_points_rows(request: HttpRequest) -> HttpResponse:
+    """The rows region of the list with the page's own filters: what a live list refetches when a doorbell rings."""
+    context = _owner_list_context(request)
+    if context["form"].errors:
+        return HttpResponse(_filter_problems(context["form"]), status=400, content_type="text/plain; charset=utf-8")
+    return render(request, "boards/pain_points/parts.html#owner-list", context)
+
+
+def _filter_problems(form: forms.Form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
 
 
 @login_required
@@ -110,8 +130,7 @@ def my_pain_points(request: HttpRequest) -> HttpResponse:
 def my_pain_points_csv(request: HttpRequest) -> HttpResponse:
     form, rows = _owner_rows(request)
     if form.errors:
-        problems = " ".join(str(message) for errors in form.errors.values() for message in errors)
-        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(_filter_problems(form), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pain-points-{timezone.localdate().isoformat()}.csv"'
     response.write("\ufeff")  # the byte order mark makes Excel read UTF-8, so accents survive
@@ -182,7 +201,12 @@ def spreadsheet_safe(value: Any) -> Any:
 @login_required
 @require_GET
 def pain_point_page(request: HttpRequest, journey_id: int, pain_point_id: int) -> HttpResponse:
-    journey = member_journey(request, journey_id)
+    journey = selectors.journeys_for_user(request.user).filter(pk=journey_id).first()
+    if journey is None and pp_selectors.sees_whole_organisation(request.user):
+        # Managers follow the owners' list and the dashboard anywhere; off their journeys they only read.
+        return _render_page(request, get_object_or_404(Journey, pk=journey_id), pain_point_id, on_journey=False)
+    if journey is None:
+        raise Http404
     return _render_page(request, journey, pain_point_id)
 
 
@@ -233,6 +257,7 @@ def _render_page(
     status: int = 200,
     error: str = "",
     bound: dict[str, forms.Form] | None = None,
+    on_journey: bool = True,
 ) -> HttpResponse:
     pain_point = pp_selectors.pain_point_for_page(journey, pain_point_id)
     if pain_point is None:
@@ -242,7 +267,8 @@ def _render_page(
         "pain_point": pain_point,
         "timeline": list(selectors.pain_point_timeline(pain_point)),
         "error": error,
-        **_action_context(request.user, pain_point, bound or {}),
+        "on_journey": on_journey,
+        **(_action_context(request.user, pain_point, bound or {}) if on_journey else _read_only_context(pain_point)),
     }
     return render(request, "boards/pain_points/detail.html", context, status=status)
 
@@ -268,6 +294,11 @@ def _action_context(user: Any, pain_point: PainPoint, bound: dict[str, forms.For
         "candidates": _colleagues(pain_point, user) if "hand_over" in actions else [],
         "departments": lifecycle.department_names(pain_point),
     }
+
+
+def _read_only_context(pain_point: PainPoint) -> dict[str, Any]:
+    # Every action, commenting included, goes through journey_change, which refuses anyone not on the journey.
+    return {"may_act": False, "actions": {}, "candidates": [], "departments": lifecycle.department_names(pain_point)}
 
 
 def _colleagues(pain_point: PainPoint, user: Any) -> list[Any]:

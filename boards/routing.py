@@ -9,11 +9,14 @@ from django.urls import path
 
 from boards.consumers import BoardConsumer
 from boards.dashboard_live import DashboardConsumer
+from boards.owner_list_live import OwnerListConsumer
 
 websocket_urlpatterns: list = [
     path("ws/j/<int:journey_id>/", BoardConsumer.as_asgi()),
     # Manager dashboards: a doorbell when pain points change.
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
+    # Owners' lists ("Pain points for my departments"): a doorbell when a pain point of one of my departments changes.
+    path("ws/pain-points/", OwnerListConsumer.as_asgi()),
 ]
 
 

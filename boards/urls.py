@@ -105,6 +105,7 @@ from boards import pain_point_views  # noqa: E402
 urlpatterns += [
     path("pain-points/", pain_point_views.my_pain_points, name="my_pain_points"),
     path("pain-points/export.csv", pain_point_views.my_pain_points_csv, name="my_pain_points_csv"),
+    path("pain-points/rows/", pain_point_views.my_pain_points_rows, name="my_pain_points_rows"),
     path(
         "j/<int:journey_id>/pain-points/<int:pain_point_id>/",
         pain_point_views.pain_point_page,

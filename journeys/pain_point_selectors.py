@@ -1,17 +1,19 @@
-"""Reads for the owners of pain points: their list across journeys, one pain point's page, the hand-over choices.
-Each is a fixed number of queries however many rows there are.
+"""Reads for the owners of pain points: their list across journeys, one pain point's page, the hand-over choices,
+and what keeps an open list live (which departments a change concerns, and a marker that moves when a list may have
+changed). Each is a fixed number of queries however many rows there are.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from journeys.models import Department, Journey, Membership, PainPoint
+from journeys.models import Department, Event, Journey, Membership, PainPoint
 from journeys.selectors import OPEN_STATUSES, journeys_for_user
 
 SEVERITY_RANK = Case(
@@ -42,8 +44,12 @@ MANAGERS_GROUP = "Managers"
 
 
 def sees_whole_organisation(user: Any) -> bool:
-    """Managers follow the dashboard's figures into the list for any department and journey."""
-    return user.is_superuser or user.groups.filter(name=MANAGERS_GROUP).exists()
+    """Managers follow the dashboard's figures into the list for any department and journey.
+
+    Remembered on the user object: one request asks several times (filters, rows, marker)."""
+    if not hasattr(user, "_sees_whole_organisation"):
+        user._sees_whole_organisation = user.is_superuser or user.groups.filter(name=MANAGERS_GROUP).exists()
+    return user._sees_whole_organisation
 
 
 def departments_of(user: Any) -> QuerySet[Department]:
@@ -106,3 +112,62 @@ def hand_over_candidates(pain_point: PainPoint) -> QuerySet:
     if pain_point.owner_id:
         users = users.exclude(pk=pain_point.owner_id)
     return users.order_by("first_name", "last_name", "username")
+
+
+# Keeping an open owners' list live ----------------------------------------------------------------------------------
+
+# Changes that can alter a row of someone's list: a pain point's own changes, a step renamed or deleted (the row
+# shows the step), an undo or redo (it restores or removes pain points), an import (a new journey with pain points).
+_ROW_KINDS = ("pain_point.", "step.updated", "step.deleted", "undo", "redo", "journey.imported")
+# Of those, the ones whose targets name steps rather than the pain points themselves.
+_STEP_KINDS = ("step.updated", "undo", "redo")
+
+
+def departments_watched(user: Any) -> list[int] | None:
+    """The departments whose lists this user's open list follows; None: every department (managers)."""
+    if sees_whole_organisation(user):
+        return None
+    return list(Department.objects.filter(members=user).order_by("pk").values_list("pk", flat=True))
+
+
+def departments_concerned(event: Event) -> set[int]:
+    """The departments whose owners' lists `event` may have changed: those its pain points are tagged with now, and
+    those they were tagged with before it (a re-tag or a deletion takes a pain point off a department's list; the
+    event's undo record holds the rows as they were, departments included)."""
+    if not event.kind.startswith(_ROW_KINDS):
+        return set()
+    before = {
+        department
+        for image in event.undo.get("restore", [])
+        if image.get("model") == "journeys.painpoint"
+        for department in image["fields"].get("responsible_departments", [])
+    }
+    tagged = PainPoint.responsible_departments.through.objects.filter(painpoint__in=_pain_points_touched(event))
+    return before | set(tagged.values_list("department_id", flat=True))
+
+
+def _pain_points_touched(event: Event) -> QuerySet[PainPoint]:
+    on_journey = PainPoint.objects.filter(journey_id=event.journey_id)
+    if event.kind == "journey.imported":
+        return on_journey
+    targets = event.targets
+    touched = Q(pk=targets.get("pain_point") or 0)
+    if event.kind in _STEP_KINDS:
+        touched |= Q(step_id__in=[targets[key] for key in ("step", "other_step") if targets.get(key)])
+    return on_journey.filter(touched)
+
+
+def owner_list_marker(user: Any) -> str:
+    """Moves whenever the user's list may have changed: a change on a journey in scope (the event log), a journey
+    joined or left, a department joined or left, a new day (ages and overdue flags). Read it before the rows: a
+    change committed in between then makes the next comparison refetch instead of being missed."""
+    departments = departments_watched(user)
+    if departments is None:
+        journeys: list[int] = []
+        latest = Event.objects.aggregate(latest=Max("pk"))["latest"]
+    else:
+        mine = Membership.objects.filter(user=user).order_by("journey_id")
+        journeys = list(mine.values_list("journey_id", flat=True))
+        latest = Event.objects.filter(journey_id__in=journeys).aggregate(latest=Max("pk"))["latest"]
+    seen = f"{latest}|{journeys}|{departments}|{timezone.localdate().isoformat()}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]

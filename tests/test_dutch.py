@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation.reloader import translation_file_changed
 
-from journeys import lens, mirror, services
+from journeys import exchange, lens, mirror, services
 from journeys.demo import DEMO_TITLE, load_demo
 from journeys.models import Department, Event, Handoff, Journey, LensQuestion, PainPoint, PainPointActivity, Step
 from tests.factories import make_user
@@ -199,6 +199,15 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         planned = journey.pain_points.exclude(target_date=None).first() or journey.pain_points.first()
         urls["pain point page"] = ("anna", reverse("pain_point_page", args=[journey.pk, planned.pk]))
         urls["pain point page as participant"] = ("bram", reverse("pain_point_page", args=[journey.pk, planned.pk]))
+    if "my_pain_points_rows" in names:  # the live owners' list, and what a manager off the journey reads
+        urls["owners' list rows"] = ("bram", reverse("my_pain_points_rows"))
+        urls["owners' list as manager"] = ("eva", reverse("my_pain_points"))
+        copy = exchange.journey_copy(journey=journey, actor=journey.created_by, title="Copy", include_pain_points=True)
+        elsewhere = copy.pain_points.first()
+        urls["pain point page, manager off the journey"] = (
+            "eva",
+            reverse("pain_point_page", args=[copy.pk, elsewhere.pk]),
+        )
     return urls
 
 

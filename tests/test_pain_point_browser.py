@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
 from boards import rendering
 from boards.routing import websocket_urlpatterns
@@ -121,3 +122,73 @@ def test_owners_pages_have_no_serious_accessibility_violations(live_daphne, page
         results = Axe().run(page, context="main")
         serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         assert not serious, results.generate_report()
+
+
+def open_owners_list(browser: Browser, base_url: str, username: str) -> Page:
+    page = browser.new_context().new_page()
+    log_in(page, base_url, username)
+    page.goto(f"{base_url}/pain-points/")
+    expect(page.locator("#owner-live")).to_have_attribute("data-state", "live")
+    page.evaluate("window.__notReloaded = true")
+    return page
+
+
+def test_owners_list_shows_a_newly_tagged_and_a_solved_pain_point_without_reloading(live_daphne, browser: Browser):
+    world = make_owners_world()
+    step, existing = world["step"], world["pain_point"]
+    carlas = open_owners_list(browser, live_daphne, "carla")  # IT, her list open
+    expect(carlas.locator(".owner-row")).to_have_count(1)
+    carlas.locator(f"#owner-row-{existing.pk} .pain-link").focus()
+    ivos = browser.new_context().new_page()  # IT too, working on the board
+    log_in(ivos, live_daphne, "ivo")
+
+    ivos.goto(f"{live_daphne}/j/{step.journey_id}/")
+    ivos.locator(f"#step-{step.pk}").click()
+    drawer = ivos.locator("#drawer")
+    drawer.locator("input[name=text]").fill("The callback promise is not kept")
+    drawer.locator("label.check", has_text=re.compile(r"^\s*IT\s*$")).locator("input").check()
+    drawer.locator("button", has_text="Add pain point").click()
+
+    new_row = carlas.locator(".owner-row", has_text="The callback promise is not kept")
+    expect(new_row).to_be_visible(timeout=5000)
+    expect(new_row.locator(".status")).to_have_text("open")
+    expect(carlas.locator("#owner-count")).to_have_text("2 pain points")
+    expect(carlas.locator("#owner-announcer")).to_contain_text("New in the list: 1.")
+    focused_row = carlas.evaluate("(document.activeElement.closest('.owner-row') || {}).id")
+    assert focused_row == f"owner-row-{existing.pk}"  # the keyboard stays where it was
+
+    pick_up_and_solve(ivos, live_daphne, existing)
+
+    expect(carlas.locator(f"#owner-row-{existing.pk} .status")).to_have_text("solved", timeout=5000)
+    expect(carlas.locator(f"#owner-row-{existing.pk}")).to_contain_text("Ivo Mol")
+    expect(carlas.locator("#owner-announcer")).to_contain_text("Changed: 1.")
+    assert carlas.evaluate("window.__notReloaded") is True
+
+
+def test_owners_list_converges_on_the_heartbeat_marker_when_a_doorbell_is_lost(live_daphne, browser: Browser):
+    """A change made in this process rings no socket of the daphne process: the doorbell is lost. The next
+    heartbeat's marker differs from the one the rows were rendered with, and the page refetches."""
+    world = make_owners_world()
+    pain_point = world["pain_point"]
+    sockets = []  # the page's side of each socket, so the test can speak as the server
+
+    def pass_through(socket: WebSocketRoute) -> None:
+        socket.connect_to_server()  # everything else still flows both ways
+        sockets.append(socket)
+
+    page = browser.new_context().new_page()
+    page.route_web_socket(re.compile(r"/ws/pain-points/$"), pass_through)
+    log_in(page, live_daphne, "carla")
+    page.goto(f"{live_daphne}/pain-points/")
+    expect(page.locator("#owner-live")).to_have_attribute("data-state", "live")
+    page.evaluate("window.__notReloaded = true")
+
+    lifecycle.pain_point_pick_up(pain_point=pain_point, actor=world["ivo"], base_version=None)
+    page.wait_for_timeout(600)
+    expect(page.locator(f"#owner-row-{pain_point.pk} .status")).to_have_text("open")  # nothing rang
+    marker = page.locator("#owner-list-body").get_attribute("data-marker")
+    sockets[-1].send(json.dumps({"marker": f"not-{marker}"}))  # what the next heartbeat carries
+
+    expect(page.locator(f"#owner-row-{pain_point.pk} .status")).to_have_text("in progress")
+    assert page.locator("#owner-list-body").get_attribute("data-marker") != marker
+    assert page.evaluate("window.__notReloaded") is True

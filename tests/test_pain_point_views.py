@@ -16,7 +16,14 @@ from django.utils import timezone, translation
 from boards import rendering
 from journeys import pain_points as lifecycle
 from journeys.models import Membership, PainPoint
-from tests.factories import make_department, make_journey, make_owners_world, make_pain_point, make_step
+from tests.factories import (
+    make_department,
+    make_journey,
+    make_manager,
+    make_owners_world,
+    make_pain_point,
+    make_step,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -112,9 +119,41 @@ def test_non_member_gets_404_for_every_pain_point_url(client, world):
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, world):
-    for url in (page_url(world["pain_point"]), reverse("my_pain_points"), reverse("my_pain_points_csv")):
+    urls = (page_url(world["pain_point"]), *(reverse(name) for name in ("my_pain_points", "my_pain_points_csv")))
+    for url in (*urls, reverse("my_pain_points_rows")):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_manager_off_the_journey_reads_the_pain_point_page_but_cannot_change_it(client, world):
+    pain_point = world["pain_point"]
+    manager = make_manager("eva", departments=[world["it"]])  # even in the responsible department
+    as_user(client, manager)
+
+    response = client.get(page_url(pain_point))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert pain_point.text in html and f'id="pain-point-{pain_point.pk}-timeline"' in html
+    assert "You are not on this journey" in html
+    assert "/do/" not in html  # no action form, not even a comment
+    assert f'href="{reverse("board", args=[pain_point.journey_id])}"' not in html  # the board is 404 for them
+    for action in lifecycle.TRANSITIONS:
+        assert client.post(act_url(pain_point, action), post_data(world, action, 1)).status_code == 404
+    assert fresh(pain_point).status == Status.OPEN and not pain_point.activities.filter(kind="commented").exists()
+
+
+def test_manager_on_the_journey_keeps_the_rights_of_their_department(client, world):
+    manager = make_manager("eva", departments=[world["finance"]])
+    Membership.objects.create(journey=world["journey"], user=manager)
+    html = as_user(client, manager).get(page_url(world["pain_point"])).content.decode()
+    assert "You are not on this journey" not in html
+    assert "pick_up" not in html and "/do/comment/" in html  # Finance may not pick up an IT pain point
+
+
+def test_non_manager_off_the_journey_still_gets_404_on_the_pain_point_page(client, world):
+    other = make_pain_point(make_step(make_journey(title="Not hers"), "Calls to cancel"), [world["it"]], "Hidden form")
+    assert as_user(client, world["carla"]).get(page_url(other)).status_code == 404
 
 
 def test_late_pick_up_answers_409_and_says_who_has_it(client, world, django_user_model):
@@ -342,6 +381,39 @@ def test_nav_links_to_my_pain_points(client, world):
     assert f'href="{reverse("my_pain_points")}"' in html
 
 
+def owner_list_region(html: str) -> str:
+    start = html.index('<div id="owner-list-body"')
+    return html[start : html.index("<!-- end owner-list -->", start)]
+
+
+def test_rows_endpoint_answers_the_rows_region_with_the_page_s_filters(client, world, owners_list):
+    as_user(client, world["carla"])
+    query = {"severity": "high", "sort": "newest"}
+
+    rows = client.get(reverse("my_pain_points_rows"), query)
+    page = client.get(reverse("my_pain_points"), query)
+
+    assert rows.status_code == 200
+    html = rows.content.decode()
+    assert "<html" not in html and "<form" not in html
+    assert row_order(html, [owners_list["open"], owners_list["both"], owners_list["solved"]]) == [
+        owners_list["both"].pk
+    ]
+    assert owner_list_region(html) == owner_list_region(page.content.decode())  # a reload equals the live page
+
+
+def test_rows_endpoint_refuses_a_filter_the_user_may_not_use(client, world):
+    response = as_user(client, world["carla"]).get(reverse("my_pain_points_rows"), {"department": world["finance"].pk})
+    assert response.status_code == 400
+    assert "You are not a member of that department." in response.content.decode()
+
+
+def test_manager_rows_hold_every_department(client, world, owners_list):
+    html = as_user(client, make_manager()).get(reverse("my_pain_points_rows")).content.decode()
+    assert f'id="owner-row-{owners_list["finance_only"].pk}"' in html
+    assert all(f'id="owner-row-{hidden.pk}"' in html for hidden in owners_list["hidden"])
+
+
 # CSV export -----------------------------------------------------------------------------------------------------
 
 
@@ -400,7 +472,7 @@ def count_queries(client, url: str, query: dict[str, Any] | None = None) -> tupl
     return len(captured), response.content.count(b"owner-row-") or response.content.count(b"\n")
 
 
-@pytest.mark.parametrize("url_name", ["my_pain_points", "my_pain_points_csv"])
+@pytest.mark.parametrize("url_name", ["my_pain_points", "my_pain_points_csv", "my_pain_points_rows"])
 def test_owners_list_and_export_keep_a_constant_number_of_queries_as_rows_grow(client, world, url_name):
     as_user(client, world["carla"])
     url = reverse(url_name)
