@@ -1,6 +1,6 @@
 """Live board latency: from an HTTP POST until the last of N sockets on the journey has the pushed fragment.
 
-    /work/main/.venv/bin/python bench/bench_live.py [--edits 50] [--quick]
+    .venv/bin/python bench/bench_live.py [--edits 100] [--quick] [--part embedded|scaleout]
 
 Starts the app on loopback (daphne subprocesses, real HTTP and WebSockets), opens N sockets on one journey, posts
 edits (step renames) at 5/s and prints p50/p99 for N = 10, 50, 200 in embedded mode (SQLite + in-memory layer),
@@ -248,7 +248,7 @@ async def scale_out(edits: int, sizes: list[int], rounds: int) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--edits", type=int, default=50, help="edits per measurement (at 5/s)")
+    parser.add_argument("--edits", type=int, default=100, help="edits per measurement (at 5/s)")
     parser.add_argument("--quick", action="store_true", help="N=10 and 50 only")
     parser.add_argument("--part", choices=["all", "embedded", "scaleout"], default="all")
     parser.add_argument("--rounds", type=int, default=1, help="scale-out rounds per layer")
