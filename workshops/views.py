@@ -48,32 +48,36 @@ def _round(request: HttpRequest, journey_id: int, round_id: int) -> tuple[Journe
 # Customer score --------------------------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def indicator_set(request: HttpRequest, journey_id: int) -> HttpResponse:
+def journey_form_change(
+    request: HttpRequest,
+    journey_id: int,
+    form_class: type[forms.Form],
+    service: Callable[..., Any],
+    message_id: str = "workshop-message",
+) -> HttpResponse:
+    """A change of the journey itself from one form: `service(journey=, actor=, op_id=, **cleaned_data)`."""
     journey = member_journey(request, journey_id)
-    form = workshop_forms.IndicatorForm(request.POST)
     return change(
         request,
         journey,
-        form,
-        lambda data, op_id: services.customer_indicator_set(journey=journey, actor=request.user, op_id=op_id, **data),
-        "score-message",
+        form_class(request.POST),
+        lambda data, op_id: service(journey=journey, actor=request.user, op_id=op_id, **data),
+        message_id,
+    )
+
+
+@login_required
+@require_POST
+def indicator_set(request: HttpRequest, journey_id: int) -> HttpResponse:
+    return journey_form_change(
+        request, journey_id, workshop_forms.IndicatorForm, services.customer_indicator_set, "score-message"
     )
 
 
 @login_required
 @require_POST
 def score_record(request: HttpRequest, journey_id: int) -> HttpResponse:
-    journey = member_journey(request, journey_id)
-    form = workshop_forms.ScoreForm(request.POST)
-    return change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.score_record(journey=journey, actor=request.user, op_id=op_id, **data),
-        "score-message",
-    )
+    return journey_form_change(request, journey_id, workshop_forms.ScoreForm, services.score_record, "score-message")
 
 
 # Dot-voting -------------------------------------------------------------------------------------------------------
@@ -82,14 +86,7 @@ def score_record(request: HttpRequest, journey_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def voting_start(request: HttpRequest, journey_id: int) -> HttpResponse:
-    journey = member_journey(request, journey_id)
-    form = workshop_forms.VotingStartForm(request.POST)
-    return change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.voting_round_start(journey=journey, actor=request.user, op_id=op_id, **data),
-    )
+    return journey_form_change(request, journey_id, workshop_forms.VotingStartForm, services.voting_round_start)
 
 
 @login_required
