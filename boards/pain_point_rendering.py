@@ -41,3 +41,14 @@ def page_parts(pain_point: PainPoint, timeline: list[PainPointActivity]) -> list
 def deleted_pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     context = {"pain_point_id": targets["deleted_pain_point"]}
     return [render_pain_point_part(name, context, oob=True) for name in ("owner-row-gone", "pain-point-gone")]
+
+
+@rendering.register_fragments("pain_points")
+def undone_pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """An undo or redo names the pain points it put back, changed back or removed."""
+    parts = []
+    for pk in targets["pain_points"]:
+        parts += pain_point_fragments(journey, {"pain_point": pk}) or deleted_pain_point_fragments(
+            journey, {"deleted_pain_point": pk}
+        )
+    return parts

@@ -162,7 +162,16 @@ def _targets_after(target: Event, record: dict[str, Any]) -> dict[str, Any]:
     targets.update(zip(("step", "other_step"), existing, strict=False))
     if gone:
         targets["deleted_step"] = gone[0]
+    pain_points = _pain_points_in(record)
+    if pain_points:  # not a target kind (no bearing on "built on"): it tells pages showing these pain points
+        targets["pain_points"] = pain_points
     return targets
+
+
+def _pain_points_in(record: dict[str, Any]) -> list[int]:
+    restored = {image["pk"] for image in record["restore"] if image["model"] == "journeys.painpoint"}
+    label, deleted = "journeys.painpoint:", record["delete"]
+    return sorted(restored | {int(key.removeprefix(label)) for key in deleted if key.startswith(label)})
 
 
 def _target_ids(targets: dict[str, Any]) -> set[tuple[str, int]]:

@@ -133,3 +133,29 @@ def test_the_actions_refetch_is_404_off_the_journey(world):
 
     assert browser_of(world["outsider"]).get(url).status_code == 404
     assert browser_of(make_manager()).get(url).status_code == 404
+
+
+def test_undoing_a_pain_point_edit_or_its_tag_pushes_the_page_s_parts(world):
+    from journeys import undo
+
+    pain_point, journey, anna = world["pain_point"], world["journey"], world["anna"]
+    services.pain_point_update(
+        pain_point=pain_point,
+        actor=anna,
+        base_version=None,
+        text="Edited by mistake",
+        severity="high",
+        departments=[world["it"]],
+    )
+    edit_undone = undo.change_undo(journey=journey, actor=anna)
+    pushed_edit = rendering.render_changes(journey, edit_undone.targets)
+    tagged = services.pain_point_create(
+        step=world["step"], actor=anna, text="Tagged by mistake", severity="low", departments=[world["it"]]
+    )
+    tag_undone = undo.change_undo(journey=journey, actor=anna)
+    pushed_tag = rendering.render_changes(journey, tag_undone.targets)
+
+    heading = pushed_edit.split(f'id="pain-point-{pain_point.pk}-heading"', 1)[1].split("</div>", 1)[0]
+    assert "The agent cannot see the status of the change" in heading and "Edited by mistake" not in heading
+    assert f'id="owner-row-{pain_point.pk}"' in pushed_edit
+    assert f'id="pain-point-{tagged.pk}-state"' in pushed_tag and 'data-gone="true"' in pushed_tag
