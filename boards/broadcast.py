@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from boards import presence
 from boards.rendering import render_changes, render_event, render_follow_ups
-from journeys import pain_point_selectors
+from journeys import pain_point_selectors, undo
 from journeys.models import Event, Journey
 
 logger = logging.getLogger(__name__)
@@ -122,13 +122,25 @@ DASHBOARD_EVENT_PREFIXES = ("pain_point", "score.")
 
 
 def ring_dashboards(event: Event) -> None:
-    """Tell every open manager dashboard that its figures changed; each refetches its own body over HTTP.
-
-    Pain point changes ring, and so does deleting a step (its pain points go with it), a customer score measurement
-    and a change of a journey's indicator (the dashboard shows every journey's score)."""
-    if not event.kind.startswith(DASHBOARD_EVENT_PREFIXES) and event.kind != "step.deleted":
+    """Tell every open manager dashboard that its figures changed; each refetches its own body over HTTP."""
+    try:
+        concerned = concerns_dashboards(event)
+    except Exception:  # the change is committed; open dashboards notice it at their next heartbeat (the marker moved)
+        logger.exception("Could not tell whether event %s concerns the dashboards", event.pk)
         return
-    ring([DASHBOARDS_GROUP], {"type": "dashboard.doorbell", "event": event.pk})
+    if concerned:
+        ring([DASHBOARDS_GROUP], {"type": "dashboard.doorbell", "event": event.pk})
+
+
+def concerns_dashboards(event: Event) -> bool:
+    """Pain point changes, and deleting a step (its pain points go with it), a customer score measurement and a change
+    of a journey's indicator (the dashboard shows every journey's score). An undo or redo concerns them when it puts
+    back or removes pain points, or when the change it takes back (or brings back) concerned them."""
+    if event.kind in (undo.UNDO, undo.REDO):
+        if undo.touches_rows_of(event, "journeys.painpoint"):
+            return True
+        event = undo.original_change(event)
+    return event.kind.startswith(DASHBOARD_EVENT_PREFIXES) or event.kind == "step.deleted"
 
 
 def ring(groups: list[str], message: dict[str, Any]) -> None:
@@ -144,14 +156,6 @@ def ring(groups: list[str], message: dict[str, Any]) -> None:
     else:  # sync code called from async code's own thread (e.g. inside a test's event loop)
         for group in groups:
             loop.create_task(layer.group_send(group, message))
-
-
-async def join_dashboards(channel_name: str) -> None:
-    await get_channel_layer().group_add(DASHBOARDS_GROUP, channel_name)
-
-
-async def leave_dashboards(channel_name: str) -> None:
-    await get_channel_layer().group_discard(DASHBOARDS_GROUP, channel_name)
 
 
 # Owners' lists ("Pain points for my departments"): a doorbell per department ------------------------------------

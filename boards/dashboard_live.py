@@ -3,48 +3,26 @@
 When a pain point changes anywhere, boards.broadcast rings the "dashboards" group (broadcast.py is the only module
 that talks to the channel layer). Each open dashboard then refetches its body over HTTP with its own filters;
 bodies are cached per (filters, latest event), so a hundred managers looking at the same filters cost one render.
-The layer may drop a doorbell (see the realtime notes): the next one, or the catch-up after a reconnect, brings the
-page up to date because the body is always rendered whole.
+The layer may drop a doorbell (see the realtime notes), so the heartbeat (boards.doorbell_live) re-joins the group
+and carries the latest event id: a body rendered under another one refetches.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import get_user_model
 
 from boards import broadcast
-from boards.dashboard_views import is_manager
+from boards.dashboard_views import dashboard_marker, is_manager
+from boards.doorbell_live import DoorbellConsumer
 
-NOT_ALLOWED = 4403  # accept, then close: a refusal before accept looks like a network error and is retried forever
 
+class DashboardConsumer(DoorbellConsumer):
+    doorbell_type = "dashboard.doorbell"
 
-class DashboardConsumer(AsyncWebsocketConsumer):
-    groups: list[str] = []
+    def groups_to_follow(self, user_id: int) -> set[str] | None:
+        """None once the user is no manager (any more): re-read at every beat."""
+        user = get_user_model().objects.filter(pk=user_id).first()
+        return {broadcast.DASHBOARDS_GROUP} if user is not None and is_manager(user) else None
 
-    async def connect(self) -> None:
-        await self.accept()
-        if not await database_sync_to_async(is_manager)(self.scope["user"]):
-            await self.close(code=NOT_ALLOWED)
-            return
-        await broadcast.join_dashboards(self.channel_name)
-        self.joined = True
-
-    async def disconnect(self, code: int) -> None:
-        if getattr(self, "joined", False):
-            await broadcast.leave_dashboards(self.channel_name)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """Dashboards have nothing to say; whatever arrives is ignored."""
-
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        # The doorbell touches no database: skip Channels' per-message close_old_connections thread hop.
-        if message["type"] == "dashboard.doorbell":
-            await self.dashboard_doorbell(message)
-        else:
-            await super().dispatch(message)
-
-    async def dashboard_doorbell(self, message: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps({"doorbell": message["event"]}))
+    def marker(self, user_id: int) -> str:
+        return dashboard_marker()

@@ -214,24 +214,31 @@ def latest_event_id() -> int:
     return Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
 
 
-def body_cache_key(filters: Filters, event_id: int) -> str:
+def dashboard_marker() -> str:
+    """What an open dashboard's body was rendered under (the latest event): the socket's heartbeat carries it."""
+    return str(latest_event_id())
+
+
+def body_cache_key(filters: Filters, marker: str) -> str:
     digest = hashlib.sha1(filters.query().encode()).hexdigest()[:16]
-    return f"dashboard-body:{get_language()}:{event_id}:{digest}"
+    return f"dashboard-body:{get_language()}:{marker}:{digest}"
 
 
 def dashboard_body(filters: Filters) -> str:
-    key = body_cache_key(filters, latest_event_id())
+    marker = dashboard_marker()  # read before rendering: a change committed meanwhile makes the next beat refetch
+    key = body_cache_key(filters, marker)
     body = cache.get(key)
     if body is None:
-        body = render_body(filters)
+        body = render_body(filters, marker=marker)
         cache.set(key, body, BODY_CACHE_SECONDS)
     return body
 
 
-def render_body(filters: Filters, *, now: Any = None) -> str:
+def render_body(filters: Filters, *, now: Any = None, marker: str = "") -> str:
     now = now or timezone.now()
     figures = stats.dashboard_stats(filters.scope, now=now, series_for_top=SMALL_MULTIPLES)
-    return render_to_string("boards/dashboard/body.html", body_context(filters, figures, now=now))
+    context = body_context(filters, figures, now=now)
+    return render_to_string("boards/dashboard/body.html", {**context, "marker": marker})
 
 
 def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The fragments a pain point change pushes besides the board's own: the owners' list row and the pain point page's
-state and timeline. All user-independent, so every open page that holds one of these ids can swap it.
+heading, state and timeline. All user-independent, so every open page that holds one of these ids can swap it; the
+page's actions depend on the viewer and are refetched by each page itself (see pain_point_views.pain_point_actions).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from django.template.loader import render_to_string
 
 from boards import rendering
 from journeys import pain_point_selectors, selectors
-from journeys.models import Journey
+from journeys.models import Journey, PainPoint, PainPointActivity
 
 PARTS = "boards/pain_points/parts.html"
+PAGE_PART_NAMES = ("pain-point-heading", "pain-point-state", "pain-point-timeline")
 
 
 def render_pain_point_part(name: str, context: dict[str, Any], *, oob: bool) -> str:
@@ -25,13 +27,28 @@ def pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]
     if pain_point is None or pain_point.journey_id != journey.pk:
         return []
     timeline = list(selectors.pain_point_timeline(pain_point))
-    return [
-        render_pain_point_part("owner-row", {"pain_point": pain_point}, oob=True),
-        render_pain_point_part("pain-point-state", {"pain_point": pain_point}, oob=True),
-        render_pain_point_part("pain-point-timeline", {"pain_point": pain_point, "timeline": timeline}, oob=True),
-    ]
+    row = render_pain_point_part("owner-row", {"pain_point": pain_point}, oob=True)
+    return [row, *page_parts(pain_point, timeline)]
+
+
+def page_parts(pain_point: PainPoint, timeline: list[PainPointActivity]) -> list[str]:
+    """The pain point page's parts that are the same for everyone, as out-of-band swaps."""
+    context = {"pain_point": pain_point, "timeline": timeline}
+    return [render_pain_point_part(name, context, oob=True) for name in PAGE_PART_NAMES]
 
 
 @rendering.register_fragments("deleted_pain_point")
 def deleted_pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
-    return [render_pain_point_part("owner-row-gone", {"pain_point_id": targets["deleted_pain_point"]}, oob=True)]
+    context = {"pain_point_id": targets["deleted_pain_point"]}
+    return [render_pain_point_part(name, context, oob=True) for name in ("owner-row-gone", "pain-point-gone")]
+
+
+@rendering.register_fragments("pain_points")
+def undone_pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """An undo or redo names the pain points it put back, changed back or removed."""
+    parts = []
+    for pk in targets["pain_points"]:
+        parts += pain_point_fragments(journey, {"pain_point": pk}) or deleted_pain_point_fragments(
+            journey, {"deleted_pain_point": pk}
+        )
+    return parts

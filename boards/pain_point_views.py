@@ -17,12 +17,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from boards import pain_point_forms as pp_forms
+from boards import pain_point_rendering
 from boards.views import OP_ID, journey_child
 from journeys import pain_point_selectors as pp_selectors
 from journeys import pain_points as lifecycle
@@ -259,18 +261,35 @@ def _render_page(
     bound: dict[str, forms.Form] | None = None,
     on_journey: bool = True,
 ) -> HttpResponse:
+    context = _page_context(request, journey, pain_point_id, bound=bound or {}, on_journey=on_journey)
+    return render(request, "boards/pain_points/detail.html", {**context, "error": error}, status=status)
+
+
+def _page_context(
+    request: HttpRequest, journey: Journey, pain_point_id: int, *, bound: dict[str, forms.Form], on_journey: bool
+) -> dict[str, Any]:
     pain_point = pp_selectors.pain_point_for_page(journey, pain_point_id)
     if pain_point is None:
         raise Http404
-    context = {
+    return {
         "journey": journey,
         "pain_point": pain_point,
         "timeline": list(selectors.pain_point_timeline(pain_point)),
-        "error": error,
         "on_journey": on_journey,
-        **(_action_context(request.user, pain_point, bound or {}) if on_journey else _read_only_context(pain_point)),
+        **(_action_context(request.user, pain_point, bound) if on_journey else _read_only_context(pain_point)),
     }
-    return render(request, "boards/pain_points/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def pain_point_actions(request: HttpRequest, journey_id: int, pain_point_id: int) -> HttpResponse:
+    """The viewer's own actions, with the pushed parts out of band: what a live page refetches after a push moved
+    the pain point on (or after a whole-board snapshot). Only for members: the read-only page has no socket."""
+    journey = get_object_or_404(selectors.journeys_for_user(request.user), pk=journey_id)
+    context = _page_context(request, journey, pain_point_id, bound={}, on_journey=True)
+    actions = render_to_string("boards/pain_points/actions.html", context, request=request)
+    parts = pain_point_rendering.page_parts(context["pain_point"], context["timeline"])
+    return HttpResponse("\n".join([actions, *parts]))
 
 
 def _action_context(user: Any, pain_point: PainPoint, bound: dict[str, forms.Form]) -> dict[str, Any]:

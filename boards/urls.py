@@ -112,6 +112,11 @@ urlpatterns += [
         name="pain_point_page",
     ),
     path(
+        "j/<int:journey_id>/pain-points/<int:pain_point_id>/actions/",
+        pain_point_views.pain_point_actions,
+        name="pain_point_actions",
+    ),
+    path(
         "j/<int:journey_id>/pain-points/<int:pain_point_id>/do/<slug:action>/",
         pain_point_views.pain_point_act,
         name="pain_point_act",

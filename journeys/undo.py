@@ -58,6 +58,20 @@ def redoable_event(journey: Journey, actor: Any) -> Event | None:
     return last if last is not None and last.kind == UNDO and last.undone_by_id is None else None
 
 
+def original_change(event: Event) -> Event:
+    """The change an undo takes back or a redo brings back again (a redo undoes an undo); any other event itself."""
+    while event.kind in (UNDO, REDO) and event.undoes_id is not None:
+        event = Event.objects.get(pk=event.undoes_id)
+    return event
+
+
+def touches_rows_of(event: Event, label: str) -> bool:
+    """Whether the change altered, deleted or created a row of the model `label` (e.g. "journeys.painpoint")."""
+    record = event.undo or {}
+    restored = any(image.get("model") == label for image in record.get("restore", []))
+    return restored or any(key.startswith(f"{label}:") for key in record.get("delete", []))
+
+
 def change_undo(*, journey: Journey, actor: Any, op_id: str = "") -> Event:
     with journey_change(journey=journey, actor=actor, kind=UNDO, op_id=op_id) as change:
         target = undoable_event(change.journey, actor)
@@ -148,7 +162,16 @@ def _targets_after(target: Event, record: dict[str, Any]) -> dict[str, Any]:
     targets.update(zip(("step", "other_step"), existing, strict=False))
     if gone:
         targets["deleted_step"] = gone[0]
+    pain_points = _pain_points_in(record)
+    if pain_points:  # not a target kind (no bearing on "built on"): it tells pages showing these pain points
+        targets["pain_points"] = pain_points
     return targets
+
+
+def _pain_points_in(record: dict[str, Any]) -> list[int]:
+    restored = {image["pk"] for image in record["restore"] if image["model"] == "journeys.painpoint"}
+    label, deleted = "journeys.painpoint:", record["delete"]
+    return sorted(restored | {int(key.removeprefix(label)) for key in deleted if key.startswith(label)})
 
 
 def _target_ids(targets: dict[str, Any]) -> set[tuple[str, int]]:

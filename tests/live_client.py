@@ -100,11 +100,30 @@ def replace_by_id(parent: Node, new: Node) -> bool:
     return False
 
 
+def find(nodes: list[Node | str], element_id: str) -> Node | None:
+    """The element with this id, anywhere in `nodes`."""
+    for node in nodes:
+        if isinstance(node, Node):
+            if node.id == element_id:
+                return node
+            found = find(node.children, element_id)
+            if found is not None:
+                return found
+    return None
+
+
 def board_html(nodes: list[Node]) -> str:
     return "".join(node.html() for node in nodes if node.id == "board-map")
 
 
 # The client -------------------------------------------------------------------------------------------------
+
+
+def browser_of(user) -> Client:
+    """A test client logged in as `user`: one participant's browser, for HTTP."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def session_cookie(user) -> bytes:

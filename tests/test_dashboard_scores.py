@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -17,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_department, make_journey, make_manager, make_pain_point, make_step, make_user
-from tests.test_dashboard_views import _connect, fresh_layer, run_async  # noqa: F401  (fresh_layer is a fixture)
+from tests.test_dashboard_views import _connect, _next_message, fresh_layer, run_async  # noqa: F401  (fresh_layer is a fixture)
 from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +207,7 @@ def test_a_new_measurement_rings_every_open_dashboard(fresh_layer):  # noqa: F81
 
         dashboard, _connected = await _connect(manager)
         await database_sync_to_async(record)(journey, "70")
-        message = json.loads(await dashboard.receive_from(timeout=5))
+        message = await _next_message(dashboard, "doorbell")
         await dashboard.disconnect()
         return message
 

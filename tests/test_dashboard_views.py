@@ -277,6 +277,14 @@ async def _connect(user) -> tuple[WebsocketCommunicator, bool]:
     return communicator, connected
 
 
+async def _next_message(dashboard: WebsocketCommunicator, key: str) -> dict:
+    """The next message that has `key` ("doorbell" or "marker"), skipping the other kind."""
+    while True:
+        message = json.loads(await dashboard.receive_from(timeout=5))
+        if key in message:
+            return message
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_pain_point_change_rings_every_open_dashboard_once(fresh_layer):
     manager = make_manager()
@@ -292,7 +300,7 @@ def test_a_pain_point_change_rings_every_open_dashboard_once(fresh_layer):
         await database_sync_to_async(services.step_update)(
             step=step, actor=journey.created_by, base_version=None, title="Renamed"
         )
-        messages = [json.loads(await one.receive_from(timeout=5)) for one in dashboards]
+        messages = [await _next_message(one, "doorbell") for one in dashboards]
         for one in dashboards:
             assert await one.receive_nothing(timeout=0.2)  # the rename rang nothing
         for one in dashboards:
@@ -316,7 +324,7 @@ def test_deleting_a_step_with_pain_points_rings_the_dashboards(fresh_layer):
 
         dashboard, _connected = await _connect(manager)
         await database_sync_to_async(services.step_delete)(step=step, actor=journey.created_by, base_version=None)
-        message = json.loads(await dashboard.receive_from(timeout=5))
+        message = await _next_message(dashboard, "doorbell")
         await dashboard.disconnect()
         return message
 
@@ -335,6 +343,124 @@ def test_a_non_manager_socket_is_closed_with_4403(fresh_layer):
         return closing
 
     assert run_async(scenario) == {"type": "websocket.close", "code": 4403}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_dashboard_still_gets_doorbells_after_its_first_group_membership_expired(fresh_layer, settings):
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"group_expiry": 1}}
+    }
+    settings.BOARD_HEARTBEAT_SECONDS = 0.3
+    manager = make_manager()
+    step = make_step(make_journey())
+    department = make_department()
+
+    async def scenario() -> dict:
+        from channels.db import database_sync_to_async
+
+        dashboard, _connected = await _connect(manager)
+        await asyncio.sleep(2)  # twice the group expiry: only a re-join keeps the socket in the group
+        await database_sync_to_async(make_pain_point)(step, [department])
+        message = await _next_message(dashboard, "doorbell")
+        await dashboard.disconnect()
+        return message
+
+    assert set(run_async(scenario)) == {"doorbell"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_heartbeat_marker_is_the_body_s_and_moves_with_a_pain_point_change(fresh_layer, settings, organisation):
+    settings.BOARD_HEARTBEAT_SECONDS = 0.2
+    manager = make_manager()
+    page = client_for(manager).get("/dashboard/").content.decode()
+    pain_point = organisation["step"].pain_points.first()
+
+    async def scenario() -> tuple[str, str, str]:
+        from channels.db import database_sync_to_async
+
+        dashboard, _connected = await _connect(manager)
+        on_connect = (await _next_message(dashboard, "marker"))["marker"]
+        beat = (await _next_message(dashboard, "marker"))["marker"]
+        await database_sync_to_async(services.pain_point_update)(
+            pain_point=pain_point,
+            actor=organisation["moving"].created_by,
+            base_version=None,
+            text=pain_point.text,
+            severity="high",
+            departments=[organisation["it"]],
+        )
+        moved = (await _next_message(dashboard, "marker"))["marker"]
+        await dashboard.disconnect()
+        return on_connect, beat, moved
+
+    on_connect, beat, moved = run_async(scenario)
+
+    assert f'data-marker="{on_connect}"' in page
+    assert beat == on_connect
+    assert moved != on_connect
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_who_leaves_the_managers_group_is_closed_at_the_next_beat(fresh_layer, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 0.2
+    manager = make_manager()
+
+    async def scenario() -> dict:
+        from channels.db import database_sync_to_async
+
+        dashboard, _connected = await _connect(manager)
+        await _next_message(dashboard, "marker")
+        await database_sync_to_async(manager.groups.clear)()
+        closing = await dashboard.receive_output(timeout=2)
+        while closing["type"] != "websocket.close":
+            closing = await dashboard.receive_output(timeout=2)
+        await dashboard.disconnect()
+        return closing
+
+    assert run_async(scenario) == {"type": "websocket.close", "code": 4403}
+
+
+def test_undo_and_redo_concern_the_dashboards_when_they_change_pain_points(organisation):
+    from boards.broadcast import concerns_dashboards
+    from journeys import undo
+
+    journey, step = organisation["moving"], organisation["step"]
+    facilitator = journey.created_by
+    tagged = make_pain_point(step, [organisation["it"]], text="Letter goes to the old address")
+    untagged = undo.change_undo(journey=journey, actor=facilitator)
+    retagged = undo.change_redo(journey=journey, actor=facilitator)
+    services.pain_point_delete(pain_point=tagged, actor=facilitator, base_version=None)
+    undeleted = undo.change_undo(journey=journey, actor=facilitator)
+    services.step_update(step=step, actor=facilitator, base_version=None, title="Renamed")
+    unrenamed = undo.change_undo(journey=journey, actor=facilitator)
+    rerenamed = undo.change_redo(journey=journey, actor=facilitator)
+
+    assert [concerns_dashboards(event) for event in (untagged, retagged, undeleted)] == [True, True, True]
+    assert [concerns_dashboards(event) for event in (unrenamed, rerenamed)] == [False, False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_undoing_a_pain_point_tag_rings_the_open_dashboards(fresh_layer):
+    from journeys import undo
+
+    manager = make_manager()
+    journey = make_journey()
+    step = make_step(journey)
+    department = make_department()
+
+    async def scenario() -> dict:
+        from channels.db import database_sync_to_async
+
+        make = database_sync_to_async(make_pain_point)
+        await make(step, [department])
+        dashboard, _connected = await _connect(manager)
+        await _next_message(dashboard, "marker")
+        await database_sync_to_async(undo.change_undo)(journey=journey, actor=journey.created_by)
+        message = await _next_message(dashboard, "doorbell")
+        await dashboard.disconnect()
+        return message
+
+    assert set(run_async(scenario)) == {"doorbell"}
 
 
 def test_only_the_broadcast_module_talks_to_the_channel_layer():

@@ -7,13 +7,12 @@ from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from boards import rendering
 from journeys import mirror, services
 from journeys.models import Journey
 from tests.factories import give_estimates, make_journey, make_step, make_user
-from tests.live_client import BoardClient, Node, parse, run_async, session_cookie
+from tests.live_client import BoardClient, Node, browser_of, find, parse, run_async, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MIRROR_PARTS = ("mirror-results", "mirror-locked", "mirror-save", "mirror-reveal-choice")
@@ -33,23 +32,6 @@ def workshop():
     journey = make_journey(facilitator=anna, members=[ann, bob])
     steps = [make_step(journey, title) for title in ("Web form", "Shared mailbox")]
     return journey, anna, ann, bob, steps
-
-
-def browser_of(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def find(nodes: list[Node | str], element_id: str) -> Node | None:
-    for node in nodes:
-        if isinstance(node, Node):
-            if node.id == element_id:
-                return node
-            found = find(node.children, element_id)
-            if found is not None:
-                return found
-    return None
 
 
 def parts_of(nodes: list[Node | str]) -> dict[str, str]:

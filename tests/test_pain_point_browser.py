@@ -192,3 +192,49 @@ def test_owners_list_converges_on_the_heartbeat_marker_when_a_doorbell_is_lost(l
     expect(page.locator(f"#owner-row-{pain_point.pk} .status")).to_have_text("in progress")
     assert page.locator("#owner-list-body").get_attribute("data-marker") != marker
     assert page.evaluate("window.__notReloaded") is True
+
+
+def test_an_open_pain_point_page_follows_a_colleague_s_pick_up_and_solve_with_its_own_buttons(
+    live_daphne, browser: Browser
+):
+    world = make_owners_world()
+    pain_point = world["pain_point"]
+    url = f"{live_daphne}/j/{pain_point.journey_id}/pain-points/{pain_point.pk}/"
+    watcher = browser.new_context().new_page()
+    log_in(watcher, live_daphne, "carla")
+    watcher.goto(url)
+    watcher.evaluate("window.__notReloaded = true")
+    actions = watcher.locator(f"#pain-point-{pain_point.pk}-actions")
+    expect(actions.get_by_role("button", name="Pick up")).to_be_visible()
+    watcher.fill("#solve-resolution", "Half-typed by Carla")
+    colleague = browser.new_context().new_page()
+    log_in(colleague, live_daphne, "ivo")
+
+    colleague.goto(url)
+    colleague.get_by_role("button", name="Pick up").click()
+
+    state = watcher.locator(f"#pain-point-{pain_point.pk}-state")
+    expect(state.locator(".status")).to_have_text("in progress", timeout=5000)
+    expect(state).to_contain_text("Ivo Mol")
+    expect(actions.get_by_role("button", name="Pick up")).to_have_count(0)
+    expect(actions.get_by_role("button", name="Mark solved")).to_be_visible()
+    expect(actions.get_by_role("button", name="Give back")).to_have_count(0)  # Ivo's button, not Carla's
+    expect(watcher.locator("#solve-resolution")).to_have_value("Half-typed by Carla")
+
+    colleague.fill("#solve-resolution", "The agent screen now shows the change's status")
+    colleague.get_by_role("button", name="Mark solved").click()
+
+    expect(state.locator(".status")).to_have_text("solved", timeout=5000)
+    timeline = watcher.locator(f"#pain-point-{pain_point.pk}-timeline")
+    expect(timeline).to_contain_text("picked up")
+    expect(timeline).to_contain_text("solved")
+    expect(timeline).to_contain_text("The agent screen now shows the change's status")
+    expect(actions.get_by_role("button", name="Reopen")).to_be_visible()
+    expect(actions.get_by_role("button", name="Mark solved")).to_have_count(0)
+    expect(actions.locator("input[name=base_version]")).to_have_value("3")
+    assert watcher.evaluate("window.__notReloaded") is True
+
+    watcher.fill("#reopen-reason", "Customers still call about it")
+    watcher.get_by_role("button", name="Reopen").click()  # the refetched form works for Carla
+    expect(state.locator(".status")).to_have_text("open")
+    assert PainPoint.objects.get(pk=pain_point.pk).status == PainPoint.Status.OPEN

@@ -77,6 +77,7 @@ GET_URLS = {
     "journey_export_svg",
     "journey_copy",
     "pain_point_page",
+    "pain_point_actions",
 }
 
 

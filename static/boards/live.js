@@ -92,11 +92,13 @@
     if (answerSeq !== null && answerSeq <= last) event.preventDefault(); // the socket brought this change already
   });
 
-  // A whole-board snapshot brings the map up to date, not the open step's details: fetch those again.
+  // A whole-board snapshot brings the map up to date, not the open step's details: fetch those again. Other pages'
+  // parts that no push carries (a pain point page's own actions) listen for "board-snapshot" and refetch themselves.
   let refreshDrawer = false;
   root.addEventListener("htmx:wsAfterMessage", () => {
     if (!refreshDrawer) return;
     refreshDrawer = false;
+    document.body.dispatchEvent(new CustomEvent("board-snapshot"));
     const open = document.querySelector("#drawer.open [data-step-id]");
     if (open) htmx.ajax("GET", `/j/${document.body.dataset.journeyId}/steps/${open.dataset.stepId}/`, { target: "#drawer" });
   });

@@ -11,10 +11,6 @@
   const announcer = document.getElementById("owner-announcer");
   if (!region || !state || !announcer) return;
   const text = state.querySelector(".live-text");
-  const beatMs = (Number(region.dataset.heartbeat) || 15) * 1000;
-  let delay = 1000;
-  let socket = null;
-  let silence = null;
   let debounce = null;
   let fetching = false;
   let again = false;
@@ -137,41 +133,12 @@
     }, 50); // a fresh text node, so the same sentence twice is read twice
   }
 
-  // The socket ------------------------------------------------------------------------------------------------------
-  function expectBeat() {
-    clearTimeout(silence);
-    // Two beats of silence: the socket is dead without knowing it. Closing it reconnects.
-    silence = setTimeout(() => socket && socket.close(), beatMs * 2.5);
-  }
-  function receive(event) {
-    expectBeat();
-    let message;
-    try {
-      message = JSON.parse(event.data);
-    } catch (error) {
-      return;
-    }
-    const body = currentBody();
-    if (message.doorbell) refresh();
-    else if (message.marker && (!body || message.marker !== body.dataset.marker)) refresh();
-  }
-  function connect(isRetry) {
-    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + region.dataset.socket);
-    socket.addEventListener("open", () => {
-      delay = 1000;
-      show("live");
-      expectBeat();
-      if (isRetry) refresh(); // doorbells rung while we were away are lost: catch up once
-    });
-    socket.addEventListener("message", receive);
-    socket.addEventListener("close", (event) => {
-      clearTimeout(silence);
-      show("offline");
-      if (event.code === 4403) return; // not logged in (any more): do not knock again
-      setTimeout(() => connect(true), delay + Math.random() * delay);
-      delay = Math.min(delay * 2, 30000);
-    });
-  }
-  connect(false);
+  // The socket (doorbell.js) ---------------------------------------------------------------------------------------
+  window.openDoorbell({
+    path: region.dataset.socket,
+    heartbeatSeconds: region.dataset.heartbeat,
+    markerShown: () => currentBody()?.dataset.marker,
+    refresh,
+    show,
+  });
 })();
