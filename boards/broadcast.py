@@ -226,7 +226,9 @@ def _render_targets(journey_id: int, base: int, seq: int, all_targets: list[dict
     journey = Journey.objects.get(pk=journey_id)
     with translation.override(language):
         parts = [render_changes(journey, targets, follow_ups=False) for targets in all_targets]
-        body = "\n".join([*parts, render_follow_ups(journey, {})])  # the follow-ups of the latest change, once
+        # The follow-ups once, as of now, for everything missed together.
+        everything = {key: value for targets in all_targets for key, value in targets.items()}
+        body = "\n".join([*parts, render_follow_ups(journey, everything)])
     return frame(kind="catchup" if base else "snapshot", seq=seq, base=base, body=body)
 
 

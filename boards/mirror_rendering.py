@@ -39,9 +39,10 @@ def mirror_snapshot_fragments(journey: Journey, targets: dict[str, Any]) -> list
     return render_mirror_parts(journey)
 
 
-@rendering.register_fragments("*")
+@rendering.register_follow_up
 def mirror_step_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
-    """A step change alters the page only once the results show, or when a step (and its estimates) is deleted."""
+    """A step change alters the page only once the results show, or when a step (and its estimates) is deleted.
+    The results are computed over the whole journey, so they follow the step's push rather than delay it."""
     if targets.get("mirror") or not any(targets.get(key) for key in STEP_KEYS):
         return []
     if not targets.get("deleted_step") and not mirror.is_revealed(journey):

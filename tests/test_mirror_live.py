@@ -8,7 +8,7 @@ from channels.layers import channel_layers
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from boards import rendering
+from boards import broadcast, rendering
 from journeys import mirror, services
 from journeys.models import Journey
 from tests.factories import give_estimates, make_journey, make_step, make_user
@@ -113,6 +113,20 @@ def test_a_step_renamed_after_the_reveal_is_renamed_in_the_pushed_results(worksh
     assert 'id="mirror-results"' not in hidden  # nothing on the page depends on a step before the reveal
     results = shown.split('id="mirror-results"', 1)[1]
     assert "Online form" in results and "Staff think" in results
+
+
+def test_a_page_that_missed_a_step_rename_after_the_reveal_catches_up_with_renamed_results(workshop):
+    journey, anna, ann, _bob, (form, _mailbox) = workshop
+    give_estimates(journey, ann, {form.pk: 9})
+    mirror.mirror_reveal(journey=journey, actor=anna)
+    journey.refresh_from_db()
+    behind = journey.seq
+
+    services.step_update(step=form, actor=anna, base_version=None, title="Online form")
+    caught_up = broadcast.catch_up(journey_id=journey.pk, since=behind, language="en")
+
+    assert 'data-kind="catchup"' in caught_up
+    assert "Online form" in caught_up.split('id="mirror-results"', 1)[1]
 
 
 def test_the_mirror_page_connects_to_the_journeys_socket_with_its_seq(workshop):
