@@ -137,7 +137,7 @@ def concerns_dashboards(event: Event) -> bool:
     of a journey's indicator (the dashboard shows every journey's score). An undo or redo concerns them when it puts
     back or removes pain points, or when the change it takes back (or brings back) concerned them."""
     if event.kind in (undo.UNDO, undo.REDO):
-        if undo.touches_rows_of(event, "journeys.painpoint"):
+        if event.targets.get("pain_points"):  # the pain points it put back, changed back or removed
             return True
         event = undo.original_change(event)
     return event.kind.startswith(DASHBOARD_EVENT_PREFIXES) or event.kind == "step.deleted"

@@ -65,13 +65,6 @@ def original_change(event: Event) -> Event:
     return event
 
 
-def touches_rows_of(event: Event, label: str) -> bool:
-    """Whether the change altered, deleted or created a row of the model `label` (e.g. "journeys.painpoint")."""
-    record = event.undo or {}
-    restored = any(image.get("model") == label for image in record.get("restore", []))
-    return restored or any(key.startswith(f"{label}:") for key in record.get("delete", []))
-
-
 def change_undo(*, journey: Journey, actor: Any, op_id: str = "") -> Event:
     with journey_change(journey=journey, actor=actor, kind=UNDO, op_id=op_id) as change:
         target = undoable_event(change.journey, actor)
