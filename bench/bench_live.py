@@ -96,11 +96,11 @@ async def drive(watchers: Watchers, post, first_seq: int, edits: int) -> tuple[l
 
 def line(label: str, latencies: list[float], missing: int) -> str:
     if not latencies:
-        return f"{label:<46} no complete deliveries ({missing} missing)"
+        return f"{label:<52} no complete deliveries ({missing} missing)"
     p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
     extra = f"  ({missing} edits not delivered to every socket)" if missing else ""
     posts = f"   (POST answered: p50 {percentile(POST_MS, 50):5.1f} ms)" if POST_MS else ""
-    return f"{label:<46} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms{posts}{extra}"
+    return f"{label:<52} p50 {p50:7.1f} ms   p99 {p99:7.1f} ms{posts}{extra}"
 
 
 # The app ------------------------------------------------------------------------------------------------------
@@ -136,13 +136,18 @@ async def full_path(
     return result, watchers
 
 
-async def relay(base_url: str, n: int, edits: int):
+async def relay(base_url: str, n: int, edits: int, session_key: str = ""):
+    """The relay's sends, triggered by a POST; through Django (logged in, with a CSRF token) when given a session."""
     watchers = Watchers()
     await watchers.open([base_url.replace("http://", "ws://") + "/ws/relay/"], n, lambda ws: [])
     await asyncio.sleep(0.5)
+    csrf = "relaybenchcsrfsecret0123456789ab"  # a 32-character secret: cookie and header agree
 
     def post(i: int) -> None:
         request = urllib.request.Request(f"{base_url}/send/?n={i + 1}", data=b"", method="POST")
+        if session_key:
+            request.add_header("Cookie", f"sessionid={session_key}; csrftoken={csrf}")
+            request.add_header("X-CSRFToken", csrf)
         urllib.request.urlopen(request, timeout=30).read()
 
     result = await drive(watchers, post, 1, edits)
@@ -206,18 +211,27 @@ async def embedded(edits: int, sizes: list[int]) -> dict[int, float]:
     return p99s
 
 
-async def baseline(edits: int, sizes: list[int]) -> dict[int, float]:
+async def baseline(edits: int, sizes: list[int]) -> tuple[dict[int, float], dict[int, float]]:
+    """p99s of the plain relay, and of the floor under the full path: the relay behind a POST through Django's
+    middleware, fanned out without the close_old_connections hop (see bench/relay_asgi.py)."""
     print("\n== Baseline: plain Channels relay on daphne (group_send of a fixed string, no database) ==")
-    p99s = {}
+    plain, through_django = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
-        env = harness.app_env(SQLITE_PATH=str(Path(tmp) / "unused.sqlite3"))
+        env = harness.app_env(SQLITE_PATH=str(Path(tmp) / "relay.sqlite3"))
+        env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
-        with harness.daphnes(env, 1, app="bench.relay_asgi:application") as (urls, _procs):
-            for n in sizes:
-                latencies, missing = await relay(urls[0], n, edits)
-                print(line(f"plain relay, N={n}, {RATE:.0f} sends/s", latencies, missing), flush=True)
-                p99s[n] = percentile(latencies, 99) if latencies else float("nan")
-    return p99s
+        harness.manage(env, "migrate", "-v0")
+        session_key = harness.seed(env).editor
+        for app, label, p99s, session in (
+            ("application", "plain relay", plain, ""),
+            ("django_application", "floor: Django POST + hop-free relay", through_django, session_key),
+        ):
+            with harness.daphnes(env, 1, app=f"bench.relay_asgi:{app}") as (urls, _procs):
+                for n in sizes:
+                    latencies, missing = await relay(urls[0], n, edits, session)
+                    print(line(f"{label}, N={n}, {RATE:.0f} sends/s", latencies, missing), flush=True)
+                    p99s[n] = percentile(latencies, 99) if latencies else float("nan")
+    return plain, through_django
 
 
 async def scale_out(edits: int, sizes: list[int], rounds: int) -> None:
@@ -256,10 +270,13 @@ async def main() -> None:
     sizes = [10, 50] if args.quick else [10, 50, 200]
     if args.part in ("all", "embedded"):
         full = await embedded(args.edits, sizes)
-        plain = await baseline(args.edits, sizes)
-        print("\n== Full path p99 / plain relay p99 ==")
+        plain, through_django = await baseline(args.edits, sizes)
+        print("\n== Full path p99 / plain relay p99 (and the floor under the full path / plain relay) ==")
         for n in sizes:
-            print(f"N={n:<4} {full[n]:7.1f} ms / {plain[n]:7.1f} ms = {full[n] / plain[n]:.2f}x")
+            print(
+                f"N={n:<4} {full[n]:7.1f} ms / {plain[n]:7.1f} ms = {full[n] / plain[n]:.2f}x"
+                f"   (floor: {through_django[n]:7.1f} ms = {through_django[n] / plain[n]:.2f}x)"
+            )
     if args.part in ("all", "scaleout"):
         await scale_out(args.edits, [10, 50], args.rounds)
 
