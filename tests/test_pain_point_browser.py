@@ -238,3 +238,33 @@ def test_an_open_pain_point_page_follows_a_colleague_s_pick_up_and_solve_with_it
     watcher.get_by_role("button", name="Reopen").click()  # the refetched form works for Carla
     expect(state.locator(".status")).to_have_text("open")
     assert PainPoint.objects.get(pk=pain_point.pk).status == PainPoint.Status.OPEN
+
+
+def test_an_open_pain_point_page_and_its_tab_follow_a_colleague_s_rewording(live_daphne, browser: Browser):
+    world = make_owners_world()
+    pain_point = world["pain_point"]
+    url = f"{live_daphne}/j/{pain_point.journey_id}/pain-points/{pain_point.pk}/"
+    watcher = browser.new_context().new_page()
+    log_in(watcher, live_daphne, "carla")
+    watcher.goto(url)
+    expect(watcher).to_have_title(re.compile("^The agent cannot see the status of the change"))
+    colleague_context = browser.new_context()
+    colleague = colleague_context.new_page()
+    log_in(colleague, live_daphne, "ivo")
+    colleague.goto(url)
+    token = next(c["value"] for c in colleague_context.cookies() if c["name"] == "csrftoken")
+
+    response = colleague.request.post(
+        f"{live_daphne}/j/{pain_point.journey_id}/pain-points/{pain_point.pk}/edit/",
+        form={
+            "text": "Agents cannot see where the address change is",
+            "severity": "high",
+            "responsible_departments": str(world["it"].pk),
+            "base_version": str(pain_point.version),
+        },
+        headers={"X-CSRFToken": token, "Referer": url},
+    )
+
+    assert response.status == 200
+    expect(watcher.locator("h1")).to_have_text("Agents cannot see where the address change is", timeout=5000)
+    expect(watcher).to_have_title("Agents cannot see where the address change is · Journey Board")

@@ -13,6 +13,8 @@
   let typed = null;
 
   root.addEventListener("htmx:wsAfterMessage", () => {
+    const heading = document.querySelector(`#pain-point-${id}-heading h1`);
+    if (heading) document.title = `${heading.textContent.trim()} · Journey Board`; // the tab follows a new wording
     const state = document.getElementById(`pain-point-${id}-state`);
     const actions = document.getElementById(actionsId);
     if (!state || !actions) return;
