@@ -43,17 +43,23 @@
     // An editor is done once its change is saved; opening it again loads the new version.
     if (event.detail.successful && xhr.status < 300 && elt.matches("[data-close-on-success]")) closeEditor(elt);
   });
+  // How to send a change again that was not made by the element's own hx-post (a keyboard or drag move).
+  const sendAgain = new WeakMap();
   document.body.addEventListener("htmx:sendError", (event) => {
     const elt = event.detail.elt;
+    const again = sendAgain.get(elt) || (elt.matches("form, [hx-post]") &&
+      (() => htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click")));
+    if (!again) return;
     const attempt = Number(elt.dataset.retries || 0);
     if (attempt >= RETRY_DELAYS_MS.length) {
       announce(board.dataset.msgOffline || "The change could not be sent. Check the connection and try again.");
       delete elt.dataset.retries;
       delete elt.dataset.opId;
+      sendAgain.delete(elt);
       return;
     }
     elt.dataset.retries = String(attempt + 1);
-    setTimeout(() => htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click"), RETRY_DELAYS_MS[attempt]);
+    setTimeout(again, RETRY_DELAYS_MS[attempt]);
   });
 
   // The clipboard only exists on https and localhost; on a workshop laptop served over the LAN, show the link instead.
@@ -128,12 +134,22 @@
   });
 
   // Moving a step: one POST to the move endpoint, from the keyboard or by dragging.
+  // A retry sends the same fields, base version and operation id again, so the server applies the move once.
   function postMove(card, fields) {
-    const body = new URLSearchParams({ base_version: card.dataset.version, op_id: newOpId(), ...fields });
+    const values = { base_version: card.dataset.version, ...fields };
+    const opId = newOpId();
     const url = `/j/${journeyId}/steps/${card.dataset.stepId}/move/`;
-    return htmx.ajax("POST", url, { values: Object.fromEntries(body), swap: "none", source: card }).then(() => {
-      document.getElementById(card.id)?.focus();
-    });
+    const send = () => {
+      const source = document.getElementById(card.id) || card; // a push may have swapped the card in the meantime
+      source.dataset.opId = opId; // htmx:configRequest sends it
+      sendAgain.set(source, send);
+      return htmx.ajax("POST", url, { values, swap: "none", source }).then(() => {
+        if (source.dataset.opId) return; // not through yet: a retry is planned
+        sendAgain.delete(source);
+        document.getElementById(card.id)?.focus();
+      });
+    };
+    return send();
   }
   function lanesInOrder() {
     return Array.from(document.querySelectorAll("#board-map .lane")).map((lane) => lane.dataset.departmentId);

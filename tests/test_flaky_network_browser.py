@@ -1,0 +1,70 @@
+"""A flaky workshop Wi-Fi: a change whose request never reaches the server is sent again with the same operation id,
+until it gets through, and is applied exactly once. Whatever the way of editing: a form, a key, a drag."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from journeys.models import Event, Step
+from tests.factories import make_department, make_journey, make_step, make_user
+from tests.test_board_browser import card, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+class FlakyPosts:
+    """Fails the first `failures` POSTs to `path_part` at the network level (the browser sees status 0)."""
+
+    def __init__(self, page: Page, path_part: str, failures: int) -> None:
+        self.failures = failures
+        self.op_ids: list[str] = []
+        self.path_part = path_part
+        page.route("**/*", self.handle)
+
+    def handle(self, route: Route) -> None:
+        request = route.request
+        if request.method != "POST" or self.path_part not in request.url:
+            route.continue_()
+            return
+        self.op_ids.append(dict(pair.split("=", 1) for pair in (request.post_data or "").split("&")).get("op_id", ""))
+        if len(self.op_ids) <= self.failures:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+
+@pytest.fixture
+def board(live_daphne, page: Page):
+    customer, contact = make_department("Customer"), make_department("Contact centre")
+    user = make_user("bram")
+    journey = make_journey(facilitator=user, title="I want to cancel my policy")
+    make_step(journey, "Calls the contact centre", customer)
+    make_step(journey, "Agent cancels the policy", contact)
+    log_in(page, live_daphne, "bram")
+    page.goto(f"{live_daphne}/j/{journey.pk}/")
+    return {"journey": journey, "customer": customer, "contact": contact}
+
+
+def test_a_step_added_on_a_flaky_network_arrives_once(board, page: Page):
+    flaky = FlakyPosts(page, "/steps/add/", failures=2)
+
+    page.locator("#new-step-title").fill("Receives a letter")
+    page.get_by_role("button", name="Add step").click()
+
+    expect(card(page, "Receives a letter")).to_be_visible(timeout=10000)
+    assert len(flaky.op_ids) == 3 and len(set(flaky.op_ids)) == 1, flaky.op_ids
+    assert Step.objects.filter(journey=board["journey"], title="Receives a letter").count() == 1
+
+
+def test_a_keyboard_move_on_a_flaky_network_arrives_once(board, page: Page):
+    flaky = FlakyPosts(page, "/move/", failures=2)
+    moved = card(page, "Calls the contact centre")
+
+    moved.focus()
+    page.keyboard.press("Alt+ArrowDown")
+
+    expect(moved).to_have_attribute("data-department-id", str(board["contact"].pk), timeout=10000)
+    assert len(flaky.op_ids) == 3 and len(set(flaky.op_ids)) == 1, flaky.op_ids
+    assert Event.objects.filter(journey=board["journey"], kind="step.moved").count() == 1
+    expect(page.locator("#drawer")).not_to_have_class("open")  # a retry is no click on the card
