@@ -68,3 +68,18 @@ def test_a_keyboard_move_on_a_flaky_network_arrives_once(board, page: Page):
     assert len(flaky.op_ids) == 3 and len(set(flaky.op_ids)) == 1, flaky.op_ids
     assert Event.objects.filter(journey=board["journey"], kind="step.moved").count() == 1
     expect(page.locator("#drawer")).not_to_have_class("open")  # a retry is no click on the card
+
+
+def test_a_confirmed_deletion_on_a_flaky_network_is_asked_once_and_arrives_once(board, page: Page):
+    questions: list[str] = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    flaky = FlakyPosts(page, "/delete/", failures=2)
+    step = Step.objects.get(journey=board["journey"], title="Agent cancels the policy")
+    card(page, "Agent cancels the policy").click()
+
+    page.locator(f"#step-detail-{step.pk}").get_by_role("button", name="Delete step").click()
+
+    expect(card(page, "Agent cancels the policy")).to_have_count(0, timeout=10000)
+    assert questions == ["Delete this step, its hand-offs and its pain points?"]
+    assert len(flaky.op_ids) == 3 and len(set(flaky.op_ids)) == 1, flaky.op_ids
+    assert Event.objects.filter(journey=board["journey"], kind="step.deleted").count() == 1

@@ -62,6 +62,13 @@
     setTimeout(again, RETRY_DELAYS_MS[attempt]);
   });
 
+  // A retry of a change the person already confirmed (deleting a step) does not ask again.
+  document.body.addEventListener("htmx:confirm", (event) => {
+    if (!event.detail.elt.dataset.retries) return;
+    event.preventDefault();
+    event.detail.issueRequest(true);
+  });
+
   // The clipboard only exists on https and localhost; on a workshop laptop served over the LAN, show the link instead.
   function copyText(button) {
     const fallback = () => window.prompt(button.dataset.copyPrompt, button.dataset.copy);
