@@ -21,7 +21,7 @@ setup: $(BIN)/python
 ## Set up from nothing, load the demo and serve it on http://127.0.0.1:$(PORT) (SQLite + in-memory layer)
 run: setup
 	$(BIN)/python manage.py load_demo
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) $(DAPHNE_WEBSOCKET_FLAGS) config.asgi:application
+	DEBUG=$${DEBUG:-false} $(BIN)/daphne -b 127.0.0.1 -p $(PORT) $(DAPHNE_WEBSOCKET_FLAGS) config.asgi:application
 
 ## Set up from nothing and run every test, browser and scale-out tests included
 test: setup

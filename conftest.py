@@ -69,7 +69,9 @@ def daphne_server(django_db_setup):
     from django.conf import settings
 
     port = free_port()
-    env = {**os.environ, "SQLITE_PATH": str(settings.DATABASES["default"]["NAME"])}
+    # Without Django's debug pages, as people run it: in debug mode django-htmx replaces the whole page with the
+    # error page of any failed htmx request, which no participant would ever see.
+    env = {**os.environ, "SQLITE_PATH": str(settings.DATABASES["default"]["NAME"]), "DEBUG": "false"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the server keeps Django's async-safety checks
     proc = start_daphne(port, env)
     yield f"http://127.0.0.1:{port}"

@@ -83,3 +83,52 @@ def test_a_confirmed_deletion_on_a_flaky_network_is_asked_once_and_arrives_once(
     assert questions == ["Delete this step, its hand-offs and its pain points?"]
     assert len(flaky.op_ids) == 3 and len(set(flaky.op_ids)) == 1, flaky.op_ids
     assert Event.objects.filter(journey=board["journey"], kind="step.deleted").count() == 1
+
+
+def test_a_change_answered_by_a_restarting_server_s_proxy_is_tried_again_and_arrives_once(board, page: Page):
+    answers = iter([503, 502])
+    op_ids: list[str] = []
+
+    def proxy(route: Route) -> None:
+        op_ids.append(route.request.post_data or "")
+        status = next(answers, None)
+        if status is None:
+            route.continue_()
+        else:
+            route.fulfill(status=status, body="Service unavailable")
+
+    page.route("**/steps/add/", proxy)
+
+    page.locator("#new-step-title").fill("Receives a letter")
+    page.get_by_role("button", name="Add step").click()
+
+    expect(card(page, "Receives a letter")).to_be_visible(timeout=10000)
+    assert len(op_ids) == 3 and len({data.split("op_id=")[1].split("&")[0] for data in op_ids}) == 1
+    assert Step.objects.filter(journey=board["journey"], title="Receives a letter").count() == 1
+
+
+def test_a_server_error_says_so_on_screen_and_keeps_what_was_typed(board, page: Page):
+    page.route("**/steps/add/", lambda route: route.fulfill(status=500, body="Server error"))
+
+    page.locator("#new-step-title").fill("Receives a letter")
+    page.get_by_role("button", name="Add step").click()
+
+    notice = page.locator("#conflict-region .notice")
+    expect(notice).to_contain_text("could not be saved because of an error on the server")
+    expect(page.locator("#new-step-title")).to_have_value("Receives a letter")
+    notice.get_by_role("button", name="OK").click()
+    expect(notice).to_have_count(0)
+
+
+def test_a_change_that_never_gets_through_says_so_on_screen(board, page: Page):
+    page.clock.install()
+    page.reload()
+    page.route("**/steps/add/", lambda route: route.abort("internetdisconnected"))
+
+    page.locator("#new-step-title").fill("Receives a letter")
+    page.get_by_role("button", name="Add step").click()
+    for delay_ms in (500, 1000, 2000, 4000, 8000):
+        page.clock.run_for(delay_ms + 100)
+
+    expect(page.locator("#conflict-region .notice")).to_contain_text("could not be sent. Check the connection")
+    expect(page.locator("#new-step-title")).to_have_value("Receives a letter")

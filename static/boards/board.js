@@ -9,6 +9,8 @@
   // Every change carries an operation id. A request that never reached the server is sent again with the same id,
   // so the server applies it once however often the flaky network makes us try.
   const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+  // A proxy answering for a server that is restarting (or a second daphne taking over) is worth another try.
+  const TRY_AGAIN = [502, 503, 504];
   function newOpId() {
     return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)).replace(/[^A-Za-z0-9_-]/g, "");
   }
@@ -26,7 +28,7 @@
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const elt = event.detail.elt;
     const xhr = event.detail.xhr;
-    if (!elt.dataset || !elt.dataset.opId || !xhr || xhr.status === 0) return;
+    if (!elt.dataset || !elt.dataset.opId || !xhr || xhr.status === 0 || TRY_AGAIN.includes(xhr.status)) return;
     delete elt.dataset.opId;
     delete elt.dataset.retries;
     if (event.detail.successful && xhr.status < 300 && elt.matches("[data-reset-on-success]")) {
@@ -45,14 +47,13 @@
   });
   // How to send a change again that was not made by the element's own hx-post (a keyboard or drag move).
   const sendAgain = new WeakMap();
-  document.body.addEventListener("htmx:sendError", (event) => {
-    const elt = event.detail.elt;
+  function retry(elt) {
     const again = sendAgain.get(elt) || (elt.matches("form, [hx-post]") &&
       (() => htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click")));
     if (!again) return;
     const attempt = Number(elt.dataset.retries || 0);
     if (attempt >= RETRY_DELAYS_MS.length) {
-      announce(board.dataset.msgOffline || "The change could not be sent. Check the connection and try again.");
+      showNotice(board.dataset.msgOffline);
       delete elt.dataset.retries;
       delete elt.dataset.opId;
       sendAgain.delete(elt);
@@ -60,6 +61,18 @@
     }
     elt.dataset.retries = String(attempt + 1);
     setTimeout(again, RETRY_DELAYS_MS[attempt]);
+  }
+  document.body.addEventListener("htmx:sendError", (event) => retry(event.detail.elt));
+  // A gateway error is tried again with the same operation id; any other error answer is not, and says so. What
+  // was typed stays in the form.
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const { elt, xhr, requestConfig } = event.detail;
+    if (!requestConfig || requestConfig.verb !== "post") return;
+    if (TRY_AGAIN.includes(xhr.status)) { retry(elt); return; }
+    delete elt.dataset.retries;
+    delete elt.dataset.opId;
+    sendAgain.delete(elt);
+    showNotice(xhr.status >= 500 ? board.dataset.msgServerError : board.dataset.msgRefused);
   });
 
   // A retry of a change the person already confirmed (deleting a step) does not ask again.
@@ -82,6 +95,15 @@
   function announce(text) {
     const region = document.getElementById("live-announcer");
     if (region) region.textContent = text;
+  }
+  // A message everyone sees, in the same box as the server's notices (boards/notice.html#notice-box).
+  function showNotice(text) {
+    const template = document.getElementById("notice-template");
+    const region = document.getElementById("conflict-region");
+    if (!template || !region) { announce(text); return; }
+    const notice = template.content.firstElementChild.cloneNode(true);
+    notice.querySelector("[data-notice-text]").textContent = text;
+    region.replaceChildren(notice);
   }
 
   // The drawer opens when a step's details arrive and closes with Esc or its close button.
