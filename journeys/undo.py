@@ -46,15 +46,21 @@ class CannotUndo(Exception):
         self.message = message
 
 
+def changes_of(journey: Journey, actor: Any) -> models.QuerySet[Event]:
+    """The actor's changes to the board, newest first. Workshop controls (the facilitator's focus on a step, the
+    timer, voting, mirror estimates) leave nothing to take back, so undo and redo look past them: opening a card
+    must not stop the facilitator from undoing the step she just added."""
+    return Event.objects.filter(journey=journey, actor=actor).exclude(undo={}).order_by("-seq")
+
+
 def undoable_event(journey: Journey, actor: Any) -> Event | None:
     """The actor's last change that is still in effect (undos themselves are taken back with redo)."""
-    mine = Event.objects.filter(journey=journey, actor=actor, undone_by__isnull=True).exclude(kind=UNDO)
-    return mine.order_by("-seq").first()
+    return changes_of(journey, actor).filter(undone_by__isnull=True).exclude(kind=UNDO).first()
 
 
 def redoable_event(journey: Journey, actor: Any) -> Event | None:
     """The actor's last undo, as long as they have changed nothing since."""
-    last = Event.objects.filter(journey=journey, actor=actor).order_by("-seq").first()
+    last = changes_of(journey, actor).first()
     return last if last is not None and last.kind == UNDO and last.undone_by_id is None else None
 
 

@@ -213,3 +213,20 @@ def test_undo_of_a_move_puts_the_step_back_in_its_lane_and_place(board):
 
     titles = list(Step.objects.filter(journey=journey).values_list("title", "department__name"))
     assert titles == [("First", "Customer"), ("Second", "Customer")]
+
+
+def test_opening_cards_and_running_the_timer_do_not_stop_the_facilitator_undoing_and_redoing(board):
+    from workshops import services as workshop
+
+    journey, anna, _ = board
+    first = make_step(journey, "Calls the contact centre", actor=anna)
+    added = make_step(journey, "Receives a letter", actor=anna)
+    workshop.focus_set(journey=journey, actor=anna, step=first)  # she opens a card: the board follows her focus
+    workshop.timer_start(journey=journey, actor=anna, duration_seconds=300)
+
+    change_undo(journey=journey, actor=anna)
+
+    assert not Step.objects.filter(pk=added.pk).exists()
+    workshop.focus_set(journey=journey, actor=anna, step=first)
+    change_redo(journey=journey, actor=anna)
+    assert Step.objects.filter(journey=journey, title="Receives a letter").exists()
