@@ -25,9 +25,19 @@
     const card = versionOf && document.getElementById(versionOf.dataset.versionOf);
     if (card) event.detail.parameters.base_version = card.dataset.version;
   });
+  // The form whose change was refused as stale: once that same form saves, its "Nothing was saved" notice is over.
+  let conflictFrom = null;
+  function clearConflict() {
+    conflictFrom = null;
+    document.getElementById("conflict-region").replaceChildren();
+  }
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const elt = event.detail.elt;
     const xhr = event.detail.xhr;
+    if (xhr && xhr.status === 409) conflictFrom = elt.id || null;
+    else if (xhr && xhr.status < 300 && event.detail.successful && conflictFrom && elt.id === conflictFrom) {
+      clearConflict();
+    }
     if (!elt.dataset || !elt.dataset.opId || !xhr || xhr.status === 0 || TRY_AGAIN.includes(xhr.status)) return;
     delete elt.dataset.opId;
     delete elt.dataset.retries;
@@ -153,7 +163,11 @@
   document.addEventListener("click", (event) => {
     const target = event.target;
     if (target.closest("[data-close-drawer]")) closeDrawer();
-    if (target.closest("[data-close-editor]")) closeEditor(target.closest("form"));
+    if (target.closest("[data-close-editor]")) {
+      const form = target.closest("form");
+      if (conflictFrom && form?.id === conflictFrom) clearConflict(); // cancelled: theirs stays, nothing to compare
+      closeEditor(form);
+    }
     if (target.closest("[data-dismiss-conflict]")) document.getElementById("conflict-region").innerHTML = "";
     if (target.closest("[data-help]")) document.getElementById("help-dialog").showModal();
     const copy = target.closest("[data-copy]");
@@ -221,7 +235,11 @@
       htmx.ajax("GET", card.getAttribute("hx-get"), { target: "#drawer", source: card });
       return;
     }
-    if (event.key === "Escape" && drawer.classList.contains("open")) { closeDrawer(); return; }
+    // Esc closes the topmost thing only: an open dialog (the help) closes itself and leaves the drawer open.
+    if (event.key === "Escape" && drawer.classList.contains("open") && !document.querySelector("dialog[open]")) {
+      closeDrawer();
+      return;
+    }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") { event.preventDefault(); document.getElementById("new-step-title")?.focus(); }
     if (event.key === "?") { event.preventDefault(); document.getElementById("help-dialog").showModal(); }
