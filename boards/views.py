@@ -86,7 +86,8 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 def render_conflict(stale: StaleEdit) -> str:
     current = stale.current
     rows = [
-        (_field_label(current, name), _current_value(current, name), yours) for name, yours in stale.attempted.items()
+        (_field_label(current, name), _current_value(current, name), _shown(current, name, yours))
+        for name, yours in stale.attempted.items()
     ]
     return render_to_string(
         "boards/parts.html#conflict",
@@ -112,8 +113,18 @@ def _current_value(row: Any, name: str) -> Any:
         return ", ".join(d.name for d in row.responsible_departments.all())
     if name == "deleted":
         return _("still there")
-    value = getattr(row, name, "")
-    return str(value) if value is not None else ""
+    return _shown(row, name, getattr(row, name, ""))
+
+
+def _shown(row: Any, name: str, value: Any) -> str:
+    """A value as the board shows it: a choice by its label in the page's language ("e-mail", "hoog"), not as stored."""
+    if value is None:
+        return ""
+    try:
+        choices = dict(row._meta.get_field(name).flatchoices)
+    except FieldDoesNotExist:
+        choices = {}
+    return str(choices.get(value, value))
 
 
 def render_form_part(name: str, form: forms.Form, **context: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, reverse
 
@@ -451,6 +452,26 @@ def test_stale_step_edit_returns_409_with_both_titles(journey, member_client):
     assert "Nothing was saved" in html
     assert f'id="base-version-step-{form.pk}"' in html and 'value="2"' in html
     assert snapshot() == before
+
+
+def test_stale_edits_show_both_values_as_the_board_names_them_in_the_page_s_language(journey, member_client, contact):
+    form = step(journey, "Fills in the web form")
+    theirs = {"title": "Fills in the web form", "channel": "phone", "base_version": 1}
+    post(member_client, "step_edit", theirs, journey_id=journey.pk, step_id=form.pk)
+    pain_point = journey.pain_points.get()
+    data = {"text": "Typos", "severity": "low", "responsible_departments": [contact.pk], "base_version": 1}
+    post(member_client, "pain_point_edit", data, journey_id=journey.pk, pain_point_id=pain_point.pk)
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+    mine = {**theirs, "channel": "email"}
+    step_html = post(member_client, "step_edit", mine, journey_id=journey.pk, step_id=form.pk).content.decode()
+    data = {**data, "severity": "high"}
+    pain_html = post(
+        member_client, "pain_point_edit", data, journey_id=journey.pk, pain_point_id=pain_point.pk
+    ).content.decode()
+
+    assert "<td>telefoon</td><td>e-mail</td>" in step_html
+    assert "<td>laag</td><td>hoog</td>" in pain_html
 
 
 def test_stale_pain_point_edit_returns_409_with_both_texts(journey, member_client, contact):
