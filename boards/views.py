@@ -75,7 +75,10 @@ def run_change(
         html = rendering.render_changes(journey, event.targets)
     else:
         html = rendering.render_event(journey, event) + "\n" + rendering.render_follow_ups(journey, event.targets)
-    return HttpResponse(html, headers={"X-Journey-Event-Seq": event.seq})
+    headers = {"X-Journey-Event-Seq": event.seq}
+    if event.targets.get("step"):  # the page can show where the change landed (a new step may be off-screen)
+        headers["X-Journey-Step"] = event.targets["step"]
+    return HttpResponse(html, headers=headers)
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:

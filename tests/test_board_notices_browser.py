@@ -74,3 +74,20 @@ def test_esc_in_the_help_closes_the_help_and_leaves_the_step_open(board, page: P
     expect(page.locator("#drawer")).to_have_class(re.compile(r"\bopen\b"))
     page.keyboard.press("Escape")
     expect(page.locator("#drawer")).not_to_have_class(re.compile(r"\bopen\b"))
+
+
+def test_a_step_added_beyond_the_edge_of_the_screen_is_brought_into_view(live_daphne, page: Page):
+    customer = make_department("Customer")
+    bram = make_user("bram")
+    journey = make_journey(facilitator=bram, title="My claim was rejected")
+    for n in range(14):
+        make_step(journey, f"Step {n} of the claim", customer)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_daphne, "bram")
+    page.goto(f"{live_daphne}/j/{journey.pk}/")
+
+    page.locator("#new-step-title").fill("Receives the decision")
+    page.keyboard.press("Enter")
+
+    expect(card(page, "Receives the decision")).to_be_in_viewport()
+    expect(page.locator("#new-step-title")).to_be_focused()

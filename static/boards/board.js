@@ -51,6 +51,7 @@
       elt.querySelectorAll(".errorlist, .form-errors").forEach((message) => message.remove());
       const first = elt.querySelector("input[type=text]");
       if (first) first.focus();
+      if (elt.id === "step-create-form") showWhereItLanded(xhr.getResponseHeader("X-Journey-Step"));
     }
     // An editor is done once its change is saved; opening it again loads the new version.
     if (event.detail.successful && xhr.status < 300 && elt.matches("[data-close-on-success]")) closeEditor(elt);
@@ -84,6 +85,19 @@
     sendAgain.delete(elt);
     showNotice(xhr.status >= 500 ? board.dataset.msgServerError : board.dataset.msgRefused);
   });
+
+  // A new step can land far off to the right of a big board: bring it into view and make it blink once, so nobody
+  // thinks nothing happened and adds it again. The focus stays in the form, ready for the next step.
+  function showWhereItLanded(stepId) {
+    const landed = stepId && document.getElementById(`step-${stepId}`);
+    if (!landed) return;
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    landed.scrollIntoView({ block: "nearest", inline: "nearest", behavior: still ? "auto" : "smooth" });
+    if (!still) {
+      landed.animate([{ outline: "4px solid #1a5fd0", outlineOffset: "4px" }, { outline: "4px solid transparent" }],
+        { duration: 1600, easing: "ease-out" });
+    }
+  }
 
   // A retry of a change the person already confirmed (deleting a step) does not ask again.
   document.body.addEventListener("htmx:confirm", (event) => {
