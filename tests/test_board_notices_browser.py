@@ -91,3 +91,28 @@ def test_a_step_added_beyond_the_edge_of_the_screen_is_brought_into_view(live_da
 
     expect(card(page, "Receives the decision")).to_be_in_viewport()
     expect(page.locator("#new-step-title")).to_be_focused()
+
+
+def test_two_quick_keyboard_moves_both_happen(live_daphne, page: Page):
+    customer, contact = make_department("Customer"), make_department("Contact centre")
+    bram = make_user("bram")
+    journey = make_journey(facilitator=bram, title="I want to cancel my policy")
+    make_step(journey, "Calls the contact centre", customer)
+    make_step(journey, "Agent cancels the policy", contact)
+    make_step(journey, "Receives a letter", customer)
+    log_in(page, live_daphne, "bram")
+    page.goto(f"{live_daphne}/j/{journey.pk}/")
+    card(page, "Receives a letter").focus()
+
+    page.keyboard.press("Alt+ArrowDown")  # to the contact centre's lane
+    page.keyboard.press("Alt+ArrowLeft")  # and straight away one place earlier, before the agent's step
+
+    expect(card(page, "Receives a letter")).to_have_attribute("data-version", "3")
+    steps = Step.objects.filter(journey=journey).select_related("department")
+    assert [(s.title, s.department.name) for s in steps] == [
+        ("Calls the contact centre", "Customer"),
+        ("Receives a letter", "Contact centre"),
+        ("Agent cancels the policy", "Contact centre"),
+    ]
+    expect(page.locator("#conflict-region .conflict")).to_have_count(0)
+    expect(card(page, "Receives a letter")).to_be_focused()

@@ -215,31 +215,38 @@
     // Slots are rendered in process order.
     return Array.from(document.querySelectorAll("#board-map .step-card"));
   }
-  function moveLane(card, offset) {
+  function laneMove(card, offset) {
     const lanes = lanesInOrder();
-    const index = lanes.indexOf(card.dataset.departmentId);
-    const next = lanes[index + offset];
-    if (next === undefined) return;
-    postMove(card, { department: next });
+    const next = lanes[lanes.indexOf(card.dataset.departmentId) + offset];
+    return next === undefined ? null : { department: next };
   }
-  function moveInOrder(card, offset) {
+  function orderMove(card, offset) {
     const cards = cardsInProcessOrder();
-    const index = cards.indexOf(card);
-    const neighbour = cards[index + offset];
-    if (!neighbour) return;
+    const neighbour = cards[cards.indexOf(card) + offset];
+    if (!neighbour) return null;
     const fields = { department: card.dataset.departmentId };
     if (offset > 0) fields.after = neighbour.dataset.stepId;
     else fields.before = neighbour.dataset.stepId;
-    postMove(card, fields);
+    return fields;
+  }
+  // Keyboard moves run one after another, each planned on the board as the one before left it (lane, place,
+  // version): pressing Alt+Down then Alt+Left quickly moves the step twice, rather than refusing the second as stale.
+  let moves = Promise.resolve();
+  function queueMove(cardId, plan) {
+    moves = moves.then(() => {
+      const card = document.getElementById(cardId);
+      const fields = card && plan(card);
+      return fields ? postMove(card, fields) : undefined;
+    }).catch(() => {});
   }
 
   document.addEventListener("keydown", (event) => {
     const typing = event.target.closest("input, textarea, select, [contenteditable]");
     const card = event.target.closest?.(".step-card");
     if (card && event.altKey) {
-      const moves = { ArrowUp: () => moveLane(card, -1), ArrowDown: () => moveLane(card, 1),
-        ArrowLeft: () => moveInOrder(card, -1), ArrowRight: () => moveInOrder(card, 1) };
-      if (moves[event.key]) { event.preventDefault(); moves[event.key](); }
+      const plans = { ArrowUp: (c) => laneMove(c, -1), ArrowDown: (c) => laneMove(c, 1),
+        ArrowLeft: (c) => orderMove(c, -1), ArrowRight: (c) => orderMove(c, 1) };
+      if (plans[event.key]) { event.preventDefault(); queueMove(card.id, plans[event.key]); }
       return;
     }
     // Enter opens the focused card. Asked for here rather than by an htmx trigger on the card, so it also works on a
