@@ -148,30 +148,53 @@
     markSelected(null);
     if (stepId) document.getElementById(`step-${stepId}`)?.focus();
   }
+  // An editor opened by a button ("Edit step", a pain point's "Edit") takes the focus; closing it, by saving or
+  // cancelling, gives the focus back to that button, so a keyboard user never lands on the top of the page.
+  const editorOpeners = new Map();
+  let openingFrom = null;
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.requestConfig?.verb === "get") openingFrom = event.detail.elt;
+  });
+  document.body.addEventListener("htmx:afterRequest", () => { openingFrom = null; });
+  function editorOpened(form) {
+    if (!openingFrom || !form.matches("form.editor")) return;
+    editorOpeners.set(form.id, openingFrom);
+    form.querySelector("input:not([type=hidden]), textarea, select")?.focus();
+  }
   function closeEditor(form) {
+    const hadFocus = form.contains(document.activeElement) || document.activeElement === document.body;
     const placeholder = document.createElement("div");
     placeholder.id = form.id;
     form.replaceWith(placeholder);
+    const opener = editorOpeners.get(form.id);
+    editorOpeners.delete(form.id);
+    if (hadFocus && opener?.isConnected) opener.focus();
   }
   function markSelected(stepId) {
     document.querySelectorAll(".step-card.selected").forEach((card) => card.classList.remove("selected"));
     if (stepId) document.getElementById(`step-${stepId}`)?.classList.add("selected");
   }
-  // A swapped-in map or card replaces the focused card with a fresh copy: give the focus back to the copy at once, so
-  // a keyboard user can press Alt+arrow again straight away (and keeps their place when someone else's change lands).
-  let focusedCardId = null;
+  // A swapped-in part (the map, a card, a step's hand-offs, an answer or someone else's push) replaces the focused
+  // element with a fresh copy: give the focus back to the copy at once, or, when it is gone (a removed hand-off), to
+  // the part itself. A keyboard user keeps their place and can press Alt+arrow again straight away.
+  let keptFocus = null;
   document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
     const active = document.activeElement;
-    if (active?.matches?.(".step-card") && event.detail.target.contains(active)) focusedCardId = active.id;
+    if (active && active !== document.body && event.detail.target.contains(active)) {
+      keptFocus = { id: active.id, part: event.detail.target.id };
+    }
   });
   document.body.addEventListener("htmx:oobAfterSwap", (event) => {
     const target = event.detail.target;
     if (target && target.id === "board-map") markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
-    const again = focusedCardId && document.getElementById(focusedCardId);
-    if (again && again.isConnected && again !== document.activeElement) {
-      focusedCardId = null;
-      again.focus();
-    }
+    if (event.target instanceof HTMLFormElement) editorOpened(event.target); // the part as swapped in
+    const kept = keptFocus;
+    keptFocus = null;
+    if (!kept || document.activeElement !== document.body) return;
+    const again = (kept.id && document.getElementById(kept.id)) || document.getElementById(kept.part);
+    if (!again) return;
+    if (again.tabIndex < 0 && !again.hasAttribute("tabindex")) again.setAttribute("tabindex", "-1");
+    again.focus();
   });
 
   document.addEventListener("click", (event) => {
