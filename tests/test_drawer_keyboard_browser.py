@@ -76,3 +76,20 @@ def test_removing_a_hand_off_leaves_the_focus_on_the_hand_offs(drawer, page: Pag
     handoffs = page.locator(f"#step-{drawer['step'].pk}-handoffs")
     expect(handoffs).to_contain_text("Not linked yet.")
     expect(handoffs).to_be_focused()
+
+
+def test_the_open_drawer_s_step_lists_include_a_step_added_meanwhile(drawer, page: Page):
+    detail = page.locator(f"#step-detail-{drawer['step'].pk}")
+    hand_off_to = detail.get_by_label("Hand off to")
+    place_after = detail.get_by_label("Place after")
+
+    page.locator("#new-step-title").fill("Receives a letter")
+    page.keyboard.press("Enter")
+
+    expect(hand_off_to.locator("option")).to_have_text(["—", "Agent cancels the policy", "Receives a letter"])
+    expect(place_after.locator("option")).to_have_text(
+        ["(keep its place)", "Agent cancels the policy", "Receives a letter"]
+    )
+    hand_off_to.select_option(label="Receives a letter")
+    detail.get_by_role("button", name="Link").click()
+    expect(page.locator(f"#step-{drawer['step'].pk}-handoffs")).to_contain_text("Receives a letter")

@@ -174,6 +174,21 @@
     document.querySelectorAll(".step-card.selected").forEach((card) => card.classList.remove("selected"));
     if (stepId) document.getElementById(`step-${stepId}`)?.classList.add("selected");
   }
+  // The open drawer's step lists ("Hand off to", "Place after") follow the map, where the cards are in process order
+  // like the lists: a step anyone adds, renames or deletes shows in them at once. The choice made so far stays.
+  function refreshStepLists() {
+    const own = drawer.querySelector("[data-step-id]")?.dataset.stepId;
+    if (!own) return;
+    const steps = cardsInProcessOrder().filter((card) => card.dataset.stepId !== own);
+    drawer.querySelectorAll("select[name=to_step], select[name=after]").forEach((select) => {
+      const chosen = select.value;
+      const none = Array.from(select.options).filter((option) => !option.value); // "—", "(keep its place)"
+      const options = steps.map((card) => new Option(card.querySelector("h3")?.textContent.trim(), card.dataset.stepId));
+      select.replaceChildren(...none, ...options);
+      select.value = Array.from(select.options).some((option) => option.value === chosen) ? chosen : "";
+    });
+  }
+
   // A swapped-in part (the map, a card, a step's hand-offs, an answer or someone else's push) replaces the focused
   // element with a fresh copy: give the focus back to the copy at once, or, when it is gone (a removed hand-off), to
   // the part itself. A keyboard user keeps their place and can press Alt+arrow again straight away.
@@ -187,6 +202,7 @@
   document.body.addEventListener("htmx:oobAfterSwap", (event) => {
     const target = event.detail.target;
     if (target && target.id === "board-map") markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
+    if (target && (target.id === "board-map" || /^step-\d+$/.test(target.id))) refreshStepLists();
     if (event.target instanceof HTMLFormElement) editorOpened(event.target); // the part as swapped in
     const kept = keptFocus;
     keptFocus = null;
