@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boards import workshop_forms
 from boards.views import journey_child, member_journey, run_change
@@ -62,16 +62,20 @@ def lens_answer(request: HttpRequest, journey_id: int, step_id: int, question_id
 # Mirror survey --------------------------------------------------------------------------------------------------
 
 
-def _mirror_page(request: HttpRequest, journey: Journey, status: int = 200, **forms: Any) -> HttpResponse:
+def _own_estimates_form(request: HttpRequest, journey: Journey) -> workshop_forms.MirrorEstimatesForm:
+    """The participant's estimates form: one field per step as the board has them now, with what they saved."""
     steps = list(Step.objects.filter(journey=journey).select_related("department"))
     mine = mirror.estimates_of(journey, request.user)
     initial = {"journey": mine.get(None), **{f"step-{pk}": score for pk, score in mine.items() if pk}}
+    return workshop_forms.MirrorEstimatesForm(steps=steps, initial=initial)
+
+
+def _mirror_page(request: HttpRequest, journey: Journey, status: int = 200, **forms: Any) -> HttpResponse:
     context = {
         "journey": journey,
         "results": mirror.mirror_results(journey),
         "is_facilitator": mirror.is_facilitator(journey, request.user),
-        "estimates_form": forms.get("estimates_form")
-        or workshop_forms.MirrorEstimatesForm(steps=steps, initial=initial),
+        "estimates_form": forms.get("estimates_form") or _own_estimates_form(request, journey),
         "score_form": forms.get("score_form") or workshop_forms.CustomerScoreForm(journey=journey),
         "import_form": forms.get("import_form") or workshop_forms.CustomerScoreImportForm(),
         "errors": forms.get("errors", []),
@@ -101,9 +105,13 @@ def mirror_survey(request: HttpRequest, journey_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def mirror_estimates(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """GET: the rows of the participant's estimates form, for an open page whose steps changed (mirror_page.js)."""
     journey = member_journey(request, journey_id)
+    if request.method == "GET":
+        context = {"form": _own_estimates_form(request, journey)}
+        return render(request, "boards/mirror/page.html#mirror-estimate-rows", context)
     form = workshop_forms.MirrorEstimatesForm(request.POST, steps=list(Step.objects.filter(journey=journey)))
     if not form.is_valid():
         return _mirror_page(request, journey, status=422, estimates_form=form)

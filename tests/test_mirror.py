@@ -172,6 +172,25 @@ def test_estimates_over_http_are_saved_and_a_bad_score_changes_nothing(workshop,
     assert mirror.estimates_of(journey, ann) == {None: 7}
 
 
+def test_the_estimate_rows_of_an_open_page_hold_the_participant_s_own_estimates_only(workshop, client):
+    journey, _facilitator, ann, bob, (form, mailbox, callback) = workshop
+    give_estimates(journey, ann, {form.pk: 4})
+    give_estimates(journey, bob, {mailbox.pk: 9})
+    make_step(journey, "Letter")
+
+    html = logged_in(client, ann).get(f"/j/{journey.pk}/mirror/estimates/").content.decode()
+
+    assert 'id="mirror-estimate-rows"' in html and "Letter" in html
+    assert '<option value="4" selected>4</option>' in html.split(f'id="id_step-{form.pk}"', 1)[1].split("</select>")[0]
+    assert '<option value="9" selected>' not in html  # Bob's estimate stays his
+
+
+def test_the_estimate_rows_of_another_journey_are_not_found(workshop, client):
+    journey, *_rest = workshop
+    outsider = make_user("outsider")
+    assert logged_in(client, outsider).get(f"/j/{journey.pk}/mirror/estimates/").status_code == 404
+
+
 def test_estimate_for_a_step_of_another_journey_is_refused(workshop):
     journey, _facilitator, ann, *_rest = workshop
     elsewhere = make_step(make_journey())

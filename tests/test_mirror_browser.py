@@ -74,3 +74,28 @@ def test_an_open_mirror_page_follows_estimates_imports_and_the_reveal_without_re
     expect(watcher.locator("#mirror-results")).to_contain_text("So far 3 estimates", timeout=LIVE)
     expect(watcher.locator("#mirror-save")).to_be_enabled()
     assert watcher.evaluate("() => window.notReloaded") is True
+
+
+def test_an_open_mirror_page_gains_a_row_for_a_step_added_on_the_board_and_keeps_what_was_chosen(
+    live_daphne, browser: Browser
+):
+    anna, ann = make_user("anna"), make_user("ann")
+    journey = make_journey(facilitator=anna, members=[ann])
+    form = make_step(journey, "Web form")
+    watcher = open_mirror(browser, live_daphne, ann, journey)
+    watcher.evaluate("() => { window.notReloaded = true; }")
+    watcher.select_option(f"#id_step-{form.pk}", "4")  # chosen, not saved yet
+    board = open_mirror(browser, live_daphne, anna, journey)
+    board.goto(f"{live_daphne}/j/{journey.pk}/")
+
+    board.locator("#new-step-title").fill("Shared mailbox")
+    board.keyboard.press("Enter")
+    board.locator("#board-map .step-card", has_text="Shared mailbox").wait_for()
+
+    expect(watcher.get_by_label("Shared mailbox")).to_be_visible(timeout=LIVE)
+    expect(watcher.locator(f"#id_step-{form.pk}")).to_have_value("4")
+    assert watcher.evaluate("() => window.notReloaded") is True
+    watcher.select_option("#mirror-estimates-form select >> nth=-1", "6")
+    watcher.click("#mirror-save")
+    expect(watcher.locator(f"#id_step-{form.pk}")).to_have_value("4")  # saved, page reloaded with both
+    expect(watcher.get_by_label("Shared mailbox")).to_have_value("6")
