@@ -32,7 +32,15 @@ class StepFieldsForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *Step.Channel.choices], required=False)
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=0, max_value=100000, required=False)
+    # Rendered as a text field (inputmode numeric), not type=number: for text it cannot read, such as "12e", a number
+    # field sends an empty value and the step would lose its duration without a word. Here the text arrives as typed.
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=0,
+        max_value=100000,
+        required=False,
+        error_messages={"invalid": _("Enter the duration as a whole number of minutes, e.g. 15.")},
+    )
 
 
 def department_field(label: str, required: bool = False) -> forms.ModelChoiceField:

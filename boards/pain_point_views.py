@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from boards import pain_point_forms as pp_forms
@@ -164,7 +164,7 @@ def csv_columns() -> list[str]:
         _("Opened"),
         _("Age (days)"),
         _("Solved on"),
-        _("Link"),
+        pgettext("CSV column", "Link"),  # the address of the pain point's page, not the "Link" button of a hand-off
     ]
 
 
