@@ -1,13 +1,40 @@
 // Behaviour every page shares. Kept out of inline handlers so the Content-Security-Policy needs no 'unsafe-inline'.
 (function () {
   "use strict";
-  document.addEventListener("change", (event) => {
-    const field = event.target.closest?.("[data-submit-on-change]");
-    if (field && field.form) field.form.submit();
-  });
   document.addEventListener("click", (event) => {
     if (event.target.closest?.("[data-print]")) window.print();
   });
+
+  // The language switch (base.html) reloads the page in the chosen language. The button that was pressed gets the
+  // focus back after the reload, so a keyboard or screen reader user goes on from the switch, not from the top.
+  const LANGUAGE_FOCUS_KEY = "journey-board:language-switch";
+  document.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    if (!event.target.matches?.(".lang-switch") || !button?.matches("button[name=language]")) return;
+    if (button.getAttribute("aria-pressed") === "true") {
+      event.preventDefault(); // already in that language: a reload would only lose what was typed
+      return;
+    }
+    try {
+      sessionStorage.setItem(LANGUAGE_FOCUS_KEY, button.value);
+    } catch {
+      // Storage refused (private mode, quota): the switch still works, the focus just starts at the top.
+    }
+  });
+  (function focusTheLanguageSwitchUsed() {
+    let code = null;
+    try {
+      code = sessionStorage.getItem(LANGUAGE_FOCUS_KEY);
+      sessionStorage.removeItem(LANGUAGE_FOCUS_KEY);
+    } catch {
+      return;
+    }
+    if (!code) return;
+    const button = Array.from(document.querySelectorAll(".lang-switch button[name=language]")).find(
+      (candidate) => candidate.value === code,
+    );
+    button?.focus();
+  })();
 
   // Printing: shrink a board wider (or taller) than an A3 landscape sheet so it fits on one (see board.css).
   const SHEET_PX = { width: (400 / 25.4) * 96, height: (277 / 25.4) * 96 - 60 }; // 10 mm margins, a title line
