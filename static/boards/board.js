@@ -151,12 +151,16 @@
   }
   // An editor opened by a button ("Edit step", a pain point's "Edit") takes the focus; closing it, by saving or
   // cancelling, gives the focus back to that button, so a keyboard user never lands on the top of the page.
+  // A response is swapped in one go (its out-of-band parts included) between its beforeSwap and its afterRequest, so
+  // whatever swaps in meanwhile came from that request, whatever else is in flight (the drawer's lens section).
   const editorOpeners = new Map();
   let openingFrom = null;
-  document.body.addEventListener("htmx:beforeRequest", (event) => {
-    if (event.detail.requestConfig?.verb === "get") openingFrom = event.detail.elt;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    openingFrom = event.detail.requestConfig?.verb === "get" ? event.detail.elt : null;
   });
-  document.body.addEventListener("htmx:afterRequest", () => { openingFrom = null; });
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    if (openingFrom === event.detail.elt) openingFrom = null;
+  });
   function editorOpened(form) {
     if (!openingFrom || !form.matches("form.editor")) return;
     editorOpeners.set(form.id, openingFrom);
