@@ -39,7 +39,7 @@ migrations-check:
 
 ## Collect new interface texts into locale/nl/LC_MESSAGES/django.po (translate them, then `make setup` compiles)
 messages:
-	$(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=staticfiles --ignore=bench
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
 
 ## Live board latency figures (needs PostgreSQL and Redis on loopback for the scale-out part)
 bench: setup

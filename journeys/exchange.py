@@ -147,10 +147,13 @@ def parse_export_file(raw: bytes) -> Any:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ValidationError(_("The file is not UTF-8 text.")) from error
-    except json.JSONDecodeError as error:
+    except json.JSONDecodeError as error:  # the parser's own wording is English jargon: say where, in plain words
         raise ValidationError(
-            _("The file is not valid JSON (line %(line)s, column %(column)s: %(problem)s).")
-            % {"line": error.lineno, "column": error.colno, "problem": error.msg}
+            _(
+                "This is not a Journey Board export (a .json file made with Export): it cannot be read from line"
+                " %(line)s, column %(column)s."
+            )
+            % {"line": error.lineno, "column": error.colno}
         ) from error
 
 

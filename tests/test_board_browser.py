@@ -128,8 +128,8 @@ def test_facilitator_maps_a_journey_and_a_reload_shows_the_same_board(live_daphn
     expect(page.locator("#board-map .pain-badge")).to_have_count(1)
     badge = card(page, "Agent re-keys the address").locator(".pain-badge")
     expect(badge.locator("[aria-hidden=true]")).to_have_text("⚑ 1")
-    expect(badge.locator(".visually-hidden")).to_have_text("1 open pain point")
-    expect(card(page, "Agent re-keys the address")).to_have_attribute("aria-label", re.compile("1 open pain point"))
+    expect(badge.locator(".visually-hidden")).to_have_text("1 unsolved pain point")
+    expect(card(page, "Agent re-keys the address")).to_have_attribute("aria-label", re.compile("1 unsolved pain point"))
 
     shown = what_the_board_shows(page)
     RESULTS.mkdir(exist_ok=True)

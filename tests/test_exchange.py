@@ -165,7 +165,7 @@ def test_import_refuses_every_bad_document_naming_the_problem_and_saves_nothing(
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        (b"{not json", "not valid JSON (line 1, column 2"),
+        (b"{not json", "it cannot be read from line 1, column 2."),
         (b"\xff\xfe\x00", "not UTF-8"),
         (b"[1, 2]", "expected an object"),
         (b'{"format": "journey-board", "version": "1"}', "Unknown format version &#x27;1&#x27;"),

@@ -196,7 +196,7 @@ def test_journey_list_shows_only_my_journeys_with_their_counts(journey, member_c
     make_journey(title="Somebody else's question")
     html = member_client.get(reverse("journey_list")).content.decode()
     assert "I am moving" in html
-    assert "2 steps" in html and "1 open pain point" in html
+    assert "2 steps" in html and "1 unsolved pain point" in html
     assert "Somebody else" not in html
 
 
@@ -224,7 +224,7 @@ def test_board_shows_lanes_cards_arrows_and_open_pain_counts(journey, member_cli
     assert html.count('class="lane"') + html.count('class="lane ') == 2
     handoff = journey.handoffs.get()
     assert f'id="handoff-{handoff.pk}"' in html
-    assert "1 open pain point" in html
+    assert "1 unsolved pain point" in html
 
 
 def test_step_detail_offers_handoffs_to_other_steps_only(journey, member_client):
@@ -312,7 +312,7 @@ def test_adding_a_pain_point_updates_the_badge(journey, member_client, customer)
     assert response.status_code == 200
     html = response.content.decode()
     assert "No confirmation" in html
-    assert "1 open pain point" in html
+    assert "1 unsolved pain point" in html
 
 
 def test_deleting_a_step_shows_it_is_gone(journey, member_client):
