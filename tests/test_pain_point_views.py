@@ -8,10 +8,11 @@ import io
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from boards import rendering
 from journeys import pain_points as lifecycle
@@ -91,6 +92,20 @@ def test_owner_picks_up_plans_and_solves_through_the_page(client, world):
     assert "Marked solved." in page
     for words in ("picked up", "fix planned", "solved", "Status page added", "Carla Bakker"):
         assert words in page
+
+
+def test_the_timeline_shows_a_planned_fix_s_target_date_as_the_page_shows_dates(client, world):
+    pain_point = world["pain_point"]
+    as_user(client, world["carla"]).post(act_url(pain_point, "pick_up"), {"base_version": pain_point.version})
+    client.post(act_url(pain_point, "plan_fix"), post_data(world, "plan_fix", fresh(pain_point).version))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+    timeline = client.get(page_url(pain_point)).content.decode().split('class="timeline"', 1)[1].split("</ol>")[0]
+
+    with translation.override("nl"):  # the page's own date format, in Dutch: "1 dec 2026"
+        shown = formats.date_format(NEXT_WEEK, translation.gettext("j M Y"))
+    assert f'<time datetime="{NEXT_WEEK.isoformat()}">{shown}</time> · Status page' in timeline
+    assert NEXT_WEEK.isoformat() + " ·" not in timeline
 
 
 @pytest.mark.parametrize("action", sorted(lifecycle.OWNER_ACTIONS))
