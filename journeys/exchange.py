@@ -501,6 +501,14 @@ def _write_pain_points(
 
 
 def journey_copy(*, journey: Journey, actor: Any, title: str, include_pain_points: bool = False) -> Journey:
-    """A new journey with the same lanes, steps and hand-offs, as a template for a similar customer question."""
+    """A new journey with the same lanes, steps and hand-offs, as a template for a similar customer question. Its
+    pain points, if asked for, start over: open, with no plan and no history, tagged now. The original's fixes stay
+    the original's, so owners' lists and the dashboard do not count them twice."""
     data = journey_export(journey, include_pain_points=include_pain_points)
+    data["pain_points"] = [_as_new(pain_point) for pain_point in data["pain_points"]]
     return journey_import(data=data, actor=actor, title=title.strip() or journey.title)
+
+
+def _as_new(pain_point: dict[str, Any]) -> dict[str, Any]:
+    started_over = {"status": PainPoint.Status.OPEN, "fix_description": "", "target_date": None, "resolution": ""}
+    return {**pain_point, **started_over, "solved_at": None, "created_at": timezone.now().isoformat(), "activities": []}

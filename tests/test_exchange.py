@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from boards import rendering
 from journeys import exchange
@@ -122,6 +123,21 @@ def test_copy_as_template_keeps_steps_lanes_and_handoffs_without_pain_points(dem
     assert re.sub(r"⚑ \d+", "", board_without_ids(copy_)) != ""
     with_pain = exchange.journey_copy(journey=original, actor=make_user(), title="x", include_pain_points=True)
     assert PainPoint.objects.filter(journey=with_pain).count() == PainPoint.objects.filter(journey=original).count()
+
+
+def test_pain_points_copied_with_a_template_start_over_so_nobody_counts_their_fixes_twice(demo):
+    original = demo.journey
+    assert PainPoint.objects.filter(journey=original).exclude(status="open").exists()
+    settled_before = PainPoint.objects.exclude(status="open").count()
+
+    copy_ = exchange.journey_copy(journey=original, actor=make_user(), title="Moving abroad", include_pain_points=True)
+
+    copied = PainPoint.objects.filter(journey=copy_)
+    assert {p.status for p in copied} == {"open"}
+    assert not any(p.fix_description or p.resolution or p.target_date or p.solved_at for p in copied)
+    assert not PainPointActivity.objects.filter(pain_point__journey=copy_).exclude(kind="created").exists()
+    assert all(timezone.localtime(p.created_at).date() == timezone.localdate() for p in copied)
+    assert PainPoint.objects.exclude(status="open").count() == settled_before  # nobody's fix counted twice
 
 
 def bad_documents(valid: dict) -> list[tuple[str, dict, str]]:
