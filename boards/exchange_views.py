@@ -35,7 +35,9 @@ class ImportForm(forms.Form):
 
 class CopyForm(forms.Form):
     title = forms.CharField(label=_("Customer question of the copy"), max_length=200)
-    include_pain_points = forms.BooleanField(label=_("Copy the pain points too, as new open ones (their fixes stay with this journey)"), required=False)
+    include_pain_points = forms.BooleanField(
+        label=_("Copy the pain points too, as new open ones (their fixes stay with this journey)"), required=False
+    )
 
 
 def _download_name(journey: Journey, extension: str) -> str:
