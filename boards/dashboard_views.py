@@ -7,7 +7,6 @@ managers with the same filters share one render.
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
 from collections.abc import Callable, Iterable
@@ -31,7 +30,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from boards import charts
+from boards import charts, csv_export
 from journeys import stats
 from journeys.models import Department, Event, Journey
 from workshops import selectors as workshop_selectors
@@ -172,20 +171,10 @@ def dashboard_export(request: HttpRequest, table: str) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
     header, rows = EXPORTS[table](ExportData(form.filters(), timezone.now()))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"pain-points-{table}-{timezone.localdate().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    # Like the owners' list: a byte order mark, `;` and decimal commas in Dutch, formula-like text defused.
+    response, writer = csv_export.csv_response(f"pain-points-{table}-{timezone.localdate().isoformat()}.csv")
+    csv_export.write_rows(writer, [header, *rows])
     return response
-
-
-def spreadsheet_safe(cell: Any) -> Any:
-    """A journey title like "=HYPERLINK(...)" stays text when a manager opens the CSV in a spreadsheet."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return f"'{cell}"
-    return cell
 
 
 def filter_choices() -> dict[str, Any]:

@@ -187,8 +187,8 @@ def test_the_csv_exports_carry_the_scores(scored):
     make_pain_point(make_step(scored["moving"]), [scored["it"]])
     client = manager_client()
 
-    journeys = list(csv.reader(io.StringIO(client.get("/dashboard/export/journeys.csv").content.decode())))
-    scores = list(csv.reader(io.StringIO(client.get("/dashboard/export/scores.csv").content.decode())))
+    journeys = list(csv.reader(io.StringIO(client.get("/dashboard/export/journeys.csv").content.decode("utf-8-sig"))))
+    scores = list(csv.reader(io.StringIO(client.get("/dashboard/export/scores.csv").content.decode("utf-8-sig"))))
 
     today = timezone.localdate().isoformat()
     assert journeys[1] == ["Moving", "1", "0", "0", "0", "1", "CSAT", "74.5", today, "6.5"]
