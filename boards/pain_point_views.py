@@ -5,7 +5,6 @@ change reaches every open board through `journey_change` like any other.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,13 +17,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from boards import csv_export, pain_point_rendering
 from boards import pain_point_forms as pp_forms
-from boards import pain_point_rendering
 from boards.views import OP_ID, journey_child
 from journeys import pain_point_selectors as pp_selectors
 from journeys import pain_points as lifecycle
@@ -133,19 +132,10 @@ def my_pain_points_csv(request: HttpRequest) -> HttpResponse:
     form, rows = _owner_rows(request)
     if form.errors:
         return HttpResponse(_filter_problems(form), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pain-points-{timezone.localdate().isoformat()}.csv"'
-    response.write("\ufeff")  # the byte order mark makes Excel read UTF-8, so accents survive
-    writer = csv.writer(response, delimiter=csv_delimiter())
-    writer.writerow(csv_columns())
-    for pain_point in rows:
-        writer.writerow([spreadsheet_safe(value) for value in csv_row(request, pain_point)])
+    response, writer = csv_export.csv_response(f"pain-points-{timezone.localdate().isoformat()}.csv")
+    csv_export.write_rows(writer, [csv_columns()])
+    csv_export.write_rows(writer, (csv_row(request, pain_point) for pain_point in rows))
     return response
-
-
-def csv_delimiter() -> str:
-    # Excel splits on the list separator of the user's locale: a semicolon where the decimal mark is a comma.
-    return ";" if translation.get_language() == "nl" else ","
 
 
 def csv_columns() -> list[str]:
@@ -190,13 +180,6 @@ def csv_row(request: HttpRequest, pain_point: PainPoint) -> list[Any]:
     ]
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 # One pain point -------------------------------------------------------------------------------------------------
 
 
@@ -224,7 +207,9 @@ def pain_point_act(request: HttpRequest, journey_id: int, pain_point_id: int, ac
     if not OP_ID.match(op_id):
         return _render_page(request, journey, pain_point.pk, status=400, error=_("The operation id is not valid."))
     if not form.is_valid():
-        return _render_page(request, journey, pain_point.pk, status=422, bound={action: form})
+        said = " ".join(message for messages in form.errors.values() for message in messages)
+        error = f"{_('Nothing was saved:')} {said}"
+        return _render_page(request, journey, pain_point.pk, status=422, bound={action: form}, error=error)
     try:
         service(pain_point, request.user, form.cleaned_data, op_id)
     except ReplayedOperation:
@@ -243,7 +228,10 @@ def _refused(
     if isinstance(refusal, ValidationError):
         for field, problems in refusal.error_dict.items():
             form.add_error(field if field in form.fields else None, problems)
-        return _render_page(request, journey, pain_point.pk, status=422, bound={action: form})
+        said = " ".join(refusal.messages)
+        return _render_page(
+            request, journey, pain_point.pk, status=422, bound={action: form}, error=f"{_('Nothing was saved:')} {said}"
+        )
     if isinstance(refusal, StaleEdit):
         message = _("Someone changed this pain point while you were looking. Nothing was saved: check, then retry.")
         return _render_page(request, journey, pain_point.pk, status=409, error=message)

@@ -268,3 +268,26 @@ def test_an_open_pain_point_page_and_its_tab_follow_a_colleague_s_rewording(live
     assert response.status == 200
     expect(watcher.locator("h1")).to_have_text("Agents cannot see where the address change is", timeout=5000)
     expect(watcher).to_have_title("Agents cannot see where the address change is · Journey Board")
+
+
+def test_a_refused_action_puts_the_focus_on_the_field_to_fix_and_a_done_one_on_what_comes_next(live_daphne, page: Page):
+    world = make_owners_world()
+    pain_point = world["pain_point"]
+    log_in(page, live_daphne, "carla")
+    page.goto(f"{live_daphne}/j/{pain_point.journey_id}/pain-points/{pain_point.pk}/")
+
+    page.get_by_role("button", name="Pick up").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#pain-point-{pain_point.pk}-actions")).to_be_focused()
+    page.get_by_role("button", name="Mark solved").focus()
+    page.keyboard.press("Enter")  # without saying how
+
+    resolution = page.locator("#solve-resolution")
+    expect(resolution).to_be_focused()
+    expect(resolution).to_have_attribute("aria-invalid", "true")
+    problem = page.locator("#" + resolution.get_attribute("aria-describedby"))
+    expect(problem).to_contain_text("Say in a few words how it was solved.")
+    expect(page.locator("#pain-point-feedback")).to_contain_text(
+        "Nothing was saved: Say in a few words how it was solved."
+    )
+    assert PainPoint.objects.get(pk=pain_point.pk).status == PainPoint.Status.IN_PROGRESS

@@ -44,3 +44,26 @@
     if (focused) focused.focus({ preventScroll: true });
   });
 })();
+
+// A keyboard user lands where the page's answer is, not on the top of the page: after a refused action on its first
+// field with a problem (marked invalid and tied to its message), after a done action on what they can do next.
+(function () {
+  "use strict";
+  const page = document.querySelector(".pain-point-page");
+  if (!page) return;
+  page.querySelectorAll("form.action .errorlist").forEach((list, index) => {
+    const field = list.parentElement.querySelector(`#${CSS.escape(list.previousElementSibling?.htmlFor || "")}`);
+    if (!field) return;
+    list.id = list.id || `action-problem-${index}`;
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", list.id);
+  });
+  const invalid = page.querySelector("[aria-invalid=true]");
+  const actions = page.querySelector("section.actions");
+  if (invalid) {
+    invalid.focus();
+  } else if (document.querySelector(".messages") && actions) {
+    actions.setAttribute("tabindex", "-1");
+    actions.focus();
+  }
+})();
