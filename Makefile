@@ -6,7 +6,7 @@ PORT ?= 8000
 DAPHNE_WEBSOCKET_FLAGS := --websocket-max-message-size=2097152 --websocket-max-frame-size=16384 \
 	--ping-interval=10 --ping-timeout=20 --websocket_timeout=14400
 
-.PHONY: setup run test lint migrations-check messages bench clean
+.PHONY: setup dev-setup run test lint lock migrations-check messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,16 +23,27 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	DEBUG=$${DEBUG:-false} $(BIN)/daphne -b 127.0.0.1 -p $(PORT) $(DAPHNE_WEBSOCKET_FLAGS) config.asgi:application
 
+dev-setup: setup
+	$(BIN)/pip install -q -r requirements-dev.txt
+
 ## Set up from nothing and run every test, browser and scale-out tests included
-test: setup
+test: dev-setup
 	./scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest
 
+## Pin every dependency, transitive ones included, from requirements.in and requirements-dev.in
+lock: dev-setup
+	$(BIN)/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		-o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --strip-extras --no-header --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		-o requirements-dev.txt requirements-dev.in
+
 lint:
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 migrations-check:
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -42,7 +53,7 @@ messages:
 	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
 
 ## Live board latency figures (needs PostgreSQL and Redis on loopback for the scale-out part)
-bench: setup
+bench: dev-setup
 	$(BIN)/python bench/bench_live.py
 
 clean:

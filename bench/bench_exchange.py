@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from boards.svg_export import journey_svg  # noqa: E402
-from journeys import exchange  # noqa: E402
+from exchange import services as exchange  # noqa: E402
 from journeys.models import (  # noqa: E402
     Department,
     Handoff,

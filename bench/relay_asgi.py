@@ -48,7 +48,7 @@ class RelayConsumer(AsyncWebsocketConsumer):
 
 
 class HopFreeRelayConsumer(RelayConsumer):
-    """Forwards without Channels' close_old_connections thread hop, like boards.consumers.BoardConsumer."""
+    """Forwards without Channels' close_old_connections thread hop, like live.consumers.BoardConsumer."""
 
     async def dispatch(self, message: dict) -> None:
         if message["type"] == "relay.message":

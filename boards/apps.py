@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -6,12 +8,7 @@ class BoardsConfig(AppConfig):
     name = "boards"
 
     def ready(self) -> None:
-        from boards import (
-            broadcast,  # pushes to the boards and rings the manager dashboards after every change
-            insights,  # noqa: F401  (registers the insights panel's pushed fragments)
-            mirror_rendering,  # noqa: F401  (registers the mirror survey page's pushed parts)
-            pain_point_rendering,  # noqa: F401  (registers the pain point fragments a change pushes)
+        from boards import (  # noqa: F401  (register the board's parts and its insights panel with live.fragments)
+            insights_panel,
+            rendering,
         )
-        from journeys.changes import journey_changed
-
-        journey_changed.connect(broadcast.on_journey_changed, dispatch_uid="boards.broadcast")

@@ -4,43 +4,16 @@ so a reload shows exactly what live updates show. Nothing here depends on who is
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 
 from boards import geometry
 from journeys import selectors
-from journeys.models import Event, Journey, Step
+from journeys.models import Journey, Step
+from live.fragments import register_fragments
 
 PARTS = "boards/parts.html"
-
-# Other parts of the board (insights, voting, timer, ...) register how to render themselves for a change:
-# FRAGMENT_RENDERERS["voting"] = [lambda journey, targets: [...]]; called when `targets` has that key
-# or, for key "*", on every change.
-FragmentRenderer = Callable[[Journey, dict[str, Any]], list[str]]
-FRAGMENT_RENDERERS: dict[str, list[FragmentRenderer]] = {}
-# Parts recomputed after every change that are costly and derived from the whole board (the insights panel). They
-# travel in a follow-up frame right behind the change's own push, so the edit itself shows without waiting for them.
-FOLLOW_UP_RENDERERS: list[FragmentRenderer] = []
-
-
-def register_fragments(key: str) -> Callable[[FragmentRenderer], FragmentRenderer]:
-    def register(renderer: FragmentRenderer) -> FragmentRenderer:
-        renderers = FRAGMENT_RENDERERS.setdefault(key, [])
-        if renderer not in renderers:
-            renderers.append(renderer)
-        return renderer
-
-    return register
-
-
-def register_follow_up(renderer: FragmentRenderer) -> FragmentRenderer:
-    if renderer not in FOLLOW_UP_RENDERERS:
-        FOLLOW_UP_RENDERERS.append(renderer)
-    return renderer
 
 
 def map_context(journey: Journey) -> dict[str, Any]:
@@ -92,9 +65,10 @@ def step_handoffs_context(step: Step) -> dict[str, Any]:
     }
 
 
-def render_changes(journey: Journey, targets: dict[str, Any], *, follow_ups: bool = True) -> str:
-    """The out-of-band fragments that bring a page up to date with one change described by `targets`; without the
-    follow-up parts when those travel separately (see FOLLOW_UP_RENDERERS)."""
+@register_fragments("*")
+def board_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """The board's own parts a change touched: the whole map after a layout change, else the cards and drawer parts
+    of the steps it names; a deleted step's card and drawer go."""
     parts = []
     if targets.get("layout"):
         parts.append(render_map(journey))
@@ -103,32 +77,4 @@ def render_changes(journey: Journey, targets: dict[str, Any], *, follow_ups: boo
         parts.extend(step_parts(step, with_card=not targets.get("layout")))
     if targets.get("deleted_step"):
         parts.append(render_part("step-gone", {"step_id": targets["deleted_step"]}, oob=True))
-    for key, renderers in FRAGMENT_RENDERERS.items():
-        if key == "*" or targets.get(key):
-            for renderer in renderers:
-                parts.extend(renderer(journey, targets))
-    if follow_ups:
-        parts.append(render_follow_ups(journey, targets))
-    return "\n".join(part for part in parts if part)
-
-
-def render_follow_ups(journey: Journey, targets: dict[str, Any]) -> str:
-    return "\n".join(part for renderer in FOLLOW_UP_RENDERERS for part in renderer(journey, targets))
-
-
-# The push of a change and the HTTP answer to whoever made it carry the same fragments: the push renders them
-# right after commit, the answer a moment later in the same thread. Remember the last few: one render, not two.
-_RECENT_EVENT_RENDERS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-RECENT_EVENT_RENDERS_KEPT = 32
-
-
-def render_event(journey: Journey, event: Event) -> str:
-    """The fragments of one change, in the active language, as of just after it, without the follow-ups."""
-    key = (event.pk, event.journey_id, event.created_at, get_language())
-    html = _RECENT_EVENT_RENDERS.get(key)
-    if html is None:
-        html = render_changes(journey, event.targets, follow_ups=False)
-        _RECENT_EVENT_RENDERS[key] = html
-        while len(_RECENT_EVENT_RENDERS) > RECENT_EVENT_RENDERS_KEPT:
-            _RECENT_EVENT_RENDERS.popitem(last=False)
-    return html
+    return parts

@@ -55,8 +55,13 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "journeys",
+    "live",
     "boards",
+    "painpoints",
     "workshops",
+    "dashboard",
+    "exchange",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -70,7 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "boards.ratelimit.BoardRateLimitMiddleware",
+    "web.ratelimit.BoardRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -11,4 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("j/<int:journey_id>/workshop/", include("workshops.urls")),
     path("", include("boards.urls")),
+    path("", include("painpoints.urls")),
+    path("", include("workshops.lens_mirror_urls")),
+    path("", include("dashboard.urls")),
+    path("", include("exchange.urls")),
 ]

@@ -9,6 +9,7 @@ client ever sees a change that was rolled back.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,31 +19,14 @@ from django.core import serializers
 from django.db import models, transaction
 from django.dispatch import Signal
 
-from journeys.models import Event, Journey, Membership
+from journeys.errors import NotAMember, ReplayedOperation, StaleEdit
+from journeys.models import Event, Journey
+from journeys.permissions import is_member
+
+logger = logging.getLogger(__name__)
 
 # Sent after commit with `event`: the committed Event.
 journey_changed = Signal()
-
-
-class NotAMember(Exception):
-    """The actor may not change this journey."""
-
-
-class StaleEdit(Exception):
-    """The row changed since the editor loaded it: nothing was saved."""
-
-    def __init__(self, current: models.Model, attempted: dict[str, Any]) -> None:
-        super().__init__(f"{current!r} changed since version was read")
-        self.current = current
-        self.attempted = attempted
-
-
-class ReplayedOperation(Exception):
-    """This operation id was applied before: the stored event stands, nothing new happened."""
-
-    def __init__(self, event: Event) -> None:
-        super().__init__(f"operation {event.op_id} already applied as seq {event.seq}")
-        self.event = event
 
 
 def row_key(row: models.Model) -> str:
@@ -95,10 +79,6 @@ def _has_version(model: type[models.Model]) -> bool:
     return any(f.name == "version" for f in model._meta.concrete_fields)
 
 
-def is_member(journey: Journey, user: Any) -> bool:
-    return Membership.objects.filter(journey=journey, user=user).exists()
-
-
 def check_version(row: models.Model, base_version: int | None, attempted: dict[str, Any]) -> None:
     if base_version is not None and base_version != row.version:
         raise StaleEdit(row, attempted)
@@ -136,4 +116,12 @@ def journey_change(*, journey: Journey, actor: Any, kind: str, op_id: str = "") 
         if change.undoes is not None:
             Event.objects.filter(pk=change.undoes.pk).update(undone_by=change.event)
         committed = change.event
-        transaction.on_commit(lambda: journey_changed.send(sender=Event, event=committed))
+        transaction.on_commit(lambda: announce(committed))
+
+
+def announce(event: Event) -> None:
+    """Tell the listeners about a committed change. The change stands whatever they do: a failing listener is logged,
+    never raised into the request that made the change (its answer would be an error for a saved change)."""
+    for receiver, outcome in journey_changed.send_robust(sender=Event, event=event):
+        if isinstance(outcome, Exception):
+            logger.error("Listener %r failed on event %s", receiver, event.pk, exc_info=outcome)

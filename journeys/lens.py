@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from journeys.changes import StaleEdit, journey_change
+from journeys.changes import journey_change
+from journeys.errors import StaleEdit
 from journeys.models import Journey, LensAnswer, LensQuestion, Step
 
 MAX_NOTE_LENGTH = 2000

@@ -12,30 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from journeys.changes import journey_change
-from journeys.models import CustomerScore, Journey, Membership, MirrorEstimate, MirrorSurvey, Step
+from journeys.models import CustomerScore, Journey, MirrorEstimate, MirrorSurvey, Step
+from journeys.permissions import require_facilitator
 
 MAX_CSV_BYTES = 1_000_000
 CSV_COLUMNS = ("step", "score", "responses")
 WHOLE_JOURNEY = ("", "*", "journey")  # what a CSV's step column says for the journey as a whole
-
-
-class NotFacilitator(PermissionDenied):
-    """Only the journey's facilitator may do this."""
-
-
-def is_facilitator(journey: Journey, user: Any) -> bool:
-    return Membership.objects.filter(journey=journey, user=user, role=Membership.Role.FACILITATOR).exists()
-
-
-def _require_facilitator(journey: Journey, user: Any) -> None:
-    if not is_facilitator(journey, user):
-        raise NotFacilitator(_("Only the facilitator can do this."))
 
 
 def survey_for(journey: Journey) -> MirrorSurvey:
@@ -75,7 +63,7 @@ def customer_score_set(
     actor: Any,
     op_id: str = "",
 ) -> None:
-    _require_facilitator(journey, actor)
+    require_facilitator(journey, actor)
     if step is not None and step.journey_id != journey.pk:
         raise ValidationError(_("That step is not on this journey."))
     problem = _score_problem(score, responses)
@@ -110,7 +98,7 @@ def customer_scores_import(*, journey: Journey, data: bytes, actor: Any, op_id: 
     The step column holds a step's title or id; empty, "*" or "journey" means the journey as a whole. Comma or
     semicolon separated (Dutch spreadsheets write semicolons), decimal point or comma. Returns the rows imported.
     """
-    _require_facilitator(journey, actor)
+    require_facilitator(journey, actor)
     rows = parse_customer_scores(journey, data)
     with journey_change(journey=journey, actor=actor, kind="mirror.customer_scores_imported", op_id=op_id) as change:
         for step_id, score, responses in rows:
@@ -181,7 +169,7 @@ def _parse_row(cells: list[str], steps: dict[str, int | None]) -> tuple[Any, str
 
 def mirror_reveal(*, journey: Journey, actor: Any, revealed: bool = True, op_id: str = "") -> None:
     """Show (or hide again, for a new round) the staff estimates and customer scores to everyone."""
-    _require_facilitator(journey, actor)
+    require_facilitator(journey, actor)
     with journey_change(journey=journey, actor=actor, kind="mirror.revealed", op_id=op_id) as change:
         survey = survey_for(journey)
         survey.revealed_at = timezone.now() if revealed else None

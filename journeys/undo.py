@@ -19,6 +19,7 @@ from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from journeys.changes import Change, journey_change
+from journeys.errors import Conflict
 from journeys.models import Event, Journey
 
 UNDO, REDO = "undo", "redo"
@@ -40,7 +41,7 @@ TARGET_KINDS = {
 }
 
 
-class CannotUndo(Exception):
+class CannotUndo(Conflict):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message

@@ -248,7 +248,7 @@ def test_own_edits_in_a_row_never_conflict_with_each_other(live_daphne, page: Pa
 def test_board_and_drawer_have_no_serious_accessibility_problems(live_daphne, page: Page):
     from axe_playwright_python.sync_playwright import Axe
 
-    from journeys.demo import DEMO_PASSWORD, load_demo
+    from demo.data import DEMO_PASSWORD, load_demo
 
     journey = load_demo().journey
     page.goto(f"{live_daphne}/login/")

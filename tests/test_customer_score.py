@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from journeys.errors import FacilitatorOnly
 from tests.factories import PASSWORD, make_workshop
 from workshops import services
 from workshops.models import ScoreMeasurement
@@ -87,9 +88,9 @@ def test_an_impossible_csat_measurement_is_refused_and_nothing_saved(value, days
 @pytest.mark.django_db
 def test_only_the_facilitator_records_scores_and_chooses_the_indicator():
     journey, _facilitator, (ann, _bob), _points = make_workshop(pain_points=0)
-    with pytest.raises(services.FacilitatorOnly):
+    with pytest.raises(FacilitatorOnly):
         record(journey, ann, "70")
-    with pytest.raises(services.FacilitatorOnly):
+    with pytest.raises(FacilitatorOnly):
         services.customer_indicator_set(journey=journey, actor=ann, kind="nps")
     assert customer_score_summary(journey).indicator == "csat"
 

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from journeys.demo import CLAIM_TITLE, DEMO_PASSWORD, load_demo
+from demo.data import CLAIM_TITLE, DEMO_PASSWORD, load_demo
 from journeys.models import Department, Journey
 
 pytestmark = pytest.mark.browser

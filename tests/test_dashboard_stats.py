@@ -9,8 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from boards import charts
-from journeys import stats
+from dashboard import charts, stats
 from tests.factories import (
     backdate_pain_point,
     make_department,

@@ -18,7 +18,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from boards.dashboard_live import DashboardConsumer
+from dashboard.consumers import DashboardConsumer
 from journeys import services
 from tests.factories import (
     make_department,
@@ -422,7 +422,7 @@ def test_a_manager_who_leaves_the_managers_group_is_closed_at_the_next_beat(fres
 
 
 def test_undo_and_redo_concern_the_dashboards_when_they_change_pain_points(organisation):
-    from boards.broadcast import concerns_dashboards
+    from dashboard.consumers import concerns_dashboards
     from journeys import undo
 
     journey, step = organisation["moving"], organisation["step"]
@@ -470,8 +470,8 @@ def test_only_the_broadcast_module_talks_to_the_channel_layer():
     root = Path(__file__).resolve().parent.parent
     talking = sorted(
         str(source.relative_to(root))
-        for package in ("boards", "journeys", "workshops", "config")
+        for package in ("boards", "journeys", "workshops", "painpoints", "dashboard", "exchange", "web", "demo", "live", "config")
         for source in (root / package).rglob("*.py")
         if re.search(r"get_channel_layer|channel_layer\.|group_send|group_add|group_discard", source.read_text())
     )
-    assert talking == ["boards/broadcast.py"]
+    assert talking == ["live/broadcast.py"]

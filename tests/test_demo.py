@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from journeys.demo import DEMO_PASSWORD, DEMO_TITLE
+from demo.data import DEMO_PASSWORD, DEMO_TITLE
 from journeys.models import Department, Event, Journey, Lane, PainPoint, Step
 from journeys.selectors import board_data
 

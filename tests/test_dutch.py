@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation.reloader import translation_file_changed
 
-from journeys import exchange, lens, mirror, services
-from journeys.demo import DEMO_TITLE, load_demo
+from demo.data import DEMO_TITLE, load_demo
+from exchange import services as exchange
+from journeys import lens, mirror, services
 from journeys.models import Department, Event, Handoff, Journey, LensQuestion, PainPoint, PainPointActivity, Step
 from tests.factories import make_user
 from workshops import services as workshop_services
@@ -284,7 +285,7 @@ def test_dates_and_numbers_follow_the_language(demo, compiled_catalog):
 
 
 def test_the_screen_reader_summary_of_a_live_change_is_in_the_watchers_language(demo, compiled_catalog):
-    from boards.broadcast import push_frame
+    from live.broadcast import push_frame
 
     event = Event.objects.filter(journey=demo, kind__startswith="step.").latest("seq")
     assert "heeft een stap gewijzigd" in push_frame(event, "nl")

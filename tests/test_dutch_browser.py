@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
-from journeys.demo import DEMO_PASSWORD, load_demo
+from demo.data import DEMO_PASSWORD, load_demo
 from tests.test_dutch import LOCALE
 
 pytestmark = pytest.mark.browser

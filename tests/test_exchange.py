@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards import rendering
-from journeys import exchange
-from journeys.demo import load_demo
+from demo.data import load_demo
+from exchange import services as exchange
 from journeys.models import (
     Department,
     Event,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from journeys import pain_points as lifecycle
 from journeys.models import Step
+from painpoints import services as lifecycle
 from tests.factories import make_department, make_journey, make_pain_point, make_step, make_user
 from tests.test_board_browser import log_in, open_step
 

@@ -13,8 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from boards import rendering
-from boards.ratelimit import change_allowed
 from boards.svg_export import journey_svg
 from journeys.models import (
     Department,
@@ -27,7 +25,9 @@ from journeys.models import (
     PainPointActivity,
     Step,
 )
+from live import fragments
 from tests.factories import link, make_department, make_journey, make_pain_point, make_step, make_user
+from web.ratelimit import change_allowed
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_markup_in_every_text_is_escaped_in_pushed_fragments(hostile_board):
         "pain_point": PainPoint.objects.get().pk,
     }
     for changed in (targets, {"step": step.pk}, {"step": step.pk, "pain_point": targets["pain_point"]}):
-        html = rendering.render_changes(journey, changed)
+        html = fragments.render_changes(journey, changed)
         assert_escaped(html, f"fragments for {changed}")
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
-from boards import rendering
-from boards.insights import render_panel
+from boards.insights_panel import render_panel
+from live import fragments
 from tests.factories import PASSWORD, link, make_department, make_journey, make_pain_point, make_step, make_user
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_pushed_panel_never_holds_a_csrf_token_or_the_viewer():
     journey = make_journey(members=[viewer])
     step = make_step(journey, "Customer fills in the form")
     make_pain_point(step, [make_department()])
-    html = rendering.render_changes(journey, {"step": step.pk})
+    html = fragments.render_changes(journey, {"step": step.pk})
     assert "insights-panel" in html
     assert "csrfmiddlewaretoken" not in html and "onlooker-name" not in html
 

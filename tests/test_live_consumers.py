@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from boards import broadcast, consumers
-from boards.models import BoardPresence
 from boards.rendering import render_map
 from journeys.models import Event, Journey, Step
+from live import broadcast, consumers
+from live.models import BoardPresence
 from tests.factories import make_department, make_journey, make_step, make_user
 from tests.live_client import ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
 
@@ -299,7 +299,7 @@ def test_socket_from_a_foreign_origin_is_refused(workshop):
 
 
 def test_broad_allowed_hosts_need_explicit_websocket_origins(settings):
-    from boards.routing import origin_checked
+    from config.routing import origin_checked
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.WEBSOCKET_ALLOWED_ORIGINS = []
@@ -386,7 +386,7 @@ def test_presence_rows_of_a_killed_process_are_pruned_by_the_next_heartbeat(work
 
     from django.utils import timezone
 
-    from boards import presence
+    from live import presence
 
     settings.BOARD_HEARTBEAT_SECONDS = 1
     journey, anna, bram, _customer = workshop
@@ -403,7 +403,7 @@ def test_presence_rows_of_a_killed_process_are_pruned_by_the_next_heartbeat(work
 def test_non_member_is_not_recorded_as_present(workshop):
     journey, *_ = workshop
     stranger = make_user("stranger")
-    from boards import presence
+    from live import presence
 
     assert presence.arrive(journey_id=journey.pk, user=stranger, channel_name="x") is False
     assert not BoardPresence.objects.exists()
@@ -417,7 +417,7 @@ def test_pushes_are_rendered_per_language_watching_and_reach_every_language(work
         dutch = BoardClient(journey.pk, await sync_to_async(session_cookie)(bram), last=journey.seq, language="nl")
         assert (await dutch.connect())[0]
         await dutch.greet()
-        from boards import presence
+        from live import presence
 
         assert await sync_to_async(presence.languages_here)(journey.pk) == ["en", "nl"]
         await add_step(browser_of(anna), journey, "Klant vult het formulier in", customer)

@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from boards import rendering
 from journeys import mirror
+from journeys.errors import FacilitatorOnly
 from journeys.models import CustomerScore, Event, MirrorEstimate, MirrorSurvey
+from live import fragments
 from tests.factories import PASSWORD, give_estimates, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_estimates_cannot_change_after_the_reveal(workshop):
 
 def test_only_the_facilitator_reveals(workshop, client):
     journey, _facilitator, ann, _bob, _steps = workshop
-    with pytest.raises(mirror.NotFacilitator):
+    with pytest.raises(FacilitatorOnly):
         mirror.mirror_reveal(journey=journey, actor=ann)
     response = logged_in(client, ann).post(f"/j/{journey.pk}/mirror/reveal/", {"revealed": "1"})
     assert response.status_code == 403
@@ -219,8 +220,8 @@ def test_reveal_pushes_the_panel_with_the_largest_gaps(workshop):
     journey, facilitator, ann, _bob, (form, mailbox, callback) = workshop
     give_estimates(journey, ann, {form.pk: 9, mailbox.pk: 5})
     import_csv(journey, facilitator, "step,score,responses\nWeb form,4,10\nShared mailbox,6,10\n")
-    before = rendering.render_changes(journey, {"mirror": True})
+    before = fragments.render_changes(journey, {"mirror": True})
     assert "customers 4.0" not in before and "2 estimates from 1 participant" in before
     mirror.mirror_reveal(journey=journey, actor=facilitator)
-    after = rendering.render_changes(journey, {"mirror": True})
+    after = fragments.render_changes(journey, {"mirror": True})
     assert after.index("staff 9.0 · customers 4.0 (+5.0)") < after.index("staff 5.0 · customers 6.0 (-1.0)")

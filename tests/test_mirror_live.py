@@ -8,9 +8,9 @@ from channels.layers import channel_layers
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from boards import broadcast, rendering
 from journeys import mirror, services
 from journeys.models import Journey
+from live import broadcast, fragments
 from tests.factories import give_estimates, make_journey, make_step, make_user
 from tests.live_client import BoardClient, Node, browser_of, find, parse, run_async, session_cookie
 
@@ -95,7 +95,7 @@ def test_hidden_estimates_are_in_no_push(workshop):
     journey, _anna, ann, _bob, (form, _mailbox) = workshop
     give_estimates(journey, ann, {form.pk: 9, None: 7})
 
-    pushed = rendering.render_changes(journey, {"mirror": True})
+    pushed = fragments.render_changes(journey, {"mirror": True})
 
     assert 'id="mirror-results"' in pushed and 'data-estimates="2"' in pushed
     assert "Staff think" not in pushed and 'class="step-row"' not in pushed and ">9<" not in pushed
@@ -104,11 +104,11 @@ def test_hidden_estimates_are_in_no_push(workshop):
 def test_a_step_renamed_after_the_reveal_is_renamed_in_the_pushed_results(workshop):
     journey, anna, ann, _bob, (form, _mailbox) = workshop
     give_estimates(journey, ann, {form.pk: 9})
-    hidden = rendering.render_changes(journey, {"step": form.pk})
+    hidden = fragments.render_changes(journey, {"step": form.pk})
     mirror.mirror_reveal(journey=journey, actor=anna)
 
     services.step_update(step=form, actor=anna, base_version=None, title="Online form")
-    shown = rendering.render_changes(journey, {"step": form.pk})
+    shown = fragments.render_changes(journey, {"step": form.pk})
 
     assert 'id="mirror-results"' not in hidden  # nothing on the page depends on a step before the reveal
     results = shown.split('id="mirror-results"', 1)[1]

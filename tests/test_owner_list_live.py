@@ -15,10 +15,11 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 
-from boards.owner_list_live import OwnerListConsumer
-from journeys import pain_point_selectors, services, undo
-from journeys import pain_points as lifecycle
+from journeys import services, undo
 from journeys.models import Event
+from painpoints import selectors as pain_point_selectors
+from painpoints import services as lifecycle
+from painpoints.consumers import OwnerListConsumer
 from tests.factories import make_department, make_manager, make_owners_world, make_pain_point, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,10 +8,10 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
-from boards import rendering
-from boards.routing import websocket_urlpatterns
-from journeys import pain_points as lifecycle
+from config.routing import websocket_urlpatterns
 from journeys.models import PainPoint
+from live import fragments
+from painpoints import services as lifecycle
 from tests.factories import PASSWORD, make_owners_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -101,12 +101,12 @@ def test_owners_list_rows_swap_in_place_when_their_pushed_fragments_arrive(live_
     page.evaluate("window.__notReloaded = true")
 
     lifecycle.pain_point_pick_up(pain_point=pain_point, actor=world["ivo"], base_version=None)
-    pushed = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
+    pushed = fragments.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
     page.evaluate(SWAP_LIKE_THE_WS_EXTENSION, pushed)
 
     expect(row.locator(".status")).to_have_text("in progress")
     expect(row).to_contain_text("Ivo Mol")
-    gone = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "deleted_pain_point": pain_point.pk})
+    gone = fragments.render_changes(world["journey"], {"step": pain_point.step_id, "deleted_pain_point": pain_point.pk})
     page.evaluate(SWAP_LIKE_THE_WS_EXTENSION, gone)
     expect(row).to_have_count(0)
     assert page.evaluate("window.__notReloaded") is True

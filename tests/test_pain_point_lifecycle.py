@@ -11,10 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from boards import rendering
-from journeys import pain_points as lifecycle
 from journeys.changes import NotAMember, ReplayedOperation, StaleEdit, journey_changed
 from journeys.models import Event, PainPoint, PainPointActivity
+from live import fragments
+from painpoints import services as lifecycle
 from tests.factories import make_owners_world
 
 pytestmark = pytest.mark.django_db
@@ -364,7 +364,7 @@ def test_solving_announces_the_change_after_commit_with_the_card_and_the_owner_r
         journey_changed.disconnect(listener)
 
     assert [event.kind for event in heard] == ["pain_point.solve"]
-    html = rendering.render_changes(world["journey"], heard[0].targets)
+    html = fragments.render_changes(world["journey"], heard[0].targets)
     card = html[html.index(f'id="step-{world["step"].pk}"') :]
     assert "all-solved" in card[: card.index("</article>")]
     assert f'id="owner-row-{world["pain_point"].pk}"' in html
@@ -397,7 +397,7 @@ def test_available_actions_follow_the_state_and_the_viewer():
 
 
 def test_demo_pain_points_walk_their_lifecycle_through_the_services():
-    from journeys.demo import load_demo
+    from demo.data import load_demo
 
     journey = load_demo().journey
     by_text = {p.text: p for p in journey.pain_points.select_related("owner")}

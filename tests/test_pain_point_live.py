@@ -20,7 +20,7 @@ from django.test import Client
 from journeys.models import PainPoint
 from tests.factories import make_owners_world
 
-pytest.importorskip("boards.consumers", reason="the board socket comes with branch `sync`")
+pytest.importorskip("live.consumers", reason="the board socket comes with branch `sync`")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import sync_to_async
 
-from boards import rendering
 from journeys import services
 from journeys.models import Journey, PainPoint
+from live import fragments
 from tests.factories import make_manager, make_owners_world
 from tests.live_client import BoardClient, Node, browser_of, find, parse, run_async, session_cookie
 from tests.test_mirror_live import fresh_layer_and_cache  # noqa: F401  (an autouse fixture)
@@ -63,7 +63,7 @@ def test_a_pick_up_and_solve_push_the_page_s_parts_and_the_open_page_ends_up_as_
 def test_the_pushed_parts_hold_no_csrf_token_and_no_actions(world):
     pain_point = world["pain_point"]
 
-    pushed = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
+    pushed = fragments.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
 
     for part in ("heading", "state", "timeline"):
         assert f'id="pain-point-{pain_point.pk}-{part}" ' in pushed
@@ -81,7 +81,7 @@ def test_a_re_tag_on_the_board_pushes_the_page_s_heading(world):
         departments=[world["finance"]],
     )
 
-    pushed = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
+    pushed = fragments.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
 
     heading = pushed.split(f'id="pain-point-{pain_point.pk}-heading"', 1)[1].split("</div>", 1)[0]
     assert "The agent sees nothing" in heading and "Finance" in heading and "IT" not in heading
@@ -90,7 +90,7 @@ def test_a_re_tag_on_the_board_pushes_the_page_s_heading(world):
 def test_deleting_the_pain_point_tells_the_open_page(world):
     pain_point = world["pain_point"]
 
-    pushed = rendering.render_changes(world["journey"], {"deleted_pain_point": pain_point.pk})
+    pushed = fragments.render_changes(world["journey"], {"deleted_pain_point": pain_point.pk})
 
     assert f'id="pain-point-{pain_point.pk}-state"' in pushed and 'data-gone="true"' in pushed
 
@@ -148,12 +148,12 @@ def test_undoing_a_pain_point_edit_or_its_tag_pushes_the_page_s_parts(world):
         departments=[world["it"]],
     )
     edit_undone = undo.change_undo(journey=journey, actor=anna)
-    pushed_edit = rendering.render_changes(journey, edit_undone.targets)
+    pushed_edit = fragments.render_changes(journey, edit_undone.targets)
     tagged = services.pain_point_create(
         step=world["step"], actor=anna, text="Tagged by mistake", severity="low", departments=[world["it"]]
     )
     tag_undone = undo.change_undo(journey=journey, actor=anna)
-    pushed_tag = rendering.render_changes(journey, tag_undone.targets)
+    pushed_tag = fragments.render_changes(journey, tag_undone.targets)
 
     heading = pushed_edit.split(f'id="pain-point-{pain_point.pk}-heading"', 1)[1].split("</div>", 1)[0]
     assert "The agent cannot see the status of the change" in heading and "Edited by mistake" not in heading

@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from boards import rendering
-from journeys import pain_points as lifecycle
 from journeys.models import Membership, PainPoint
+from live import fragments
+from painpoints import services as lifecycle
 from tests.factories import (
     make_department,
     make_journey,
@@ -293,12 +293,12 @@ def test_board_card_and_drawer_show_state_owner_target_date_and_overdue(client, 
 
 def test_pushed_fragments_carry_no_csrf_token_and_no_viewer(world):
     pain_point = lifecycle.pain_point_pick_up(pain_point=world["pain_point"], actor=world["carla"], base_version=None)
-    html = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
+    html = fragments.render_changes(world["journey"], {"step": pain_point.step_id, "pain_point": pain_point.pk})
     assert "csrf" not in html.lower()
     ids = (f"owner-row-{pain_point.pk}", f"pain-point-{pain_point.pk}-state", f"step-{pain_point.step_id}")
     for fragment_id in ids:
         assert f'id="{fragment_id}"' in html
-    gone = rendering.render_changes(world["journey"], {"step": pain_point.step_id, "deleted_pain_point": 99})
+    gone = fragments.render_changes(world["journey"], {"step": pain_point.step_id, "deleted_pain_point": 99})
     assert '<div id="owner-row-99" hx-swap-oob="delete">' in gone
 
 

@@ -154,7 +154,7 @@ def is_csp_report(text: str) -> bool:
 
 @pytest.mark.browser
 def test_board_works_under_the_enforced_content_security_policy(csp_daphne, page):
-    from journeys.demo import DEMO_PASSWORD, load_demo
+    from demo.data import DEMO_PASSWORD, load_demo
     from journeys.models import Step
 
     journey = load_demo().journey

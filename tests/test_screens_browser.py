@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from journeys.demo import DEMO_PASSWORD, load_demo
+from demo.data import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from boards.svg_export import journey_svg, wrap_title
-from journeys.demo import DEMO_PASSWORD, load_demo
+from demo.data import DEMO_PASSWORD, load_demo
 from journeys.models import Department, Handoff, Step
 from tests.factories import link, make_department, make_journey, make_step, make_user
 

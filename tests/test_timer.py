@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from journeys.errors import FacilitatorOnly
 from tests.factories import PASSWORD, make_workshop
 from workshops import services
 from workshops.models import WorkshopTimer
@@ -63,13 +64,13 @@ def test_refused_timer_actions_change_nothing():
         services.timer_pause(journey=journey, actor=facilitator, now=T0)
     with pytest.raises(ValidationError, match="between 10 seconds and 3 hours"):
         services.timer_start(journey=journey, actor=facilitator, duration_seconds=5, now=T0)
-    with pytest.raises(services.FacilitatorOnly):
+    with pytest.raises(FacilitatorOnly):
         services.timer_start(journey=journey, actor=ann, duration_seconds=60, now=T0)
     services.timer_start(journey=journey, actor=facilitator, duration_seconds=60, now=T0)
     seq = journey.seq
     with pytest.raises(ValidationError, match="already running"):
         services.timer_start(journey=journey, actor=facilitator, now=T0 + timedelta(seconds=1))
-    with pytest.raises(services.FacilitatorOnly):
+    with pytest.raises(FacilitatorOnly):
         services.timer_pause(journey=journey, actor=ann, now=T0 + timedelta(seconds=1))
     journey.refresh_from_db()
     assert journey.seq == seq

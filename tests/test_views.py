@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from boards import urls as board_urls
 from journeys.models import Event, Handoff, Journey, LensQuestion, Membership, PainPoint, Step
 from tests.factories import PASSWORD, link, make_department, make_journey, make_pain_point, make_step, make_user
 
@@ -63,8 +62,12 @@ def journey_url_kwargs(journey: Journey) -> dict[str, int]:
         "pain_point_id": journey.pain_points.first().pk,
         "question_id": LensQuestion.objects.first().pk,
         "action": "pick_up",
+        "round_id": 1,  # no such round: every check here is decided before a round is looked up
     }
 
+
+# URL parameters one pattern needs other values for.
+URL_KWARGS_OF = {"workshop_timer": {"action": "start"}}
 
 # URLs of a journey that answer a GET (pages and edit forms); every other one is a change and wants a POST.
 GET_URLS = {
@@ -79,19 +82,34 @@ GET_URLS = {
     "journey_copy",
     "pain_point_page",
     "pain_point_actions",
+    "workshop_my_dots",
+    "workshop_clock",
+    "workshop_state",
+    "workshop_projector",
 }
 
 
 def every_journey_url(journey: Journey) -> list[tuple[str, str]]:
-    """(name, url) of every URL in boards/urls.py that belongs to one journey, with ids of that journey's rows."""
+    """(name, url) of every URL of the site that belongs to one journey, with ids of that journey's rows."""
     values = journey_url_kwargs(journey)
     result = []
-    for pattern in board_urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
-        names = set(pattern.pattern.converters)
+    for pattern, names in url_patterns(get_resolver().url_patterns, set()):
         if "journey_id" in names:
-            result.append((pattern.name, reverse(pattern.name, kwargs={name: values[name] for name in names})))
+            kwargs = {name: values[name] for name in names} | URL_KWARGS_OF.get(pattern.name, {})
+            result.append((pattern.name, reverse(pattern.name, kwargs=kwargs)))
     return result
+
+
+def url_patterns(patterns: list, outer: set[str]) -> list[tuple[URLPattern, set[str]]]:
+    """Every named pattern under `patterns`, with the URL parameters of the includes around it."""
+    found = []
+    for pattern in patterns:
+        names = outer | set(pattern.pattern.converters) | set(getattr(pattern.pattern, "regex").groupindex)
+        if isinstance(pattern, URLResolver):
+            found.extend(url_patterns(pattern.url_patterns, names))
+        elif pattern.name:
+            found.append((pattern, names))
+    return found
 
 
 def snapshot() -> tuple:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from journeys.errors import FacilitatorOnly
 from journeys.models import Event, PainPoint
 from tests.factories import make_department, make_pain_point, make_step, make_workshop
 from workshops import selectors, services
@@ -76,12 +77,12 @@ def test_a_round_that_ended_refuses_dots_and_removals():
 
 def test_only_the_facilitator_starts_reveals_and_ends_a_round():
     journey, facilitator, (ann, _bob), _points = make_workshop()
-    with pytest.raises(services.FacilitatorOnly):
+    with pytest.raises(FacilitatorOnly):
         start(journey, ann)
     voting = start(journey, facilitator)
-    with pytest.raises(services.FacilitatorOnly):
+    with pytest.raises(FacilitatorOnly):
         services.voting_tallies_show(voting=voting, actor=ann, visible=True)
-    with pytest.raises(services.FacilitatorOnly):
+    with pytest.raises(FacilitatorOnly):
         services.voting_round_end(voting=voting, actor=ann)
     voting.refresh_from_db()
     assert voting.is_open and not voting.tallies_visible
@@ -161,7 +162,7 @@ def test_tallies_stay_out_of_the_pushed_fragment_until_the_facilitator_shows_the
 
 
 def test_every_vote_is_a_sequenced_change_whose_push_carries_the_voting_panel():
-    from boards.rendering import render_changes
+    from live.fragments import render_changes
 
     journey, facilitator, (ann, _bob), (first, _second, _third) = make_workshop()
     voting = start(journey, facilitator)

@@ -174,8 +174,8 @@ def test_each_change_answer_names_its_seq_so_the_page_does_not_apply_the_push_of
 
 
 def test_a_pain_point_change_during_an_open_round_brings_the_voting_panel_along():
-    from boards.rendering import render_changes
     from journeys.services import pain_point_update
+    from live.fragments import render_changes
 
     journey, facilitator, _people, (first, *_rest) = make_workshop()
     targets = {"step": first.step_id, "pain_point": first.pk}
@@ -196,7 +196,7 @@ def test_a_pain_point_change_during_an_open_round_brings_the_voting_panel_along(
 
 
 def test_the_whole_board_snapshot_carries_the_workshop_parts():
-    from boards import broadcast
+    from live import broadcast
 
     journey, facilitator, _people, _points = make_workshop()
     services.voting_round_start(journey=journey, actor=facilitator, dots_per_participant=2)

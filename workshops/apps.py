@@ -10,4 +10,7 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshop tools")
 
     def ready(self) -> None:
-        from workshops import fragments  # noqa: F401  (registers the voting, timer, score and focus fragments)
+        from workshops import (  # noqa: F401  (register the workshop's pushed parts with live.fragments)
+            fragments,  # voting, timer, indicator and focus
+            mirror_rendering,  # the mirror survey page
+        )

@@ -10,8 +10,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from boards.rendering import register_fragments
 from journeys.models import Journey
+from live.fragments import register_fragments
 from workshops import selectors
 
 PARTS = "workshops/parts.html"

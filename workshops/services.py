@@ -8,12 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from journeys.changes import journey_change
-from journeys.models import Journey, Membership, PainPoint, Step
+from journeys.errors import FacilitatorOnly  # noqa: F401  (raised by require_facilitator)
+from journeys.models import Journey, PainPoint, Step
+from journeys.permissions import require_facilitator
 from workshops import timer as timer_math
 from workshops.models import (
     CustomerIndicator,
@@ -30,19 +32,6 @@ MIN_TIMER_SECONDS, MAX_TIMER_SECONDS = 10, 3 * 60 * 60
 SCORE_RANGES = {Indicator.CSAT: (Decimal(0), Decimal(100)), Indicator.NPS: (Decimal(-100), Decimal(100))}
 
 
-class FacilitatorOnly(PermissionDenied):
-    """Only the journey's facilitator may do this."""
-
-
-def is_facilitator(journey: Journey, user: Any) -> bool:
-    return Membership.objects.filter(journey=journey, user=user, role=Membership.Role.FACILITATOR).exists()
-
-
-def _require_facilitator(journey: Journey, actor: Any) -> None:
-    if not is_facilitator(journey, actor):
-        raise FacilitatorOnly(_("Only the facilitator can do this."))
-
-
 # Customer score --------------------------------------------------------------------------------------------------
 
 
@@ -50,7 +39,7 @@ def customer_indicator_set(*, journey: Journey, actor: Any, kind: str, op_id: st
     if kind not in Indicator.values:
         raise ValidationError({"kind": _("Choose CSAT or NPS.")})
     with journey_change(journey=journey, actor=actor, kind="score.indicator_set", op_id=op_id) as change:
-        _require_facilitator(journey, actor)
+        require_facilitator(journey, actor)
         indicator, _created = CustomerIndicator.objects.update_or_create(journey=journey, defaults={"kind": kind})
         change.touch(score=True)
     return indicator
@@ -69,7 +58,7 @@ def score_record(
     if measured_on > timezone.localdate():
         raise ValidationError({"measured_on": _("A measurement cannot be in the future.")})
     with journey_change(journey=journey, actor=actor, kind="score.recorded", op_id=op_id) as change:
-        _require_facilitator(journey, actor)
+        require_facilitator(journey, actor)
         kind = CustomerIndicator.objects.filter(journey=journey).values_list("kind", flat=True).first()
         kind = kind or Indicator.CSAT
         low, high = SCORE_RANGES[Indicator(kind)]
@@ -95,7 +84,7 @@ def voting_round_start(*, journey: Journey, actor: Any, dots_per_participant: in
             {"dots_per_participant": _("Give each participant between 1 and %(max)s dots.") % {"max": MAX_DOTS}}
         )
     with journey_change(journey=journey, actor=actor, kind="voting.started", op_id=op_id) as change:
-        _require_facilitator(journey, actor)
+        require_facilitator(journey, actor)
         if VotingRound.objects.filter(journey=journey, ended_at__isnull=True).exists():
             raise ValidationError(_("A voting round is already open. End it first."))
         voting = VotingRound.objects.create(
@@ -118,7 +107,7 @@ def _open_round(voting: VotingRound) -> VotingRound:
 
 def voting_round_end(*, voting: VotingRound, actor: Any, op_id: str = "") -> VotingRound:
     with journey_change(journey=voting.journey, actor=actor, kind="voting.ended", op_id=op_id) as change:
-        _require_facilitator(voting.journey, actor)
+        require_facilitator(voting.journey, actor)
         voting = _open_round(voting)
         voting.ended_at = timezone.now()
         voting.save(update_fields=["ended_at"])
@@ -128,7 +117,7 @@ def voting_round_end(*, voting: VotingRound, actor: Any, op_id: str = "") -> Vot
 
 def voting_tallies_show(*, voting: VotingRound, actor: Any, visible: bool, op_id: str = "") -> VotingRound:
     with journey_change(journey=voting.journey, actor=actor, kind="voting.tallies", op_id=op_id) as change:
-        _require_facilitator(voting.journey, actor)
+        require_facilitator(voting.journey, actor)
         voting = _open_round(voting)
         voting.tallies_visible = visible
         voting.save(update_fields=["tallies_visible"])
@@ -194,7 +183,7 @@ def timer_start(
     _check_duration(duration_seconds)
     now = now or timezone.now()
     with journey_change(journey=journey, actor=actor, kind="timer.started", op_id=op_id) as change:
-        _require_facilitator(journey, actor)
+        require_facilitator(journey, actor)
         timer = _timer_of(journey)
         state = _state(timer, now)
         if state.status == timer_math.RUNNING:
@@ -211,7 +200,7 @@ def timer_start(
 def timer_pause(*, journey: Journey, actor: Any, now: datetime | None = None, op_id: str = "") -> WorkshopTimer:
     now = now or timezone.now()
     with journey_change(journey=journey, actor=actor, kind="timer.paused", op_id=op_id) as change:
-        _require_facilitator(journey, actor)
+        require_facilitator(journey, actor)
         timer = _timer_of(journey)
         state = _state(timer, now)
         if state.status != timer_math.RUNNING:
@@ -225,7 +214,7 @@ def timer_pause(*, journey: Journey, actor: Any, now: datetime | None = None, op
 def timer_reset(*, journey: Journey, actor: Any, duration_seconds: int | None = None, op_id: str = "") -> WorkshopTimer:
     _check_duration(duration_seconds)
     with journey_change(journey=journey, actor=actor, kind="timer.reset", op_id=op_id) as change:
-        _require_facilitator(journey, actor)
+        require_facilitator(journey, actor)
         timer = _timer_of(journey)
         timer.duration_seconds = duration_seconds or timer.duration_seconds
         timer.started_at, timer.remaining_seconds = None, timer.duration_seconds
@@ -250,7 +239,7 @@ def focus_set(*, journey: Journey, actor: Any, step: Step, op_id: str = "") -> F
     if step.journey_id != journey.pk:
         raise ValidationError({"step": _("That step is not on this journey.")})
     with journey_change(journey=journey, actor=actor, kind="focus.moved", op_id=op_id) as change:
-        _require_facilitator(journey, actor)
+        require_facilitator(journey, actor)
         focus, _created = FacilitatorFocus.objects.update_or_create(journey=journey, defaults={"step": step})
         change.touch(focus=step.pk)
     return focus

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from boards import rendering
-from boards.views import member_journey, run_change
 from journeys.models import Journey
+from web.changes import FragmentAnswers, apply_change, member_journey
 from workshops import forms as workshop_forms
 from workshops import fragments, selectors, services
 from workshops.models import VotingRound
@@ -34,10 +34,9 @@ def change(
     apply: Callable[[dict, str], Any],
     message_id: str = "workshop-message",
 ) -> HttpResponse:
-    try:
-        return run_change(request, journey, form, apply, lambda form: _message(form, message_id))
-    except services.FacilitatorOnly as denied:
-        return HttpResponse(str(denied), status=403, content_type="text/plain; charset=utf-8")
+    return apply_change(
+        request, journey, form, apply, FragmentAnswers(journey, lambda form: _message(form, message_id))
+    )
 
 
 def _round(request: HttpRequest, journey_id: int, round_id: int) -> tuple[Journey, VotingRound]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from boards.insights import render_panel
+from boards.insights_panel import render_panel
 from journeys.models import Journey
 
 register = template.Library()

@@ -9,8 +9,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from journeys import permissions
 from journeys.models import Journey
-from workshops import fragments, services
+from workshops import fragments
 from workshops.models import Indicator
 
 register = template.Library()
@@ -22,7 +23,7 @@ def workshop_bar(context: dict[str, Any], journey: Journey) -> dict[str, Any]:
     return {
         **fragments.timer_context(journey),
         **fragments.voting_context(journey),
-        "role": "facilitator" if services.is_facilitator(journey, user) else "participant",
+        "role": "facilitator" if permissions.is_facilitator(journey, user) else "participant",
         "today": timezone.localdate(),
     }
 
@@ -32,7 +33,7 @@ def workshop_header(context: dict[str, Any], journey: Journey) -> dict[str, Any]
     user = context["request"].user
     return {
         **fragments.score_context(journey),
-        "is_facilitator": services.is_facilitator(journey, user),
+        "is_facilitator": permissions.is_facilitator(journey, user),
         "score_choices": Indicator.choices,
         "today": timezone.localdate(),
     }

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dashboard"
+
+    def ready(self) -> None:
+        from dashboard.consumers import DOORBELL, dashboard_groups
+        from live.broadcast import register_doorbell
+
+        register_doorbell(DOORBELL, dashboard_groups)

@@ -1,0 +1,553 @@
+"""A realistic demo: an insurer's "I am moving: change my address" journey, built through the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from journeys import services
+from journeys.models import (
+    Department,
+    Journey,
+    Membership,
+    PainPointActivity,
+)
+from journeys.permissions import MANAGERS_GROUP
+from painpoints import services as pain_points
+
+DEMO_TITLE = "I am moving: change my address"
+DEMO_PASSWORD = "journey-demo-2026"
+
+DEPARTMENTS = [
+    ("Customer", "#8e6cc9"),
+    ("Contact centre", "#2b8a9e"),
+    ("Policy administration", "#d9822b"),
+    ("Finance", "#3f9142"),
+    ("IT", "#5b6b7f"),
+]
+
+# (username, full name, department, role on the journey, is manager)
+USERS = [
+    ("anna", "Anna de Vries", "Contact centre", Membership.Role.FACILITATOR, False),
+    (
+        "bram",
+        "Bram Jansen",
+        "Policy administration",
+        Membership.Role.PARTICIPANT,
+        False,
+    ),
+    ("carla", "Carla Bakker", "IT", Membership.Role.PARTICIPANT, False),
+    ("dirk", "Dirk Visser", "Finance", Membership.Role.PARTICIPANT, False),
+    ("eva", "Eva Smit", "Contact centre", Membership.Role.PARTICIPANT, True),
+]
+
+# (key, title, department, channel, minutes)
+STEPS = [
+    ("search", "Looks on the website for how to report a move", "Customer", "web", 10),
+    ("form", "Fills in the change-of-address web form", "Customer", "web", 8),
+    ("mailbox", "Form lands in the shared mailbox", "Contact centre", "email", 1440),
+    (
+        "rekey",
+        "Agent checks identity and re-keys the address",
+        "Contact centre",
+        "internal",
+        15,
+    ),
+    (
+        "premium",
+        "Recalculates the home-insurance premium for the new postcode",
+        "Policy administration",
+        "internal",
+        30,
+    ),
+    ("debit", "Adjusts the direct debit", "Finance", "internal", 10),
+    (
+        "letter",
+        "Prints and posts the new policy schedule",
+        "Policy administration",
+        "letter",
+        2880,
+    ),
+    (
+        "old_address",
+        "Receives the letter at the old address (mail forward was late)",
+        "Customer",
+        "letter",
+        None,
+    ),
+    ("calls", 'Calls: "did you get my change?"', "Customer", "phone", 12),
+    (
+        "no_status",
+        "Agent cannot see the status in the policy system",
+        "IT",
+        "internal",
+        5,
+    ),
+    (
+        "callback",
+        "Promises a callback within 2 working days",
+        "Contact centre",
+        "phone",
+        3,
+    ),
+    ("confirmed", "Receives confirmation by e-mail", "Customer", "email", None),
+]
+
+HANDOFFS = [
+    ("search", "form", ""),
+    ("form", "mailbox", "web form"),
+    ("mailbox", "rekey", "picked up next day"),
+    ("rekey", "premium", "re-keyed"),
+    ("premium", "debit", "new premium"),
+    ("debit", "letter", ""),
+    ("letter", "old_address", "post"),
+    ("old_address", "calls", ""),
+    ("calls", "rekey", "customer calls back"),
+    ("calls", "no_status", ""),
+    ("no_status", "callback", ""),
+    ("callback", "confirmed", ""),
+]
+
+# (step, text, severity, responsible departments, status, owner, weeks ago opened, weeks ago closed)
+PAIN_POINTS = [
+    (
+        "form",
+        "The web form does not say what happens next",
+        "high",
+        ["Contact centre", "IT"],
+        "open",
+        None,
+        11,
+        None,
+    ),
+    (
+        "rekey",
+        "Re-keying the address causes typos",
+        "medium",
+        ["Policy administration", "IT"],
+        "in_progress",
+        "carla",
+        10,
+        None,
+    ),
+    (
+        "no_status",
+        "The agent cannot see the status of the change",
+        "high",
+        ["IT"],
+        "in_progress",
+        "carla",
+        9,
+        None,
+    ),
+    (
+        "premium",
+        "The premium change is not explained to the customer",
+        "medium",
+        ["Policy administration", "Finance"],
+        "solved",
+        "bram",
+        8,
+        3,
+    ),
+    (
+        "old_address",
+        "The new policy schedule goes to the old address",
+        "high",
+        ["Policy administration"],
+        "solved",
+        "bram",
+        7,
+        2,
+    ),
+    (
+        "callback",
+        "The callback promise is not kept",
+        "high",
+        ["Contact centre"],
+        "open",
+        None,
+        5,
+        None,
+    ),
+    (
+        "mailbox",
+        "Forms wait a day in the shared mailbox",
+        "medium",
+        ["Contact centre"],
+        "wont_fix",
+        "anna",
+        6,
+        4,
+    ),
+    (
+        "debit",
+        "Direct debit changes a month late",
+        "low",
+        ["Finance"],
+        "solved",
+        "dirk",
+        4,
+        1,
+    ),
+]
+
+
+@dataclass
+class DemoResult:
+    journey: Journey
+    users: list[tuple[str, str]]  # (username, role description)
+    created: bool
+
+
+def load_demo(*, reset: bool = False) -> DemoResult:
+    with transaction.atomic():
+        departments = {
+            name: Department.objects.get_or_create(name=name, defaults={"colour": c})[0] for name, c in DEPARTMENTS
+        }
+        users = _demo_users(departments)
+        _demo_managers(users)
+        _claim_journey(departments, users, reset=reset)
+        existing = Journey.objects.filter(title=DEMO_TITLE, created_by=users["anna"]).first()
+        if existing and not reset:
+            return DemoResult(existing, _user_lines(), created=False)
+        if existing:
+            existing.delete()
+        journey = _demo_journey(departments, users)
+    return DemoResult(journey, _user_lines(), created=True)
+
+
+def _user_lines() -> list[tuple[str, str]]:
+    return [
+        (
+            name,
+            f"{full}, {dept}{' (facilitator)' if role == 'facilitator' else ''}{', manager' if manager else ''}",
+        )
+        for name, full, dept, role, manager in USERS
+    ]
+
+
+def _demo_users(departments: dict[str, Department]) -> dict:
+    user_model = get_user_model()
+    users = {}
+    for username, full_name, department, _role, _is_manager in USERS:
+        first, last = full_name.split(" ", 1)
+        user, created = user_model.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        departments[department].members.add(user)
+        users[username] = user
+    return users
+
+
+def _demo_journey(departments: dict[str, Department], users: dict) -> Journey:
+    facilitator = users["anna"]
+    journey = services.journey_create(
+        title=DEMO_TITLE,
+        description=(
+            "Home insurance customer reports a move. Workshop with Contact centre, Policy administration, "
+            "Finance and IT."
+        ),
+        actor=facilitator,
+    )
+    for username, _full, _dept, role, _manager in USERS[1:]:
+        Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
+    for name, _colour in DEPARTMENTS:
+        services.lane_add(journey=journey, department=departments[name], actor=facilitator)
+    steps = {}
+    for key, title, department, channel, minutes in STEPS:
+        steps[key] = services.step_create(
+            journey=journey,
+            actor=facilitator,
+            title=title,
+            department=departments[department],
+            channel=channel,
+            duration_minutes=minutes,
+        )
+    for source, target, label in HANDOFFS:
+        services.handoff_create(
+            journey=journey,
+            actor=facilitator,
+            from_step=steps[source],
+            to_step=steps[target],
+            label=label,
+        )
+    for row in PAIN_POINTS:
+        _demo_pain_point(journey, steps, departments, users, *row)
+    _demo_scores(journey, users["anna"], "csat", DEMO_SCORES)
+    return journey
+
+
+def _demo_pain_point(
+    journey,
+    steps,
+    departments,
+    users,
+    step,
+    text,
+    severity,
+    dept_names,
+    status,
+    owner,
+    opened,
+    closed,
+):
+    """Tag a pain point and walk it through its lifecycle with the real services, then backdate its timeline."""
+    author = users["anna"]
+    pain_point = services.pain_point_create(
+        step=steps[step],
+        actor=author,
+        text=text,
+        severity=severity,
+        departments=[departments[d] for d in dept_names],
+    )
+    now = timezone.now()
+    opened_at = now - timedelta(weeks=opened, hours=3)
+    times = [opened_at, opened_at]
+    if owner:
+        pain_point = pain_points.pain_point_pick_up(pain_point=pain_point, actor=users[owner], base_version=None)
+        times.append(opened_at + timedelta(days=2))
+    if text in DEMO_PLANS:
+        fix, weeks_from_now = DEMO_PLANS[text]
+        pain_point = pain_points.pain_point_plan_fix(
+            pain_point=pain_point,
+            actor=users[owner],
+            fix_description=fix,
+            target_date=timezone.localdate() + timedelta(weeks=max(weeks_from_now, 1)),
+            base_version=None,
+        )
+        # A plan that slipped: its target date lies in the past, so the board and the list show it overdue.
+        pain_point.target_date = timezone.localdate() + timedelta(weeks=weeks_from_now)
+        planned = pain_point.activities.filter(kind=PainPointActivity.Kind.PLANNED)
+        planned.update(text=f"{pain_point.target_date.isoformat()} · {fix}")
+        times.append(opened_at + timedelta(days=4))
+    if status in ("solved", "wont_fix"):
+        close = pain_points.pain_point_solve if status == "solved" else pain_points.pain_point_mark_wont_fix
+        note = (
+            "Fixed in the process" if status == "solved" else "Mailbox is read daily; a faster route needs a new system"
+        )
+        field = "resolution" if status == "solved" else "reason"
+        pain_point = close(pain_point=pain_point, actor=users[owner], base_version=None, **{field: note})
+        closed_at = now - timedelta(weeks=closed)
+        pain_point.solved_at = closed_at if status == "solved" else None
+        times.append(closed_at)
+    for activity, when in zip(pain_point.activities.order_by("created_at", "id"), times, strict=True):
+        PainPointActivity.objects.filter(pk=activity.pk).update(created_at=when)
+    pain_point.created_at = opened_at
+    pain_point.save(update_fields=["created_at", "solved_at", "target_date"])
+
+
+def _demo_activity(pain_point, actor, kind, from_status, to_status, when, text=""):
+    PainPointActivity.objects.create(
+        pain_point=pain_point,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        created_at=when,
+        text=text,
+    )
+
+
+# A second process for the manager dashboard: rejected claims, with pain points spread over the past 12 weeks -------
+
+CLAIM_TITLE = "My claim was rejected"
+
+CLAIM_DEPARTMENTS = [("Claims", "#b5475b"), ("Complaints", "#7a5c99")]
+CLAIM_LANES = ["Customer", "Contact centre", "Claims", "Complaints", "Finance", "IT"]
+
+CLAIM_STEPS = [
+    ("submit", "Submits the claim with photos in the app", "Customer", "web", 15),
+    ("intake", "Claim is registered and checked for completeness", "Claims", "internal", 20),
+    ("assess", "Assessor rejects: damage not covered", "Claims", "internal", 45),
+    ("letter", "Sends the rejection letter", "Claims", "letter", 2880),
+    ("calls", 'Calls: "why was my claim rejected?"', "Customer", "phone", 20),
+    ("agent", "Agent cannot see the assessor's reasoning", "Contact centre", "phone", 10),
+    ("complaint", "Files a complaint", "Customer", "email", 15),
+    ("review", "Complaints team reviews the claim again", "Complaints", "internal", 120),
+    ("payout", "Partial payout after the review", "Finance", "internal", 10),
+]
+
+CLAIM_HANDOFFS = [
+    ("submit", "intake", "app"),
+    ("intake", "assess", ""),
+    ("assess", "letter", "rejected"),
+    ("letter", "calls", "post"),
+    ("calls", "agent", ""),
+    ("agent", "complaint", "not satisfied"),
+    ("complaint", "review", ""),
+    ("review", "payout", "partly granted"),
+    ("agent", "calls", "customer calls again"),
+]
+
+# Same shape as PAIN_POINTS: (step, text, severity, departments, status, owner, weeks ago opened, weeks ago closed)
+CLAIM_PAIN_POINTS = [
+    ("submit", "The app rejects photos larger than 5 MB", "medium", ["IT"], "solved", "carla", 12, 9),
+    ("submit", "A half-finished claim cannot be saved", "low", ["IT"], "wont_fix", "carla", 12, 7),
+    ("intake", "Missing documents are asked for one at a time", "high", ["Claims"], "solved", "bram", 11, 6),
+    (
+        "assess",
+        "The rejection reason is written in jargon",
+        "high",
+        ["Claims", "Complaints"],
+        "in_progress",
+        "bram",
+        11,
+        None,
+    ),
+    ("letter", "The letter quotes policy articles instead of plain words", "high", ["Claims"], "solved", "bram", 10, 4),
+    ("letter", "The letter does not say how to object", "medium", ["Claims", "Complaints"], "solved", "anna", 10, 2),
+    (
+        "calls",
+        "Customers wait 20 minutes on the phone after a rejection",
+        "medium",
+        ["Contact centre"],
+        "open",
+        None,
+        9,
+        None,
+    ),
+    ("agent", "The agent cannot see the assessor's notes", "high", ["IT", "Claims"], "in_progress", "carla", 9, None),
+    (
+        "agent",
+        "Agents promise a call from the assessor that never comes",
+        "high",
+        ["Contact centre", "Claims"],
+        "solved",
+        "anna",
+        8,
+        3,
+    ),
+    (
+        "complaint",
+        "The complaint form asks for a claim number the customer does not have",
+        "medium",
+        ["Complaints", "IT"],
+        "solved",
+        "carla",
+        7,
+        1,
+    ),
+    ("review", "The review takes six weeks", "high", ["Complaints"], "in_progress", "anna", 6, None),
+    ("payout", "The payout goes to an old bank account", "high", ["Finance"], "solved", "dirk", 5, 1),
+    (
+        "review",
+        "Nobody tells the customer the review has started",
+        "medium",
+        ["Complaints", "Contact centre"],
+        "open",
+        None,
+        4,
+        None,
+    ),
+    (
+        "payout",
+        "The partial payout arrives without an explanation",
+        "medium",
+        ["Finance", "Claims"],
+        "open",
+        None,
+        3,
+        None,
+    ),
+    ("assess", "The same claim is assessed twice by different assessors", "low", ["Claims"], "wont_fix", "bram", 2, 1),
+    ("intake", "The acknowledgement e-mail comes in Dutch only", "low", ["IT", "Claims"], "open", None, 1, None),
+    (
+        "calls",
+        "The customer has to tell the story again to every agent",
+        "high",
+        ["Contact centre"],
+        "open",
+        None,
+        0,
+        None,
+    ),
+]
+
+
+def _demo_managers(users: dict) -> None:
+    """Demo users marked as managers join the "Managers" group, which opens the manager dashboard to them."""
+    from django.contrib.auth.models import Group
+
+    managers, _created = Group.objects.get_or_create(name=MANAGERS_GROUP)
+    for username, _full, _dept, _role, is_manager in USERS:
+        if is_manager:
+            users[username].groups.add(managers)
+
+
+def _claim_journey(departments: dict[str, Department], users: dict, *, reset: bool) -> Journey:
+    for name, colour in CLAIM_DEPARTMENTS:
+        departments[name] = Department.objects.get_or_create(name=name, defaults={"colour": colour})[0]
+    departments["Claims"].members.add(users["bram"])  # Bram handles claims as well as policies
+    existing = Journey.objects.filter(title=CLAIM_TITLE, created_by=users["anna"]).first()
+    if existing and not reset:
+        return existing
+    if existing:
+        existing.delete()
+    facilitator = users["anna"]
+    journey = services.journey_create(
+        title=CLAIM_TITLE,
+        description="A home-insurance claim is rejected. Workshop with Claims, Complaints, Contact centre and Finance.",
+        actor=facilitator,
+    )
+    for username, _full, _dept, role, _manager in USERS[1:]:
+        Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
+    for name in CLAIM_LANES:
+        services.lane_add(journey=journey, department=departments[name], actor=facilitator)
+    steps = {
+        key: services.step_create(
+            journey=journey,
+            actor=facilitator,
+            title=title,
+            department=departments[department],
+            channel=channel,
+            duration_minutes=minutes,
+        )
+        for key, title, department, channel, minutes in CLAIM_STEPS
+    }
+    for source, target, label in CLAIM_HANDOFFS:
+        services.handoff_create(
+            journey=journey, actor=facilitator, from_step=steps[source], to_step=steps[target], label=label
+        )
+    for row in CLAIM_PAIN_POINTS:
+        _demo_pain_point(journey, steps, departments, users, *row)
+    journey.pain_points.filter(status="wont_fix").update(resolution="Not worth a change to the claims system now")
+    _demo_scores(journey, facilitator, "nps", CLAIM_SCORES)
+    return journey
+
+
+# Fix plans for pain points in progress: (what changes, target date in weeks from now; negative = overdue)
+DEMO_PLANS = {
+    "Re-keying the address causes typos": ("The web form writes the new address into the policy system directly", 3),
+    "The agent cannot see the status of the change": ("Show the change's status in the agent's screen", -1),
+}
+
+
+# Customer score measurements, (weeks ago, value): the address change climbs as its pain points get solved; the
+# rejected claims journey (NPS) slides while its complaints pile up.
+DEMO_SCORES = [(11, "58"), (9, "61"), (7, "60"), (5, "64"), (3, "67.5"), (1, "71")]
+CLAIM_SCORES = [(10, "-8"), (8, "-14"), (6, "-12"), (4, "-19"), (2, "-23")]
+
+
+def _demo_scores(journey: Journey, facilitator, indicator: str, measurements: list[tuple[int, str]]) -> None:
+    from workshops import services as workshop_services  # the workshop tools build on journeys, not the reverse
+
+    if indicator != "csat":
+        workshop_services.customer_indicator_set(journey=journey, actor=facilitator, kind=indicator)
+    today = timezone.localdate()
+    for weeks_ago, value in measurements:
+        workshop_services.score_record(
+            journey=journey,
+            actor=facilitator,
+            measured_on=today - timedelta(weeks=weeks_ago),
+            value=Decimal(value),
+            responses=120,
+        )

@@ -1,0 +1,51 @@
+"""Who may do what: the one place for membership, facilitator, manager and pain point owner rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from journeys.errors import FacilitatorOnly
+from journeys.models import Journey, Membership, PainPoint
+
+# Members of this group see the manager dashboard and every department's pain points (created by a migration).
+MANAGERS_GROUP = "Managers"
+
+
+def is_member(journey: Journey | int, user: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    journey_id = journey if isinstance(journey, int) else journey.pk
+    return Membership.objects.filter(journey_id=journey_id, user=user).exists()
+
+
+def is_facilitator(journey: Journey | int, user: Any) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    journey_id = journey if isinstance(journey, int) else journey.pk
+    return Membership.objects.filter(journey_id=journey_id, user=user, role=Membership.Role.FACILITATOR).exists()
+
+
+def require_facilitator(journey: Journey, user: Any) -> None:
+    if not is_facilitator(journey, user):
+        raise FacilitatorOnly(_("Only the facilitator can do this."))
+
+
+def is_manager(user: Any) -> bool:
+    """Managers see the dashboard and follow pain points of every department and journey (read only off their own
+    journeys). Remembered on the user object: one request asks several times."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if not hasattr(user, "_is_manager"):
+        user._is_manager = user.is_superuser or user.groups.filter(name=MANAGERS_GROUP).exists()
+    return user._is_manager
+
+
+def in_responsible_department(pain_point: PainPoint, user: Any) -> bool:
+    return pain_point.responsible_departments.filter(members=user).exists()
+
+
+def may_act_on_pain_point(pain_point: PainPoint, user: Any) -> bool:
+    """The facilitator of its journey and the members of its responsible departments move a pain point on."""
+    return is_facilitator(pain_point.journey_id, user) or in_responsible_department(pain_point, user)

@@ -1,0 +1,258 @@
+"""The only module that talks to the channel layer.
+
+The layer is a doorbell, not a mailbox: it drops group messages silently when a receiver's queue is full, and the
+in-memory layer reaches one process only. Every pushed frame therefore starts with a header that carries the
+journey's sequence numbers; the browser applies a frame only when it follows on from what it has, and otherwise
+asks for a catch-up, which is rendered here from the event log (the truth) and cached per journey version.
+
+A frame is HTML that the htmx ws extension swaps out of band. Its first element replaces `#board-seq`:
+
+    <div id="board-seq" hx-swap-oob="true" data-seq="7" data-base="6" data-kind="push" ...></div>...fragments
+
+kind `push` (one change, base = seq - 1), `followup` (the parts derived from the whole board as of that change,
+e.g. the insights panel: sent right behind its push, base = seq, applied only on top of exactly that seq),
+`catchup` (every change after base), `snapshot` (the whole board, base 0) or `heartbeat` (no fragments; the
+browser only compares seq). Fragments are rendered once per event and language,
+never per user: no CSRF token, no request.user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from journeys.models import Event, Journey
+from live import presence
+from live.fragments import SNAPSHOT_TARGETS, render_changes, render_event, render_follow_ups
+
+logger = logging.getLogger(__name__)
+
+# Further behind than this, one whole-board snapshot is cheaper than the fragments of every change missed.
+CATCHUP_MAX_EVENTS = 40
+CATCHUP_CACHE_SECONDS = 300
+
+
+def group_name(journey_id: int, language: str) -> str:
+    """One group per journey and language: a push is rendered once per language someone watches the board in."""
+    return f"journey-{journey_id}-{language}"
+
+
+def frame(*, kind: str, seq: int, base: int, body: str = "", actor_id: int | None = None, summary: str = "") -> str:
+    header = format_html(
+        '<div id="board-seq" hx-swap-oob="true" data-seq="{}" data-base="{}" data-kind="{}" data-actor="{}"'
+        ' data-summary="{}" hidden></div>',
+        seq,
+        base,
+        kind,
+        actor_id or "",
+        summary,
+    )
+    return header + body
+
+
+def change_summary(event: Event) -> str:
+    actor = event.actor.get_full_name() or event.actor.username if event.actor else _("Someone")
+    subject = event.kind.split(".")[0]
+    phrases = {
+        "step": _("%(actor)s changed a step"),
+        "pain_point": _("%(actor)s changed a pain point"),
+        "handoff": _("%(actor)s changed a hand-off"),
+        "lane": _("%(actor)s changed the lanes"),
+        "mirror": _("%(actor)s changed the mirror survey"),
+    }
+    return phrases.get(subject, _("%(actor)s changed the board")) % {"actor": actor}
+
+
+def push_frame(event: Event, language: str) -> str:
+    with translation.override(language):
+        return frame(
+            kind="push",
+            seq=event.seq,
+            base=event.seq - 1,
+            body=render_event(event.journey, event),
+            actor_id=event.actor_id,
+            summary=change_summary(event),
+        )
+
+
+def follow_up_frame(event: Event, language: str) -> str:
+    with translation.override(language):
+        body = render_follow_ups(event.journey, event.targets)
+    return frame(kind="followup", seq=event.seq, base=event.seq, body=body) if body else ""
+
+
+def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
+    """Receiver of `journeys.changes.journey_changed`; runs after the change committed, so nothing here may turn the
+    saved change into an error answer: a failure is logged, and open pages catch up from the event log."""
+    try:
+        push(event)
+    except Exception:
+        logger.exception("Could not push event %s of journey %s", event.pk, event.journey_id)
+
+
+def push(event: Event) -> None:
+    languages = presence.languages_here(event.journey_id)
+    for language in languages:
+        message = {"type": "board.push", "seq": event.seq, "html": push_frame(event, language)}
+        send_to_group(group_name(event.journey_id, language), message)
+    for language in languages:
+        html = follow_up_frame(event, language)
+        if html:
+            message = {"type": "board.followup", "seq": event.seq, "html": html}
+            send_to_group(group_name(event.journey_id, language), message)
+    ring_doorbells(event)
+
+
+def send_to_group(group: str, message: dict[str, Any]) -> None:
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+    except Exception:  # the change is committed; clients catch up from the event log on their next heartbeat
+        logger.exception("Could not push to %s", group)
+
+
+# Doorbells: pages derived from many journeys (the manager dashboard, the owners' lists) refetch over HTTP ---------
+
+# Each feature registers which groups an event concerns and the message type to ring them with.
+DoorbellGroups = Callable[[Event], Iterable[str]]
+DOORBELLS: list[tuple[str, DoorbellGroups]] = []
+
+
+def register_doorbell(message_type: str, groups_for: DoorbellGroups) -> None:
+    if (message_type, groups_for) not in DOORBELLS:
+        DOORBELLS.append((message_type, groups_for))
+
+
+def ring_doorbells(event: Event) -> None:
+    for message_type, groups_for in DOORBELLS:
+        try:
+            groups = sorted(groups_for(event))
+        except Exception:  # the change is committed; open pages notice it at their next heartbeat (the marker moved)
+            logger.exception("Could not tell which %s groups event %s concerns", message_type, event.pk)
+            continue
+        if groups:
+            ring(groups, {"type": message_type, "event": event.pk})
+
+
+def ring(groups: list[str], message: dict[str, Any]) -> None:
+    """Send a doorbell to each group, from sync code on any thread."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: a sync view or command, on a thread without an event loop
+        for group in groups:
+            send_to_group(group, message)
+    else:  # sync code called from async code's own thread (e.g. inside a test's event loop)
+        for group in groups:
+            loop.create_task(layer.group_send(group, message))
+
+
+async def follow_groups(channel_name: str, *, wanted: set[str], joined: set[str]) -> None:
+    """Join `wanted` (again: that refreshes the layer's group expiry) and leave what is no longer wanted."""
+    layer = get_channel_layer()
+    for group in joined - wanted:
+        await layer.group_discard(group, channel_name)
+    for group in wanted:
+        await layer.group_add(group, channel_name)
+
+
+# Catch-up: what a (re)connecting or lagging socket needs ------------------------------------------------------
+
+
+def catch_up(*, journey_id: int, since: int, language: str) -> str:
+    """Everything after `since`: the fragments of the missed changes, or the whole board when far behind."""
+    seq, created_at = Journey.objects.values_list("seq", "created_at").get(pk=journey_id)
+    if since == seq:
+        return frame(kind="catchup", seq=seq, base=seq)
+    # The creation time keeps a cached render from outliving its journey when an id is used again (a reset database).
+    version = f"{journey_id}:{created_at.timestamp()}:{seq}:{language}"
+    events = []
+    if 0 < since < seq and seq - since <= CATCHUP_MAX_EVENTS:
+        events = list(Event.objects.filter(journey_id=journey_id, seq__gt=since, seq__lte=seq).values_list("targets"))
+    if len(events) != seq - since:  # too far behind, from the future, or events pruned
+        return cached(
+            f"board-snapshot:{version}", lambda: _render_targets(journey_id, 0, seq, [SNAPSHOT_TARGETS], language)
+        )
+    targets = missed_targets(events)
+    return cached(
+        f"board-catchup:{since}:{version}", lambda: _render_targets(journey_id, since, seq, targets, language)
+    )
+
+
+def missed_targets(events: list[tuple[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The targets of the missed changes, each distinct one once; a layout change renders the map once, first."""
+    layout = any(targets.get("layout") for (targets,) in events)
+    rest = [{key: value for key, value in targets.items() if key != "layout"} for (targets,) in events]
+    distinct = {repr(sorted(targets.items())): targets for targets in rest if targets}
+    return [{"layout": True}, *distinct.values()] if layout else list(distinct.values())
+
+
+def _render_targets(journey_id: int, base: int, seq: int, all_targets: list[dict[str, Any]], language: str) -> str:
+    journey = Journey.objects.get(pk=journey_id)
+    with translation.override(language):
+        parts = [render_changes(journey, targets, follow_ups=False) for targets in all_targets]
+        # The follow-ups once, as of now, for everything missed together.
+        everything = {key: value for targets in all_targets for key, value in targets.items()}
+        body = "\n".join([*parts, render_follow_ups(journey, everything)])
+    return frame(kind="catchup" if base else "snapshot", seq=seq, base=base, body=body)
+
+
+def cached(key: str, render: Any) -> str:
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, CATCHUP_CACHE_SECONDS)
+    return html
+
+
+# Sockets joining and leaving a journey -------------------------------------------------------------------------
+
+
+async def join(journey_id: int, language: str, channel_name: str) -> None:
+    await get_channel_layer().group_add(group_name(journey_id, language), channel_name)
+
+
+async def leave(journey_id: int, language: str, channel_name: str) -> None:
+    await get_channel_layer().group_discard(group_name(journey_id, language), channel_name)
+
+
+# Journeys whose presence broadcast is already scheduled in this process: 50 sockets (re)joining at once cause a
+# few presence broadcasts, not 50 (each of which would go to all 50 sockets).
+_presence_due: dict[int, asyncio.Task] = {}
+PRESENCE_COALESCE_SECONDS = 0.3
+
+
+async def presence_changed(journey_id: int) -> None:
+    due = _presence_due.get(journey_id)
+    if due is not None and not due.done() and due.get_loop() is asyncio.get_running_loop():
+        return  # that broadcast has not read the database yet: it will include this change
+    _presence_due[journey_id] = asyncio.current_task()
+    try:
+        await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+    finally:
+        if _presence_due.get(journey_id) is asyncio.current_task():
+            del _presence_due[journey_id]
+    frames = await database_sync_to_async(presence_frames)(journey_id)
+    layer = get_channel_layer()
+    for language, html in frames.items():
+        await layer.group_send(group_name(journey_id, language), {"type": "board.presence", "html": html})
+
+
+def presence_frames(journey_id: int) -> dict[str, str]:
+    people = presence.people_here(journey_id)
+    frames = {}
+    for language in presence.languages_here(journey_id):
+        with translation.override(language):
+            frames[language] = presence.render(people)
+    return frames

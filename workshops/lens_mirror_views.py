@@ -1,0 +1,165 @@
+"""Workshop pages and endpoints: the customer lens in the step drawer and the mirror survey page.
+
+Same rules as boards/views.py: look journeys up through membership (404 otherwise), call one service, answer
+htmx changes with the fragments the socket pushes. The mirror page works with plain forms on any phone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from journeys import lens, mirror, permissions
+from journeys.models import Journey, LensQuestion, Step
+from web.changes import FragmentAnswers, PageAnswers, apply_change, journey_child, member_journey
+from workshops import lens_mirror_forms as workshop_forms
+
+LENS_PARTS = "boards/lens/parts.html"
+
+
+# Customer lens --------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def lens_section(request: HttpRequest, journey_id: int, step_id: int) -> HttpResponse:
+    _journey, step = journey_child(request, journey_id, Step, step_id)
+    return render(request, f"{LENS_PARTS}#lens-section", {"step": step, "lens": lens.lens_for_step(step)})
+
+
+@login_required
+@require_POST
+def lens_answer(request: HttpRequest, journey_id: int, step_id: int, question_id: int) -> HttpResponse:
+    journey, step = journey_child(request, journey_id, Step, step_id)
+    question = get_object_or_404(LensQuestion, pk=question_id, active=True)
+    form = workshop_forms.LensAnswerForm(request.POST)
+
+    def invalid(form: workshop_forms.LensAnswerForm) -> str:
+        answer = step.lens_answers.filter(question=question).first()
+        context = {"step": step, "question": question, "answer": answer, "form": form, "oob": True}
+        return render(request, f"{LENS_PARTS}#lens-answer", context).content.decode()
+
+    return apply_change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: lens.lens_answer_save(
+            step=step, question=question, actor=request.user, op_id=op_id, **data
+        ),
+        FragmentAnswers(journey, invalid),
+    )
+
+
+# Mirror survey --------------------------------------------------------------------------------------------------
+
+
+def _own_estimates_form(request: HttpRequest, journey: Journey) -> workshop_forms.MirrorEstimatesForm:
+    """The participant's estimates form: one field per step as the board has them now, with what they saved."""
+    steps = list(Step.objects.filter(journey=journey).select_related("department"))
+    mine = mirror.estimates_of(journey, request.user)
+    initial = {"journey": mine.get(None), **{f"step-{pk}": score for pk, score in mine.items() if pk}}
+    return workshop_forms.MirrorEstimatesForm(steps=steps, initial=initial)
+
+
+def _mirror_page(request: HttpRequest, journey: Journey, status: int = 200, **forms: Any) -> HttpResponse:
+    context = {
+        "journey": journey,
+        "results": mirror.mirror_results(journey),
+        "is_facilitator": permissions.is_facilitator(journey, request.user),
+        "estimates_form": forms.get("estimates_form") or _own_estimates_form(request, journey),
+        "score_form": forms.get("score_form") or workshop_forms.CustomerScoreForm(journey=journey),
+        "import_form": forms.get("import_form") or workshop_forms.CustomerScoreImportForm(),
+        "errors": forms.get("errors", []),
+        "op_id": uuid.uuid4().hex,
+    }
+    return render(request, "boards/mirror/page.html", context, status=status)
+
+
+def _mirror_answers(request: HttpRequest, journey: Journey, done: str, form_name: str) -> PageAnswers:
+    """Run one mirror change; redirect with a message, or show the page again with what went wrong."""
+
+    def render_page(status: int, error: str, form: forms.Form | None) -> HttpResponse:
+        bound = {form_name: form} if form is not None else {}
+        return _mirror_page(request, journey, status=status, errors=[] if form is not None else [error], **bound)
+
+    return PageAnswers(request, done, reverse("mirror_survey", args=[journey.pk]), render_page)
+
+
+@login_required
+@require_GET
+def mirror_survey(request: HttpRequest, journey_id: int) -> HttpResponse:
+    return _mirror_page(request, member_journey(request, journey_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mirror_estimates(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """GET: the rows of the participant's estimates form, for an open page whose steps changed (mirror_page.js)."""
+    journey = member_journey(request, journey_id)
+    if request.method == "GET":
+        context = {"form": _own_estimates_form(request, journey)}
+        return render(request, "boards/mirror/page.html#mirror-estimate-rows", context)
+    form = workshop_forms.MirrorEstimatesForm(request.POST, steps=list(Step.objects.filter(journey=journey)))
+    done = _("Your estimates are saved. They stay hidden until the facilitator reveals them.")
+    return apply_change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: mirror.mirror_estimates_give(
+            journey=journey, actor=request.user, scores=form.scores(), op_id=op_id
+        ),
+        _mirror_answers(request, journey, done, "estimates_form"),
+    )
+
+
+@login_required
+@require_POST
+def customer_score_enter(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    permissions.require_facilitator(journey, request.user)
+    return apply_change(
+        request,
+        journey,
+        workshop_forms.CustomerScoreForm(request.POST, journey=journey),
+        lambda data, op_id: mirror.customer_score_set(journey=journey, actor=request.user, op_id=op_id, **data),
+        _mirror_answers(request, journey, _("The customer score is saved."), "score_form"),
+    )
+
+
+@login_required
+@require_POST
+def customer_scores_import(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    permissions.require_facilitator(journey, request.user)
+    return apply_change(
+        request,
+        journey,
+        workshop_forms.CustomerScoreImportForm(request.POST, request.FILES),
+        lambda data, op_id: mirror.customer_scores_import(
+            journey=journey, data=data["file"].read(mirror.MAX_CSV_BYTES + 1), actor=request.user, op_id=op_id
+        ),
+        _mirror_answers(request, journey, _("The customer scores are imported."), "import_form"),
+    )
+
+
+@login_required
+@require_POST
+def mirror_reveal(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    revealed = request.POST.get("revealed", "1") == "1"
+    done = _("The estimates are revealed.") if revealed else _("The estimates are hidden again.")
+    return apply_change(
+        request,
+        journey,
+        forms.Form(request.POST),
+        lambda data, op_id: mirror.mirror_reveal(journey=journey, actor=request.user, revealed=revealed, op_id=op_id),
+        _mirror_answers(request, journey, done, "reveal_form"),
+    )

@@ -1,0 +1,50 @@
+"""The mirror survey page's pushed parts: the counts or the revealed results (largest gap first), the "revealed"
+note, the save button and the facilitator's reveal button. Registered with the board's fragment registry, so every
+mirror change reaches each open mirror page over the journey's socket, in the same frames and sequence as the board.
+All user-independent: hidden estimates are never in them, and a participant's own estimates stay in the page's form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from journeys import mirror
+from journeys.models import Journey
+from live.fragments import register_follow_up, register_fragments
+
+PARTS = "boards/mirror/parts.html"
+PART_NAMES = ("mirror-results", "mirror-locked", "mirror-save", "mirror-reveal-choice")
+# Changes to the steps show in the revealed table (titles, rows), and a deleted step takes its estimates with it.
+STEP_KEYS = ("step", "other_step", "deleted_step")
+
+
+def mirror_context(journey: Journey) -> dict[str, Any]:
+    return {"journey": journey, "results": mirror.mirror_results(journey)}
+
+
+def render_mirror_parts(journey: Journey) -> list[str]:
+    context = {**mirror_context(journey), "oob": True}
+    return [render_to_string(f"{PARTS}#{name}", context) for name in PART_NAMES]
+
+
+@register_fragments("mirror")
+def mirror_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    return render_mirror_parts(journey)
+
+
+@register_fragments("snapshot")
+def mirror_snapshot_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    return render_mirror_parts(journey)
+
+
+@register_follow_up
+def mirror_step_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """A step change alters the page only once the results show, or when a step (and its estimates) is deleted.
+    The results are computed over the whole journey, so they follow the step's push rather than delay it."""
+    if targets.get("mirror") or not any(targets.get(key) for key in STEP_KEYS):
+        return []
+    if not targets.get("deleted_step") and not mirror.is_revealed(journey):
+        return []
+    return [render_to_string(f"{PARTS}#mirror-results", {**mirror_context(journey), "oob": True})]
