@@ -470,7 +470,18 @@ def test_only_the_broadcast_module_talks_to_the_channel_layer():
     root = Path(__file__).resolve().parent.parent
     talking = sorted(
         str(source.relative_to(root))
-        for package in ("boards", "journeys", "workshops", "painpoints", "dashboard", "exchange", "web", "demo", "live", "config")
+        for package in (
+            "boards",
+            "journeys",
+            "workshops",
+            "painpoints",
+            "dashboard",
+            "exchange",
+            "web",
+            "demo",
+            "live",
+            "config",
+        )
         for source in (root / package).rglob("*.py")
         if re.search(r"get_channel_layer|channel_layer\.|group_send|group_add|group_discard", source.read_text())
     )

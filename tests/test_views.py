@@ -104,7 +104,7 @@ def url_patterns(patterns: list, outer: set[str]) -> list[tuple[URLPattern, set[
     """Every named pattern under `patterns`, with the URL parameters of the includes around it."""
     found = []
     for pattern in patterns:
-        names = outer | set(pattern.pattern.converters) | set(getattr(pattern.pattern, "regex").groupindex)
+        names = outer | set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
         if isinstance(pattern, URLResolver):
             found.extend(url_patterns(pattern.url_patterns, names))
         elif pattern.name:
