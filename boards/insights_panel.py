@@ -162,4 +162,4 @@ def lens_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
         return []
     answer = LensAnswer.objects.filter(step=step, question=question).select_related("author").first()
     context = {"step": step, "question": question, "answer": answer, "oob": True}
-    return [render_to_string("boards/lens/parts.html#lens-answer", context)]
+    return [render_to_string("workshops/lens/parts.html#lens-answer", context)]

@@ -49,4 +49,4 @@ def svg_context(journey: Journey) -> dict[str, Any]:
 
 
 def journey_svg(journey: Journey) -> str:
-    return render_to_string("boards/exchange/map.svg", svg_context(journey))
+    return render_to_string("exchange/map.svg", svg_context(journey))

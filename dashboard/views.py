@@ -142,7 +142,7 @@ def dashboard_path() -> str:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET)
     if not form.is_valid():
-        return render(request, "boards/dashboard/page.html", {"form": form, **filter_choices()}, status=400)
+        return render(request, "dashboard/page.html", {"form": form, **filter_choices()}, status=400)
     filters = form.filters()
     body = dashboard_body(filters)
     if request.htmx:
@@ -151,7 +151,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         choices = filter_choices()
         summary = filter_summary(filters, choices)
         context = {"form": form, "filters": filters, "body": body, "summary": summary, **choices}
-        response = render(request, "boards/dashboard/page.html", context)
+        response = render(request, "dashboard/page.html", context)
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -221,7 +221,7 @@ def render_body(filters: Filters, *, now: Any = None, marker: str = "") -> str:
     now = now or timezone.now()
     figures = stats.dashboard_stats(filters.scope, now=now, series_for_top=SMALL_MULTIPLES)
     context = body_context(filters, figures, now=now)
-    return render_to_string("boards/dashboard/body.html", {**context, "marker": marker})
+    return render_to_string("dashboard/body.html", {**context, "marker": marker})
 
 
 def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -> dict[str, Any]:

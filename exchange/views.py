@@ -60,7 +60,7 @@ def journey_import(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("board", journey_id=journey.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "boards/exchange/import.html", {"form": form}, status=status)
+    return render(request, "exchange/import.html", {"form": form}, status=status)
 
 
 @login_required
@@ -72,4 +72,4 @@ def journey_copy(request: HttpRequest, journey_id: int) -> HttpResponse:
         copy = exchange.journey_copy(journey=journey, actor=request.user, **form.cleaned_data)
         return redirect("board", journey_id=copy.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "boards/exchange/copy.html", {"form": form, "journey": journey}, status=status)
+    return render(request, "exchange/copy.html", {"form": form, "journey": journey}, status=status)

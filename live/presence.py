@@ -90,4 +90,4 @@ def people_here(journey_id: int) -> list[Person]:
 
 
 def render(people: list[Person]) -> str:
-    return render_to_string("boards/presence.html", {"people": people, "oob": True})
+    return render_to_string("live/presence.html", {"people": people, "oob": True})

@@ -14,7 +14,7 @@ from journeys.models import Journey, PainPoint, PainPointActivity
 from live.fragments import register_fragments
 from painpoints import selectors as pain_point_selectors
 
-PARTS = "boards/pain_points/parts.html"
+PARTS = "painpoints/parts.html"
 PAGE_PART_NAMES = ("pain-point-heading", "pain-point-state", "pain-point-timeline")
 
 

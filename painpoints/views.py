@@ -109,7 +109,7 @@ def my_pain_points(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "heartbeat_seconds": settings.BOARD_HEARTBEAT_SECONDS,
     }
-    return render(request, "boards/pain_points/list.html", context, status=400 if form.errors else 200)
+    return render(request, "painpoints/list.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -119,7 +119,7 @@ def my_pain_points_rows(request: HttpRequest) -> HttpResponse:
     context = _owner_list_context(request)
     if context["form"].errors:
         return HttpResponse(_filter_problems(context["form"]), status=400, content_type="text/plain; charset=utf-8")
-    return render(request, "boards/pain_points/parts.html#owner-list", context)
+    return render(request, "painpoints/parts.html#owner-list", context)
 
 
 def _filter_problems(form: forms.Form) -> str:
@@ -237,7 +237,7 @@ def _render_page(
     on_journey: bool = True,
 ) -> HttpResponse:
     context = _page_context(request, journey, pain_point_id, bound=bound or {}, on_journey=on_journey)
-    return render(request, "boards/pain_points/detail.html", {**context, "error": error}, status=status)
+    return render(request, "painpoints/detail.html", {**context, "error": error}, status=status)
 
 
 def _page_context(
@@ -262,7 +262,7 @@ def pain_point_actions(request: HttpRequest, journey_id: int, pain_point_id: int
     the pain point on (or after a whole-board snapshot). Only for members: the read-only page has no socket."""
     journey = get_object_or_404(selectors.journeys_for_user(request.user), pk=journey_id)
     context = _page_context(request, journey, pain_point_id, bound={}, on_journey=True)
-    actions = render_to_string("boards/pain_points/actions.html", context, request=request)
+    actions = render_to_string("painpoints/actions.html", context, request=request)
     parts = pain_point_rendering.page_parts(context["pain_point"], context["timeline"])
     return HttpResponse("\n".join([actions, *parts]))
 

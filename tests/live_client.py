@@ -1,6 +1,6 @@
 """A board socket client for tests: a WebsocketCommunicator logged in as a user, plus the browser's rules.
 
-`BoardClient` applies frames the way static/boards/live.js does (base <= last < seq; drop stale and duplicates; a
+`BoardClient` applies frames the way static/live/live.js does (base <= last < seq; drop stale and duplicates; a
 gap asks for a resync; a follow-up only on top of exactly its seq) and swaps their out-of-band elements into a small
 DOM of the board, so tests can check that every client ends up showing the same board as a fresh page load.
 """

@@ -474,4 +474,4 @@ def test_board_page_connects_the_socket_with_its_seq_and_heartbeat(workshop, set
     assert f'ws-connect="/ws/j/{journey.pk}/"' in page_html and 'hx-ext="ws"' in page_html
     assert 'data-heartbeat-seconds="7"' in page_html
     assert f'<div id="board-seq" data-seq="{journey.seq}" hidden>' in page_html
-    assert "boards/live.js" in page_html
+    assert "live/live.js" in page_html

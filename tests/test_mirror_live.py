@@ -136,4 +136,4 @@ def test_the_mirror_page_connects_to_the_journeys_socket_with_its_seq(workshop):
     html = mirror_page(ann, journey)
 
     assert f'<div id="board-seq" data-seq="{journey.seq}" hidden></div>' in html
-    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "boards/live.js" in html
+    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "live/live.js" in html

@@ -102,14 +102,14 @@ def test_a_member_s_page_connects_to_the_journey_s_socket_with_its_seq(world):
     html = browser_of(world["dirk"]).get(page_url(pain_point)).content.decode()
 
     assert f'<div id="board-seq" data-seq="{journey.seq}" hidden></div>' in html
-    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "boards/live.js" in html
+    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "live/live.js" in html
     assert f'hx-get="/j/{journey.pk}/pain-points/{pain_point.pk}/actions/"' in html
 
 
 def test_a_manager_reading_a_pain_point_off_their_journeys_gets_no_socket(world):
     html = browser_of(make_manager()).get(page_url(world["pain_point"])).content.decode()
 
-    assert "ws-connect" not in html and "board-seq" not in html and "boards/live.js" not in html
+    assert "ws-connect" not in html and "board-seq" not in html and "live/live.js" not in html
     assert "hx-get" not in html
 
 

@@ -212,5 +212,5 @@ def test_the_whole_board_snapshot_carries_the_workshop_parts():
 def test_the_projector_opens_the_live_socket():
     journey, facilitator, _people, _points = make_workshop()
     html = client_for(facilitator).get(f"/j/{journey.pk}/workshop/projector/").content.decode()
-    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "boards/live.js" in html
+    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "live/live.js" in html
     assert f'id="board-seq" data-seq="{journey.seq}"' in html

@@ -36,7 +36,7 @@ def change_allowed(*, user_id: int, journey_id: int, now: float | None = None) -
 
 
 def too_many_changes_response() -> HttpResponse:
-    response = HttpResponse(render_to_string("boards/exchange/rate_limited.html"), status=429)
+    response = HttpResponse(render_to_string("exchange/rate_limited.html"), status=429)
     response["Retry-After"] = str(WINDOW_SECONDS)
     return response
 

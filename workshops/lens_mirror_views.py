@@ -22,7 +22,7 @@ from journeys.models import Journey, LensQuestion, Step
 from web.changes import FragmentAnswers, PageAnswers, apply_change, journey_child, member_journey
 from workshops import lens_mirror_forms as workshop_forms
 
-LENS_PARTS = "boards/lens/parts.html"
+LENS_PARTS = "workshops/lens/parts.html"
 
 
 # Customer lens --------------------------------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def _mirror_page(request: HttpRequest, journey: Journey, status: int = 200, **fo
         "errors": forms.get("errors", []),
         "op_id": uuid.uuid4().hex,
     }
-    return render(request, "boards/mirror/page.html", context, status=status)
+    return render(request, "workshops/mirror/page.html", context, status=status)
 
 
 def _mirror_answers(request: HttpRequest, journey: Journey, done: str, form_name: str) -> PageAnswers:
@@ -106,7 +106,7 @@ def mirror_estimates(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     if request.method == "GET":
         context = {"form": _own_estimates_form(request, journey)}
-        return render(request, "boards/mirror/page.html#mirror-estimate-rows", context)
+        return render(request, "workshops/mirror/page.html#mirror-estimate-rows", context)
     form = workshop_forms.MirrorEstimatesForm(request.POST, steps=list(Step.objects.filter(journey=journey)))
     done = _("Your estimates are saved. They stay hidden until the facilitator reveals them.")
     return apply_change(

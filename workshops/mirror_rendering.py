@@ -14,7 +14,7 @@ from journeys import mirror
 from journeys.models import Journey
 from live.fragments import register_follow_up, register_fragments
 
-PARTS = "boards/mirror/parts.html"
+PARTS = "workshops/mirror/parts.html"
 PART_NAMES = ("mirror-results", "mirror-locked", "mirror-save", "mirror-reveal-choice")
 # Changes to the steps show in the revealed table (titles, rows), and a deleted step takes its estimates with it.
 STEP_KEYS = ("step", "other_step", "deleted_step")
