@@ -65,7 +65,7 @@ def main(pain_points: int, participants: int) -> None:
     print(f"{pain_points} pain points, {participants} participants, {participants * 4} dots")
     timed("voting fragments (status + panel)", lambda: fragments.voting_fragments(journey, {"voting": voting.pk}))
     timed("timer fragment", lambda: fragments.timer_fragments(journey, {"timer": True}))
-    timed("score fragment", lambda: fragments.score_fragments(journey, {"score": True}))
+    timed("score fragment", lambda: fragments.indicator_fragments(journey, {"score": True}))
     timed("all workshop fragments (catch-up)", lambda: fragments.all_fragments(journey))
     state = {"pick": 0}
 

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from journeys import insights as insight_reads
+from journeys import insight_data as insight_reads
 from journeys import lens, mirror
 from journeys.graph import Route
 from journeys.models import Journey, LensAnswer, LensQuestion, Step

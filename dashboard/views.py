@@ -441,7 +441,7 @@ def small_multiples(figures: stats.DashboardStats, labels: list[str], filters: F
 class ScoreRow:
     journey_id: int
     title: str
-    score: workshop_selectors.ScoreSummary
+    score: workshop_selectors.IndicatorSummary
     before_period: bool  # the latest measurement predates the period: the sparkline is empty
     href: str
 
@@ -454,7 +454,7 @@ def score_rows(filters: Filters, *, now: Any) -> tuple[list[ScoreRow], int]:
     """Every journey in scope that has a measurement of its indicator, by title; and how many journeys have none."""
     since = stats.week_starts(now=now, weeks=filters.scope.weeks)[0]
     journeys = stats.journeys_in(filters.scope)
-    summaries = workshop_selectors.customer_score_summaries(
+    summaries = workshop_selectors.indicator_summaries(
         journeys, since=since, points=SCORE_POINTS, width=SCORE_SPARKLINE_WIDTH, height=SCORE_SPARKLINE_HEIGHT
     )
     rows = [

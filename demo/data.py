@@ -544,7 +544,7 @@ def _demo_scores(journey: Journey, facilitator, indicator: str, measurements: li
         workshop_services.customer_indicator_set(journey=journey, actor=facilitator, kind=indicator)
     today = timezone.localdate()
     for weeks_ago, value in measurements:
-        workshop_services.score_record(
+        workshop_services.indicator_measurement_record(
             journey=journey,
             actor=facilitator,
             measured_on=today - timedelta(weeks=weeks_ago),

@@ -12,11 +12,11 @@ from journeys.errors import FacilitatorOnly
 from tests.factories import PASSWORD, make_workshop
 from workshops import services
 from workshops.models import ScoreMeasurement
-from workshops.selectors import customer_score_summary, sparkline_points
+from workshops.selectors import indicator_summary, sparkline_points
 
 
 def record(journey, actor, value, days_ago=0):
-    return services.score_record(
+    return services.indicator_measurement_record(
         journey=journey,
         actor=actor,
         measured_on=timezone.localdate() - timedelta(days=days_ago),
@@ -36,7 +36,7 @@ def test_sparkline_of_equal_values_is_a_flat_line_in_the_middle_and_empty_withou
 @pytest.mark.django_db
 def test_a_journey_without_measurements_has_a_csat_summary_without_a_value():
     journey, _facilitator, _people, _points = make_workshop(pain_points=0)
-    summary = customer_score_summary(journey)
+    summary = indicator_summary(journey)
     assert (summary.indicator, summary.latest, summary.trend, summary.history) == ("csat", None, "", [])
 
 
@@ -46,7 +46,7 @@ def test_summary_gives_the_latest_score_its_change_and_the_trend_in_date_order()
     record(journey, facilitator, "61", days_ago=60)
     record(journey, facilitator, "74.5", days_ago=0)
     record(journey, facilitator, "68", days_ago=30)
-    summary = customer_score_summary(journey)
+    summary = indicator_summary(journey)
     assert [value for _day, value in summary.history] == [Decimal("61"), Decimal("68"), Decimal("74.5")]
     assert (summary.latest, summary.change, summary.trend) == (Decimal("74.5"), Decimal("6.5"), "up")
     assert summary.latest_on == timezone.localdate()
@@ -67,7 +67,7 @@ def test_nps_allows_negative_scores_and_switching_indicator_never_mixes_scales()
     record(journey, facilitator, "80", days_ago=1)
     services.customer_indicator_set(journey=journey, actor=facilitator, kind="nps")
     record(journey, facilitator, "-12")
-    summary = customer_score_summary(journey)
+    summary = indicator_summary(journey)
     assert (summary.indicator, summary.latest, summary.change, summary.trend) == ("nps", Decimal("-12"), None, "")
 
 
@@ -92,7 +92,7 @@ def test_only_the_facilitator_records_scores_and_chooses_the_indicator():
         record(journey, ann, "70")
     with pytest.raises(FacilitatorOnly):
         services.customer_indicator_set(journey=journey, actor=ann, kind="nps")
-    assert customer_score_summary(journey).indicator == "csat"
+    assert indicator_summary(journey).indicator == "csat"
 
 
 @pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_the_board_header_shows_the_score_with_its_trend_sparkline():
     client = Client()
     client.login(username=ann.username, password=PASSWORD)
     html = client.get(f"/j/{journey.pk}/").content.decode()
-    header = html[html.index('id="customer-score"') : html.index('id="presence"')]
+    header = html[html.index('id="customer-indicator"') : html.index('id="presence"')]
     assert '<strong class="score-value"' in header and ">58<" in header
     assert "trend-down" in header and "<polyline" in header
     assert "Record a customer score" not in html  # the entry form is the facilitator's

@@ -37,7 +37,7 @@ def fresh_cache():
 
 
 def record(journey, value: str, days_ago: int) -> None:
-    workshop_services.score_record(
+    workshop_services.indicator_measurement_record(
         journey=journey,
         actor=journey.created_by,
         measured_on=timezone.localdate() - timedelta(days=days_ago),

@@ -36,7 +36,7 @@ def manager_client(language: str = "en") -> Client:
 
 
 def record(journey, value: str, days_ago: int = 0) -> None:
-    workshop_services.score_record(
+    workshop_services.indicator_measurement_record(
         journey=journey,
         actor=journey.created_by,
         measured_on=timezone.localdate() - timedelta(days=days_ago),
@@ -177,7 +177,7 @@ def test_a_new_measurement_refreshes_the_cached_body(scored):
 def test_the_score_in_dutch(scored):
     html = manager_client("nl").get("/dashboard/").content.decode()
 
-    assert "Klantscore per klantreis" in html
+    assert "Klantindicator per klantreis" in html
     moving = text_of(score_row(html, scored["moving"]))
     assert "74,5" in moving and "▲ +6,5 gestegen" in moving
     assert "▼ -5 gedaald" in text_of(score_row(html, scored["claims"]))

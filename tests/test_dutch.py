@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
-# Not interface text: the product's name, and the column names a customer-score CSV must have in any language.
+# Not interface text: the product's name, and the column names a customer-indicator CSV must have in any language.
 UNTRANSLATED_BY_DESIGN = ["Journey Board", "step,score,responses", "step, score, responses"]
 # The data-* attributes whose text the scripts show or announce.
 MESSAGE_DATA = ("data-msg", "data-label", "data-copy", "data-summary", "data-live", "data-offline")
@@ -164,7 +164,7 @@ def _workshop_in_full_swing(journey: Journey) -> None:
     today = timezone.localdate()
     for days_ago, value in ((30, Decimal("61")), (0, Decimal("64.5"))):
         day = today - timedelta(days_ago)
-        workshop_services.score_record(journey=journey, actor=anna, measured_on=day, value=value)
+        workshop_services.indicator_measurement_record(journey=journey, actor=anna, measured_on=day, value=value)
     voting = workshop_services.voting_round_start(journey=journey, actor=anna, dots_per_participant=3)
     workshop_services.dot_place(voting=voting, actor=bram, pain_point=journey.pain_points.filter(status="open")[0])
     workshop_services.voting_tallies_show(voting=voting, actor=anna, visible=True)

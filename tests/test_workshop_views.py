@@ -21,8 +21,8 @@ def workshop_urls(journey_id: int, round_id: int) -> list[tuple[str, str]]:
     base = f"/j/{journey_id}/workshop/"
     gets = ["voting/mine/", "clock/", "state/", "projector/"]
     posts = [
-        "score/",
-        "score/indicator/",
+        "indicator/measure/",
+        "indicator/",
         "voting/start/",
         f"voting/{round_id}/end/",
         f"voting/{round_id}/tallies/",
@@ -62,7 +62,7 @@ def test_a_participant_cannot_start_a_round_or_the_timer_and_sees_why():
     assert response.status_code == 403 and "Only the facilitator" in response.content.decode()
     assert ann_client.post(f"/j/{journey.pk}/workshop/timer/start/", {"minutes": 5}).status_code == 403
     score = {"measured_on": "2026-01-05", "value": 70}
-    assert ann_client.post(f"/j/{journey.pk}/workshop/score/", score).status_code == 403
+    assert ann_client.post(f"/j/{journey.pk}/workshop/indicator/measure/", score).status_code == 403
     journey.refresh_from_db()
     assert journey.seq == seq
     assert not VotingRound.objects.exists() and not ScoreMeasurement.objects.exists()
@@ -86,9 +86,9 @@ def test_a_participant_opening_a_step_does_not_move_the_projector():
         ("voting/start/", {"dots_per_participant": "0"}, "between 1 and 20"),
         ("timer/start/", {"minutes": "0"}, "between 10 seconds and 3 hours"),
         ("timer/start/", {"minutes": "soon"}, "like 5 or 2.5"),
-        ("score/", {"measured_on": "yesterday", "value": "70"}, "Use a date like"),
-        ("score/", {"measured_on": "2026-01-05", "value": "200"}, "between 0 and 100"),
-        ("score/indicator/", {"kind": "ces"}, "Choose CSAT or NPS."),
+        ("indicator/measure/", {"measured_on": "yesterday", "value": "70"}, "Use a date like"),
+        ("indicator/measure/", {"measured_on": "2026-01-05", "value": "200"}, "between 0 and 100"),
+        ("indicator/", {"kind": "ces"}, "Choose CSAT or NPS."),
         ("focus/", {"step": "999999"}, "not on this journey"),
     ],
 )
@@ -204,7 +204,7 @@ def test_the_whole_board_snapshot_carries_the_workshop_parts():
     journey.refresh_from_db()
     snapshot = broadcast.catch_up(journey_id=journey.pk, since=0, language="en")
     assert 'data-kind="snapshot"' in snapshot and 'id="board-map"' in snapshot
-    for part in ("voting-panel", "voting-status", "workshop-timer", "customer-score", "facilitator-focus"):
+    for part in ("voting-panel", "voting-status", "workshop-timer", "customer-indicator", "facilitator-focus"):
         assert f'id="{part}"' in snapshot, part
     assert 'data-status="running"' in snapshot and 'data-open="1"' in snapshot
 

@@ -1,5 +1,5 @@
 """The workshop's pushed fragments: registered with the board's renderer registry so every change with a
-"voting" / "timer" / "score" / "focus" target reaches each browser. Nothing here depends on the viewer.
+"voting" / "timer" / "indicator" / "focus" target reaches each browser. Nothing here depends on the viewer.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ def epoch_ms(moment: Any) -> int | None:
     return int(moment.timestamp() * 1000) if moment is not None else None
 
 
-def score_context(journey: Journey) -> dict[str, Any]:
-    return {"journey": journey, "score": selectors.customer_score_summary(journey)}
+def indicator_context(journey: Journey) -> dict[str, Any]:
+    return {"journey": journey, "score": selectors.indicator_summary(journey)}
 
 
 def timer_context(journey: Journey) -> dict[str, Any]:
@@ -52,9 +52,9 @@ def render(name: str, context: dict[str, Any], *, oob: bool = True) -> str:
     return render_to_string(f"{PARTS}#{name}", {**context, "oob": oob})
 
 
-@register_fragments("score")
-def score_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
-    return [render("customer-score", score_context(journey))]
+@register_fragments("indicator")
+def indicator_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    return [render("customer-indicator", indicator_context(journey))]
 
 
 @register_fragments("timer")
@@ -95,6 +95,6 @@ def focus_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
 
 def all_fragments(journey: Journey) -> str:
     """Every workshop fragment as it is now: what a reconnecting or polling browser needs to catch up."""
-    everything = {"score": True, "timer": True, "voting": True, "focus": True}
-    renderers = (score_fragments, timer_fragments, voting_fragments, focus_fragments)
+    everything = {"indicator": True, "timer": True, "voting": True, "focus": True}
+    renderers = (indicator_fragments, timer_fragments, voting_fragments, focus_fragments)
     return "\n".join(part for renderer in renderers for part in renderer(journey, everything))

@@ -1,4 +1,4 @@
-"""Reads of the workshop tools. `customer_score_summary` (one journey) and `customer_score_summaries` (many, in one
+"""Reads of the workshop tools. `indicator_summary` (one journey) and `indicator_summaries` (many, in one
 query) are meant for reuse by other pages: the manager dashboard shows every journey's score with its trend."""
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ SPARKLINE_WIDTH, SPARKLINE_HEIGHT = 80, 22
 SEVERITY_ORDER = {PainPoint.Severity.HIGH: 0, PainPoint.Severity.MEDIUM: 1, PainPoint.Severity.LOW: 2}
 
 
-# Customer score --------------------------------------------------------------------------------------------------
+# Customer indicator ------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ScoreSummary:
+class IndicatorSummary:
     indicator: str
     indicator_label: str
     latest: Decimal | None
@@ -46,7 +46,7 @@ class ScoreSummary:
     sparkline: str  # SVG polyline points for the history
 
 
-def customer_score_summary(journey: Journey) -> ScoreSummary:
+def indicator_summary(journey: Journey) -> IndicatorSummary:
     kind = CustomerIndicator.objects.filter(journey=journey).values_list("kind", flat=True).first() or Indicator.CSAT
     recent = ScoreMeasurement.objects.filter(journey=journey, indicator=kind).order_by("-measured_on")
     history = [(m.measured_on, m.value) for m in reversed(recent[:SPARKLINE_POINTS])]
@@ -60,11 +60,11 @@ def summary_of(
     *,
     width: int = SPARKLINE_WIDTH,
     height: int = SPARKLINE_HEIGHT,
-) -> ScoreSummary:
+) -> IndicatorSummary:
     """A summary from a journey's `measurements` (oldest first; at least the latest two) and the `history` to draw."""
     latest = measurements[-1] if measurements else (None, None)
     change = measurements[-1][1] - measurements[-2][1] if len(measurements) > 1 else None
-    return ScoreSummary(
+    return IndicatorSummary(
         indicator=kind,
         indicator_label=Indicator(kind).label,
         latest=latest[1],
@@ -76,9 +76,9 @@ def summary_of(
     )
 
 
-def customer_score_summaries(
+def indicator_summaries(
     journeys: QuerySet[Journey], *, since: date, points: int, width: int, height: int
-) -> dict[int, tuple[str, ScoreSummary]]:
+) -> dict[int, tuple[str, IndicatorSummary]]:
     """Journey id -> (title, summary) for each of `journeys` with a measurement of its indicator, in one query.
 
     The latest value and its change come from the two newest measurements, however old; the history (the

@@ -32,7 +32,7 @@ MIN_TIMER_SECONDS, MAX_TIMER_SECONDS = 10, 3 * 60 * 60
 SCORE_RANGES = {Indicator.CSAT: (Decimal(0), Decimal(100)), Indicator.NPS: (Decimal(-100), Decimal(100))}
 
 
-# Customer score --------------------------------------------------------------------------------------------------
+# Customer indicator ------------------------------------------------------------------------------------------------
 
 
 def customer_indicator_set(*, journey: Journey, actor: Any, kind: str, op_id: str = "") -> CustomerIndicator:
@@ -41,11 +41,11 @@ def customer_indicator_set(*, journey: Journey, actor: Any, kind: str, op_id: st
     with journey_change(journey=journey, actor=actor, kind="score.indicator_set", op_id=op_id) as change:
         require_facilitator(journey, actor)
         indicator, _created = CustomerIndicator.objects.update_or_create(journey=journey, defaults={"kind": kind})
-        change.touch(score=True)
+        change.touch(indicator=True)
     return indicator
 
 
-def score_record(
+def indicator_measurement_record(
     *,
     journey: Journey,
     actor: Any,
@@ -71,7 +71,7 @@ def score_record(
             measured_on=measured_on,
             defaults={"value": value, "responses": responses, "entered_by": actor},
         )
-        change.touch(score=True)
+        change.touch(indicator=True)
     return measurement
 
 

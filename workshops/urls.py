@@ -6,8 +6,8 @@ from workshops import views
 
 # Included from config/urls.py under "j/<int:journey_id>/workshop/".
 urlpatterns = [
-    path("score/", views.score_record, name="workshop_score_record"),
-    path("score/indicator/", views.indicator_set, name="workshop_indicator_set"),
+    path("indicator/measure/", views.indicator_measure, name="workshop_indicator_measure"),
+    path("indicator/", views.indicator_set, name="workshop_indicator_set"),
     path("voting/start/", views.voting_start, name="workshop_voting_start"),
     path("voting/mine/", views.my_dots, name="workshop_my_dots"),
     path("voting/<int:round_id>/end/", views.voting_end, name="workshop_voting_end"),

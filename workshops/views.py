@@ -44,7 +44,7 @@ def _round(request: HttpRequest, journey_id: int, round_id: int) -> tuple[Journe
     return journey, get_object_or_404(VotingRound, pk=round_id, journey=journey)
 
 
-# Customer score --------------------------------------------------------------------------------------------------
+# Customer indicator ------------------------------------------------------------------------------------------------
 
 
 def journey_form_change(
@@ -69,14 +69,16 @@ def journey_form_change(
 @require_POST
 def indicator_set(request: HttpRequest, journey_id: int) -> HttpResponse:
     return journey_form_change(
-        request, journey_id, workshop_forms.IndicatorForm, services.customer_indicator_set, "score-message"
+        request, journey_id, workshop_forms.IndicatorForm, services.customer_indicator_set, "indicator-message"
     )
 
 
 @login_required
 @require_POST
-def score_record(request: HttpRequest, journey_id: int) -> HttpResponse:
-    return journey_form_change(request, journey_id, workshop_forms.ScoreForm, services.score_record, "score-message")
+def indicator_measure(request: HttpRequest, journey_id: int) -> HttpResponse:
+    return journey_form_change(
+        request, journey_id, workshop_forms.ScoreForm, services.indicator_measurement_record, "indicator-message"
+    )
 
 
 # Dot-voting -------------------------------------------------------------------------------------------------------
@@ -212,7 +214,7 @@ def projector(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     context = {
         **rendering.map_context(journey),
-        **fragments.score_context(journey),
+        **fragments.indicator_context(journey),
         **fragments.timer_context(journey),
         **fragments.voting_context(journey),
         **fragments.focus_context(journey),

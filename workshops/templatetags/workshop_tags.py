@@ -32,7 +32,7 @@ def workshop_bar(context: dict[str, Any], journey: Journey) -> dict[str, Any]:
 def workshop_header(context: dict[str, Any], journey: Journey) -> dict[str, Any]:
     user = context["request"].user
     return {
-        **fragments.score_context(journey),
+        **fragments.indicator_context(journey),
         "is_facilitator": permissions.is_facilitator(journey, user),
         "score_choices": Indicator.choices,
         "today": timezone.localdate(),
