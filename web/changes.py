@@ -11,6 +11,7 @@ fragments for the board and the workshop tools, a redirect with a message for th
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -37,6 +38,8 @@ from journeys.errors import (
 from journeys.models import Event, Journey
 from live.fragments import render_changes, render_event, render_follow_ups
 from web.conflicts import render_conflict
+
+logger = logging.getLogger(__name__)
 
 OP_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -125,10 +128,14 @@ def fragments_answer(journey: Journey, event: Event, *, replayed: bool) -> HttpR
     """A fresh change answers with the fragments its push carried and its follow-ups, so the answer alone brings the
     page up to date; a replay with the current state of what it touched. The seq header lets the page tell whether
     the socket already brought it further (an answer never rolls the page back)."""
-    if replayed:
-        html = render_changes(journey, event.targets)
-    else:
-        html = render_event(journey, event) + "\n" + render_follow_ups(journey, event.targets)
+    try:
+        if replayed:
+            html = render_changes(journey, event.targets)
+        else:
+            html = render_event(journey, event) + "\n" + render_follow_ups(journey, event.targets)
+    except Exception:  # the change is saved: say so; the page catches up from the event log
+        logger.exception("Could not render the answer to event %s of journey %s", event.pk, journey.pk)
+        html = ""
     headers = {"X-Journey-Event-Seq": str(event.seq)}
     if event.targets.get("step"):  # the page can show where the change landed (a new step may be off-screen)
         headers["X-Journey-Step"] = str(event.targets["step"])
