@@ -280,6 +280,8 @@ class Event(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     kind = models.CharField(max_length=40)
     op_id = models.CharField(max_length=64, blank=True)
+    # What the operation asked for (a digest of its fields): the same id sent again with other content is refused.
+    op_digest = models.CharField(max_length=64, blank=True, default="")
     # What changed, as {"step": id} / {"handoff": id} / {"pain_point": id, "step": id} / {"layout": true}.
     targets = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

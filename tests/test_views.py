@@ -279,6 +279,20 @@ def test_a_repeated_operation_id_applies_once(journey, member_client, customer):
     assert 'id="board-map"' in second.content.decode()
 
 
+def test_an_operation_id_sent_again_with_other_content_is_refused_and_saves_nothing(journey, member_client):
+    form = step(journey, "Fills in the web form")
+    first = {"title": "Foo", "base_version": form.version, "op_id": "first-save-of-foo"}
+    post(member_client, "step_edit", first, journey_id=journey.pk, step_id=form.pk)
+
+    corrected = post(member_client, "step_edit", {**first, "title": "Food"}, journey_id=journey.pk, step_id=form.pk)
+
+    assert corrected.status_code == 409
+    assert "sent before with other content" in corrected.content.decode()
+    form.refresh_from_db()
+    assert form.title == "Foo"
+    assert Event.objects.filter(journey=journey, op_id="first-save-of-foo").count() == 1
+
+
 def test_a_malformed_operation_id_is_refused(journey, member_client, customer):
     before = snapshot()
     response = post(member_client, "step_create", {"title": "X", "op_id": "<script>"}, journey_id=journey.pk)

@@ -3,14 +3,16 @@
     return apply_change(request, journey, form, service, FragmentAnswers(journey, invalid=...))
 
 `apply_change` checks the operation id, validates the form, runs the service (which runs inside
-`journeys.changes.journey_change`) and maps every refusal of `journeys.errors` to one status: 404 not a member,
-403 not allowed, 409 conflict (stale version, illegal transition, nothing to undo), 422 bad input, 429 too many.
-Nothing is saved in any of those. What the answer looks like is the view's business (its `Answers`): out-of-band
-fragments for the board and the workshop tools, a redirect with a message for the plain form pages.
+`journeys.changes.journey_change`, told a digest of what the request asks for: an operation id sent again with other
+content is refused with 409, not answered as already applied) and maps every refusal of `journeys.errors` to one status:
+404 not a member, 403 not allowed, 409 conflict (stale version, illegal transition, nothing to undo), 422 bad input, 429
+too many. Nothing is saved in any of those. What the answer looks like is the view's business (its `Answers`):
+out-of-band fragments for the board and the workshop tools, a redirect with a message for the plain form pages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import uuid
@@ -26,6 +28,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from journeys import selectors
+from journeys.changes import operation_content
 from journeys.errors import (
     ChangeRefused,
     Conflict,
@@ -81,7 +84,8 @@ def apply_change(
     if not form.is_valid():
         return answers.invalid(form)
     try:
-        service(form.cleaned_data, op_id)
+        with operation_content(request_digest(request)):
+            service(form.cleaned_data, op_id)
     except ReplayedOperation as replay:
         return answers.applied(replay.event, replayed=True)
     except ValidationError as error:
@@ -90,6 +94,18 @@ def apply_change(
     except ChangeRefused as refusal:
         return answers.refused(refusal, status_of(refusal))
     return answers.applied(Event.objects.get(journey=journey, op_id=op_id), replayed=False)
+
+
+# What a browser sends besides the change itself: it differs between an operation's first try and its retry.
+NOT_CONTENT = {"op_id", "csrfmiddlewaretoken"}
+
+
+def request_digest(request: HttpRequest) -> str:
+    """What the request asks for: its path, its fields and the files it carries."""
+    fields = [(key, value) for key, value in request.POST.lists() if key not in NOT_CONTENT]
+    files = [(key, upload.name, upload.size) for key, upload in request.FILES.items()]
+    content = repr((request.path, sorted(fields), files))
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
