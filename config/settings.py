@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "web.ratelimit.BoardRateLimitMiddleware",
+    "web.middleware.JourneyAnswerMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

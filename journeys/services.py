@@ -196,11 +196,14 @@ def step_update(
         step = Step.objects.select_for_update().get(pk=step.pk)
         check_version(step, base_version, attempted)
         change.snapshot(step)
+        renamed = step.title != title
         for name, value in attempted.items():
             setattr(step, name, value.strip() if isinstance(value, str) else value)
         bump_version(step)
         step.save()
         change.touch(step=step.pk)
+        if renamed:  # the hand-off lists of the steps linked to it name it
+            change.touch(linked_steps=_linked_steps(step))
     return step
 
 
@@ -250,8 +253,14 @@ def step_delete(*, step: Step, actor: Any, base_version: int | None, op_id: str 
         change.snapshot(current, *Handoff.objects.filter(Q(from_step=current) | Q(to_step=current)))
         pain_points = list(current.pain_points.all())
         change.snapshot(*pain_points, *PainPointActivity.objects.filter(pain_point__in=pain_points))
-        change.touch(layout=True, deleted_step=current.pk)
+        change.touch(layout=True, deleted_step=current.pk, linked_steps=_linked_steps(current))
         current.delete()
+
+
+def _linked_steps(step: Step) -> list[int]:
+    """The other steps a step hands off to or receives from: their hand-off lists name it."""
+    linked = Handoff.objects.filter(Q(from_step=step) | Q(to_step=step)).values_list("from_step_id", "to_step_id")
+    return sorted({pk for pair in linked for pk in pair} - {step.pk})
 
 
 # Hand-offs ------------------------------------------------------------------------------------------------------

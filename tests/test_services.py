@@ -235,7 +235,11 @@ def test_deleting_a_step_takes_its_hand_offs_and_pain_points(journey, customer):
     assert list(Step.objects.filter(journey=journey)) == [a]
     assert not Handoff.objects.exists()
     assert not PainPoint.objects.exists()
-    assert Event.objects.filter(journey=journey).last().targets == {"layout": True, "deleted_step": b.pk}
+    assert Event.objects.filter(journey=journey).last().targets == {
+        "layout": True,
+        "deleted_step": b.pk,
+        "linked_steps": [a.pk],
+    }
 
 
 def test_a_stale_delete_keeps_the_step(journey, customer):

@@ -357,6 +357,44 @@ def test_deleting_a_step_shows_it_is_gone(journey, member_client):
     assert not Step.objects.filter(pk=first.pk).exists()
 
 
+def test_renaming_a_step_renames_it_in_the_hand_off_lists_of_the_steps_linked_to_it(journey, member_client):
+    form, rekey = step(journey, "Fills in the web form"), step(journey, "Re-keys the address")
+    data = {"title": "Types the address again", "base_version": rekey.version}
+
+    response = post(member_client, "step_edit", data, journey_id=journey.pk, step_id=rekey.pk)
+
+    html = response.content.decode()
+    their_list = html[html.index(f'id="step-{form.pk}-handoffs"') :]
+    assert "Types the address again" in their_list[: their_list.index("</div>")]
+
+
+def test_deleting_a_step_takes_it_out_of_the_hand_off_lists_of_the_steps_linked_to_it(journey, member_client):
+    form, rekey = step(journey, "Fills in the web form"), step(journey, "Re-keys the address")
+
+    response = post(
+        member_client, "step_delete", {"base_version": rekey.version}, journey_id=journey.pk, step_id=rekey.pk
+    )
+
+    html = response.content.decode()
+    their_list = html[html.index(f'id="step-{form.pk}-handoffs"') :]
+    assert "Re-keys the address" not in their_list[: their_list.index("</div>")]
+
+
+def test_an_action_on_something_deleted_meanwhile_says_so_in_words(journey, member_client):
+    handoff = Handoff.objects.get(journey=journey)
+    rekey = step(journey, "Re-keys the address")
+    post(member_client, "step_delete", {"base_version": rekey.version}, journey_id=journey.pk, step_id=rekey.pk)
+
+    label = post(
+        member_client, "handoff_update", {"label": "x", "base_version": 1}, journey_id=journey.pk, handoff_id=handoff.pk
+    )
+    panel = member_client.get(reverse("step_detail", args=[journey.pk, rekey.pk]), headers={"HX-Request": "true"})
+
+    assert label.status_code == panel.status_code == 404
+    assert label.content.decode() == "This hand-off has been deleted in the meantime, so nothing was changed."
+    assert panel.content.decode() == "This step has been deleted in the meantime, so nothing was changed."
+
+
 # Changes: bad input (422, message in the form, nothing saved) ---------------------------------------------------
 
 LONG = "x" * 301

@@ -41,6 +41,7 @@ from journeys.errors import (
 from journeys.models import Event, Journey
 from live.fragments import render_changes, render_event, render_follow_ups
 from web.conflicts import render_conflict
+from web.middleware import Gone
 
 logger = logging.getLogger(__name__)
 
@@ -164,8 +165,21 @@ def member_journey(request: HttpRequest, journey_id: int) -> Journey:
 
 
 def journey_child(request: HttpRequest, journey_id: int, model: type, pk: int) -> tuple[Journey, Any]:
+    """The journey and one of its rows; for a row deleted meanwhile, a 404 that says so in words (web.middleware)."""
     journey = member_journey(request, journey_id)
-    return journey, get_object_or_404(model, pk=pk, journey=journey)
+    child = model.objects.filter(pk=pk, journey=journey).first()
+    if child is None:
+        raise Gone(gone_message(model))
+    return journey, child
+
+
+def gone_message(model: type) -> str:
+    messages = {
+        "step": _("This step has been deleted in the meantime, so nothing was changed."),
+        "handoff": _("This hand-off has been deleted in the meantime, so nothing was changed."),
+        "painpoint": _("This pain point has been deleted in the meantime, so nothing was changed."),
+    }
+    return messages.get(model._meta.model_name, _("This has been deleted in the meantime, so nothing was changed."))
 
 
 @dataclass
