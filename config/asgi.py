@@ -16,13 +16,14 @@ from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from config.routing import origin_checked, websocket_urlpatterns  # noqa: E402
+from live.frame_budget import FrameBudgetMiddleware  # noqa: E402
 
 http_app = ASGIStaticFilesHandler(django_http) if settings.SERVE_STATIC else django_http
 
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": origin_checked(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": origin_checked(AuthMiddlewareStack(FrameBudgetMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )
 

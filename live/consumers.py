@@ -24,7 +24,6 @@ from live import broadcast, presence
 
 # Close codes. The htmx ws extension retries only 1006/1011/1012/1013, so these end the socket for good.
 NOT_ALLOWED = 4403
-MESSAGE_TOO_BIG = 1009
 
 # Handlers that forward a frame without touching the database: they skip Channels' per-message
 # close_old_connections, a thread hop per recipient per broadcast.
@@ -118,10 +117,6 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await broadcast.presence_changed(self.journey_id)  # awaited: the consumer is about to stop
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
-            await self.close(code=MESSAGE_TOO_BIG)
-            return
         since = requested_seq(text_data or "")
         if not self.watching or since is None or not self.budget.take():
             return

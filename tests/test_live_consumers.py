@@ -13,7 +13,8 @@ from django.test import Client
 
 from boards.rendering import render_map
 from journeys.models import Event, Journey, Step
-from live import broadcast, consumers
+from live import broadcast, close_codes, consumers
+from live.frame_budget import FrameBudget, FrameGate
 from live.models import BoardPresence
 from tests.factories import make_department, make_journey, make_step, make_user
 from tests.live_client import ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
@@ -242,18 +243,94 @@ def test_non_member_socket_is_accepted_then_closed_with_4403(workshop):
     run(scenario)
 
 
-def test_oversized_frame_closes_the_socket_with_1009(workshop, settings):
+def test_oversized_frame_closes_the_socket_with_4009_and_is_logged_once(workshop, caplog):
     journey, anna, *_ = workshop
 
     async def scenario():
         client = await open_client(journey, anna)
-        await client.socket.send_to(text_data='{"type": "hello", "seq": 0, "pad": "' + "x" * 4096 + '"}')
-        output = await client.socket.receive_output(timeout=2)
-        while output["type"] == "websocket.send":  # a presence frame may come first
-            output = await client.socket.receive_output(timeout=2)
-        assert output == {"type": "websocket.close", "code": 1009}
+        for _n in range(5):  # 2,049-16,384 bytes: under daphne's frame limit, over ours
+            await client.socket.send_to(text_data='{"type": "hello", "seq": 0, "pad": "' + "x" * 4096 + '"}')
+        return await close_of(client)
 
-    run(scenario)
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.FRAME_TOO_BIG}
+    closings = [record for record in caplog.records if record.name == "live.frame_budget"]
+    assert len(closings) == 1 and "4009" in closings[0].getMessage()
+    assert f"user {anna.pk}" in closings[0].getMessage()
+
+
+def test_a_flood_of_small_frames_closes_the_socket_with_4029(workshop, settings):
+    journey, anna, *_ = workshop
+    settings.WEBSOCKET_FRAMES_PER_10S = 20
+
+    async def scenario():
+        client = await open_client(journey, anna)
+        for _n in range(200):
+            await client.socket.send_to(text_data="{}")
+        return await close_of(client)
+
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.TOO_MANY_FRAMES}
+
+
+def test_a_flood_of_bytes_within_the_frame_count_closes_the_socket_with_4029(workshop, settings):
+    journey, anna, *_ = workshop
+    settings.WEBSOCKET_BYTES_PER_10S = 10_000
+
+    async def scenario():
+        client = await open_client(journey, anna)
+        for _n in range(6):
+            await client.socket.send_to(text_data="x" * 2000)
+        return await close_of(client)
+
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.TOO_MANY_FRAMES}
+
+
+def test_the_gate_drains_a_flood_at_once_and_passes_on_only_the_budget(settings):
+    """daphne's queue is emptied as fast as it fills and nothing past the budget is kept (memory stays flat)."""
+    settings.WEBSOCKET_FRAMES_PER_10S = 50
+
+    async def scenario():
+        daphne_queue: asyncio.Queue = asyncio.Queue()
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        gate = FrameGate({"type": "websocket", "path": "/ws/j/1/"}, daphne_queue.get, send)
+        pump = asyncio.create_task(gate.pump())
+        await gate.send({"type": "websocket.accept"})
+        for _n in range(20_000):
+            daphne_queue.put_nowait({"type": "websocket.receive", "text": "x" * 1000})
+        await asyncio.sleep(0)  # one turn of the event loop
+        drained = daphne_queue.qsize()
+        daphne_queue.put_nowait({"type": "websocket.disconnect", "code": 1006})
+        await pump
+        return drained, gate.inbox.qsize(), sent
+
+    drained, waiting, sent = run_async(scenario)
+    assert drained == 0
+    assert waiting <= 50 + 1  # the frames within budget and the disconnect
+    assert sent == [{"type": "websocket.accept"}, {"type": "websocket.close", "code": close_codes.TOO_MANY_FRAMES}]
+
+
+def test_the_frame_budget_refills_evenly_over_ten_seconds():
+    now = [0.0]
+    budget = FrameBudget(frames=10, bytes_=1000, clock=lambda: now[0])
+    assert all(budget.spend(10) for _n in range(10))
+    assert not budget.spend(10)
+    now[0] = 1.0  # one second: one frame more
+    assert budget.spend(10)
+    assert not budget.spend(10)
+    now[0] = 100.0  # never more than the burst
+    assert sum(budget.spend(1) for _n in range(20)) == 10
+    assert not FrameBudget(frames=10, bytes_=1000).spend(1001)
+
+
+async def close_of(client: BoardClient) -> dict:
+    """The close message, past any frames (presence, catch-up) sent before it."""
+    output = await client.socket.receive_output(timeout=3)
+    while output["type"] == "websocket.send":
+        output = await client.socket.receive_output(timeout=3)
+    return output
 
 
 def test_hello_is_rate_limited_per_connection(workshop):
