@@ -7,12 +7,15 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import channel_layers, get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from boards.rendering import render_map
-from journeys.models import Event, Journey, Step
+from config.asgi import application
+from journeys.models import Event, Journey, Membership, Step
 from live import broadcast, close_codes, consumers
 from live.frame_budget import FrameBudget, FrameGate
 from live.models import BoardPresence
@@ -323,6 +326,143 @@ def test_the_frame_budget_refills_evenly_over_ten_seconds():
     now[0] = 100.0  # never more than the burst
     assert sum(budget.spend(1) for _n in range(20)) == 10
     assert not FrameBudget(frames=10, bytes_=1000).spend(1001)
+
+
+# Access ends, sockets close ---------------------------------------------------------------------------------
+
+
+def logged_in(user) -> tuple[Client, bytes]:
+    """A browser of `user` for HTTP and the cookie of that same session for its sockets."""
+    http = browser_of(user)
+    return http, f"sessionid={http.cookies['sessionid'].value}".encode()
+
+
+async def board_socket(journey: Journey, cookie: bytes) -> BoardClient:
+    client = BoardClient(journey.pk, cookie, last=journey.seq)
+    assert (await client.connect())[0]
+    await client.greet()
+    return client
+
+
+async def stays_open(client: BoardClient, seconds: float = 0.5) -> bool:
+    """Whether the socket is still open after `seconds` (presence frames may arrive meanwhile)."""
+    while not await client.socket.receive_nothing(timeout=seconds):
+        if (await client.socket.receive_output())["type"] == "websocket.close":
+            return False
+    return True
+
+
+async def closed_within(client: BoardClient, seconds: float = 1.0) -> dict | None:
+    """The close message if the server closes the socket within `seconds` (frames before it are skipped)."""
+    async with asyncio.timeout(seconds):
+        while (output := await client.socket.receive_output(timeout=seconds))["type"] == "websocket.send":
+            pass
+    return output
+
+
+def test_logout_closes_that_sessions_sockets_at_once_and_no_other(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60  # at once: long before any heartbeat
+    journey, anna, *_ = workshop
+    laptop, laptop_cookie = logged_in(anna)
+    _phone, phone_cookie = logged_in(anna)
+
+    async def scenario():
+        on_laptop, on_phone = await board_socket(journey, laptop_cookie), await board_socket(journey, phone_cookie)
+        await sync_to_async(laptop.post)("/logout/")
+        closing = await closed_within(on_laptop)
+        still_open = await stays_open(on_phone)
+        again = BoardClient(journey.pk, laptop_cookie, last=0)
+        assert (await again.connect())[0]
+        refused = await closed_within(again)
+        await on_phone.disconnect()
+        return closing, still_open, refused
+
+    closing, still_open, refused = run(scenario)
+    assert closing == {"type": "websocket.close", "code": close_codes.SIGNED_OUT}
+    assert still_open
+    assert refused == {"type": "websocket.close", "code": close_codes.NOT_ALLOWED}
+
+
+def test_a_password_change_or_deactivation_closes_every_socket_of_the_user_at_once(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60
+    journey, anna, bram, _customer = workshop
+    _laptop, laptop_cookie = logged_in(anna)
+    _phone, phone_cookie = logged_in(anna)
+    _bram, bram_cookie = logged_in(bram)
+
+    def change_password():
+        anna.set_password("a whole new one 2027")
+        anna.save()
+
+    def deactivate():
+        bram.is_active = False
+        bram.save()
+
+    async def scenario():
+        sockets = [await board_socket(journey, cookie) for cookie in (laptop_cookie, phone_cookie, bram_cookie)]
+        await sync_to_async(change_password)()
+        annas = [await closed_within(socket) for socket in sockets[:2]]
+        brams_still_open = await stays_open(sockets[2])
+        await sync_to_async(deactivate)()
+        return annas, brams_still_open, await closed_within(sockets[2])
+
+    annas, brams_still_open, brams = run(scenario)
+    assert annas == [{"type": "websocket.close", "code": close_codes.SIGNED_OUT}] * 2
+    assert brams_still_open
+    assert brams == {"type": "websocket.close", "code": close_codes.SIGNED_OUT}
+
+
+def test_removing_a_member_closes_their_socket_on_that_journey_at_once(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60
+    journey, anna, bram, _customer = workshop
+    elsewhere = make_journey(facilitator=anna, members=[bram], title="Other journey")
+    _http, cookie = logged_in(bram)
+
+    async def scenario():
+        here, there = await board_socket(journey, cookie), await board_socket(elsewhere, cookie)
+        await sync_to_async(Membership.objects.filter(journey=journey, user=bram).delete)()
+        closing = await closed_within(here)
+        still_open = await stays_open(there)
+        await there.disconnect()
+        return closing, still_open
+
+    closing, still_open = run(scenario)
+    assert closing == {"type": "websocket.close", "code": close_codes.NOT_ALLOWED}
+    assert still_open
+
+
+def test_a_session_ended_without_a_message_closes_the_socket_at_the_next_heartbeat(workshop, settings):
+    """The layer may drop the message: the heartbeat reads the session afresh."""
+    settings.BOARD_HEARTBEAT_SECONDS = 1
+    journey, anna, *_ = workshop
+    http, cookie = logged_in(anna)
+
+    async def scenario():
+        client = await board_socket(journey, cookie)
+        await sync_to_async(Session.objects.filter(session_key=http.cookies["sessionid"].value).delete)()
+        return await closed_within(client, seconds=3)
+
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.NOT_ALLOWED}
+
+
+def test_logout_closes_the_owners_list_and_dashboard_sockets_too(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60
+    _journey, anna, *_ = workshop
+    anna.is_superuser = True  # a manager: the dashboard socket is hers too
+    anna.save()
+    http, cookie = logged_in(anna)
+
+    async def scenario():
+        sockets = []
+        for path in ("/ws/pain-points/", "/ws/dashboard/"):
+            socket = WebsocketCommunicator(application, path, headers=[ORIGIN, (b"cookie", cookie)])
+            assert (await socket.connect())[0]
+            assert "marker" in await socket.receive_from(timeout=3)
+            sockets.append(socket)
+        await sync_to_async(http.post)("/logout/")
+        return [await socket.receive_output(timeout=1) for socket in sockets]
+
+    assert run(scenario) == [{"type": "websocket.close", "code": close_codes.SIGNED_OUT}] * 2
 
 
 async def close_of(client: BoardClient) -> dict:
