@@ -20,7 +20,7 @@ from live import broadcast, close_codes, consumers
 from live.frame_budget import FrameBudget, FrameGate
 from live.models import BoardPresence
 from tests.factories import make_department, make_journey, make_step, make_user
-from tests.live_client import ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
+from tests.live_client import HOST, ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -455,7 +455,7 @@ def test_logout_closes_the_owners_list_and_dashboard_sockets_too(workshop, setti
     async def scenario():
         sockets = []
         for path in ("/ws/pain-points/", "/ws/dashboard/"):
-            socket = WebsocketCommunicator(application, path, headers=[ORIGIN, (b"cookie", cookie)])
+            socket = WebsocketCommunicator(application, path, headers=[ORIGIN, HOST, (b"cookie", cookie)])
             assert (await socket.connect())[0]
             assert "marker" in await socket.receive_from(timeout=3)
             sockets.append(socket)
@@ -500,19 +500,81 @@ def test_junk_messages_get_no_answer(workshop):
     run(scenario)
 
 
-def test_socket_from_a_foreign_origin_is_refused(workshop):
+@pytest.mark.parametrize(
+    ("origin", "host"),
+    [
+        (b"https://evil.example", b"127.0.0.1"),
+        (b"http://127.0.0.1:9999", b"127.0.0.1"),  # another port of the same machine
+        (b"https://127.0.0.1", b"127.0.0.1"),  # another scheme
+        (b"http://127.0.0.1", b"127.0.0.1:8000"),
+        (b"http://evil.example", b"evil.example"),  # same origin, but no host of ours
+        (b"null", b"127.0.0.1"),
+        (b"http://127.0.0.1:notaport", b"127.0.0.1"),
+    ],
+)
+def test_socket_from_another_origin_scheme_or_port_is_refused(workshop, origin, host):
     journey, anna, *_ = workshop
 
     async def scenario():
         client = BoardClient(journey.pk, await sync_to_async(session_cookie)(anna), last=0)
-        client.socket.scope["headers"] = [
-            (b"origin", b"https://evil.example") if name == ORIGIN[0] else (name, value)
-            for name, value in client.socket.scope["headers"]
-        ]
+        headers = [header for header in client.socket.scope["headers"] if header[0] not in (b"origin", b"host")]
+        client.socket.scope["headers"] = [(b"origin", origin), (b"host", host), *headers]
         connected, _code = await client.connect()
         assert not connected
 
     run(scenario)
+
+
+def test_a_socket_behind_a_tls_proxy_must_come_from_the_https_page(workshop, settings):
+    settings.ALLOWED_HOSTS = ["board.example.org"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    journey, anna, *_ = workshop
+
+    async def connects(origin: bytes, proto: bytes) -> bool:
+        client = BoardClient(journey.pk, await sync_to_async(session_cookie)(anna), last=0)
+        headers = [header for header in client.socket.scope["headers"] if header[0] not in (b"origin", b"host")]
+        client.socket.scope["headers"] = [
+            (b"origin", origin),
+            (b"host", b"board.example.org"),
+            (b"x-forwarded-proto", proto),
+            *headers,
+        ]
+        connected, _code = await client.connect()
+        await client.disconnect()
+        return connected
+
+    async def scenario():
+        return [
+            await connects(b"https://board.example.org", b"https"),
+            await connects(b"http://board.example.org", b"https"),
+            await connects(b"https://board.example.org", b"http"),
+        ]
+
+    assert run(scenario) == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    "path", ["/ws/nothing/", "/ws/j/99999999999999999999999/", "/ws/j/9223372036854775808/", "/ws/j/x/", "/"]
+)
+def test_unknown_socket_paths_and_ids_no_row_can_have_are_closed_with_4404(workshop, path, caplog):
+    _journey, anna, *_ = workshop
+
+    async def scenario():
+        cookie = await sync_to_async(session_cookie)(anna)
+        socket = WebsocketCommunicator(application, path, headers=[ORIGIN, HOST, (b"cookie", cookie)])
+        connected, _code = await socket.connect()
+        return connected, await socket.receive_output(timeout=2)
+
+    assert run(scenario) == (True, {"type": "websocket.close", "code": close_codes.NOT_FOUND})
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_websocket_origins_must_name_their_scheme(settings):
+    from config.routing import origin_checked
+
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["board.example.org"]
+    with pytest.raises(ImproperlyConfigured, match="https://board.example.org"):
+        origin_checked(lambda scope, receive, send: None)
 
 
 def test_broad_allowed_hosts_need_explicit_websocket_origins(settings):
