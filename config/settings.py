@@ -184,6 +184,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Board traffic is tiny: the socket carries a hello and resync requests in, everything else goes out.
 WEBSOCKET_MAX_FRAME_BYTES = envint("WEBSOCKET_MAX_FRAME_BYTES", "2048")
+# What one socket may send, in bursts, per 10 seconds (live/frame_budget.py); past it the socket is closed (4029).
+WEBSOCKET_FRAMES_PER_10S = envint("WEBSOCKET_FRAMES_PER_10S", "50")
+WEBSOCKET_BYTES_PER_10S = envint("WEBSOCKET_BYTES_PER_10S", "65536")
 BOARD_HEARTBEAT_SECONDS = envint("BOARD_HEARTBEAT_SECONDS", "15")
 
 # Embedded mode: daphne serves /static/ itself (from the app folders). In production whitenoise serves the

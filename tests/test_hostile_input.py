@@ -405,3 +405,23 @@ def test_the_board_tells_a_flooding_user_to_slow_down(strict_daphne, page):
     assert list(Step.objects.filter(journey=journey).values_list("title", flat=True)) == ["One", "Two"]
     page.click("[data-dismiss-conflict]")
     assert page.locator("#conflict-region [role=alert]").count() == 0
+
+
+# Crafted paths and parameters -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/%2e%2e/config/settings.py", "/static/../config/settings.py", "/static/..%2f..%2fetc/passwd"]
+)
+def test_a_static_path_climbing_out_of_the_static_folders_is_404(settings, path):
+    from channels.testing import HttpCommunicator
+
+    from config.asgi import application
+    from tests.live_client import run_async
+
+    async def scenario():
+        return await HttpCommunicator(application, "GET", path).get_response(timeout=5)
+
+    response = run_async(scenario)
+    assert response["status"] == 404
+    assert b"SECRET_KEY" not in response["body"] and b"root:" not in response["body"]
