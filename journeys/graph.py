@@ -25,6 +25,10 @@ class HandoffEdge:
     id: int
     source: int
     target: int
+    # Flow figures (journeys/flow.py); None when nobody filled them in.
+    wait_minutes: int | None = None
+    share_percent: int | None = None
+    complete_accurate_percent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,14 @@ def journey_graph(steps: Iterable[StepNode], handoffs: Iterable[HandoffEdge]) ->
         )
     for handoff in handoffs:
         if handoff.source in graph and handoff.target in graph and handoff.source != handoff.target:
-            graph.add_edge(handoff.source, handoff.target, id=handoff.id)
+            graph.add_edge(
+                handoff.source,
+                handoff.target,
+                id=handoff.id,
+                wait=handoff.wait_minutes,
+                share=handoff.share_percent,
+                ca=handoff.complete_accurate_percent,
+            )
     return graph
 
 
