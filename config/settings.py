@@ -7,6 +7,7 @@ DATABASE_URL switches to PostgreSQL and REDIS_URL to Redis for several daphne pr
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "csp",
+    "axes",
     "journeys",
     "live",
     "boards",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "web.ratelimit.BoardRateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -163,6 +166,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes), for the login page and the admin alike: after LOGIN_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (429 and a page saying so),
+# even with the right password. By username and address together: a workshop room shares one address, so an
+# address alone would lock everyone out after a few typos, and a username alone would let anyone lock a colleague
+# out. An administrator unlocks early in the admin (Axes: access attempts) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "web.lockout.locked_out_response"
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a record of every successful login
+# The client address is daphne's REMOTE_ADDR: behind a proxy, run daphne with --proxy-headers (see the README).
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "journey_list"
