@@ -39,14 +39,6 @@ def journey_create(*, title: str, description: str = "", actor: Any) -> Journey:
     return journey
 
 
-def journey_join(*, invite_token: str, user: Any) -> Journey | None:
-    """Make `user` a participant of the journey behind the invite token; None when the token is unknown."""
-    journey = Journey.objects.filter(invite_token=invite_token).first()
-    if journey is not None:
-        Membership.objects.get_or_create(journey=journey, user=user)
-    return journey
-
-
 # Lanes ----------------------------------------------------------------------------------------------------------
 
 
