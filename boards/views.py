@@ -22,6 +22,7 @@ from journeys.errors import NotAllowed
 from journeys.models import Handoff, Journey, PainPoint, Step
 from web.changes import FragmentAnswers, apply_change, journey_child, member_journey
 from web.downloads import download_name
+from web.ratelimit import limits_new_journeys
 
 
 def render_form_part(name: str, form: forms.Form, **context: Any) -> str:
@@ -32,6 +33,7 @@ def render_form_part(name: str, form: forms.Form, **context: Any) -> str:
 
 
 @login_required
+@limits_new_journeys
 def journey_list(request: HttpRequest) -> HttpResponse:
     form = board_forms.JourneyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

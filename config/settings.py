@@ -209,11 +209,24 @@ BOARD_HEARTBEAT_SECONDS = envint("BOARD_HEARTBEAT_SECONDS", "15")
 # collected, compressed, hashed files instead.
 SERVE_STATIC = envbool("SERVE_STATIC", "false" if PRODUCTION else "true")
 
-# Export and import: the largest journey file an upload may be.
-JOURNEY_IMPORT_MAX_BYTES = envint("JOURNEY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+# How big one journey may grow, on the board and by import (journeys/limits.py).
+JOURNEY_MAX_STEPS = envint("JOURNEY_MAX_STEPS", "500")
+JOURNEY_MAX_HANDOFFS = envint("JOURNEY_MAX_HANDOFFS", "1000")
+JOURNEY_MAX_PAIN_POINTS = envint("JOURNEY_MAX_PAIN_POINTS", "1000")
 
-# Board changes one user may make on one journey per minute; a flood beyond it gets 429 and a message.
+# Export and import: the largest journey file an upload may be, how deeply its JSON may nest and how many digits a
+# number in it may have (Python's own parser has neither limit: deep nesting and huge numbers were server errors).
+JOURNEY_IMPORT_MAX_BYTES = envint("JOURNEY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+JOURNEY_IMPORT_MAX_DEPTH = envint("JOURNEY_IMPORT_MAX_DEPTH", "20")
+JOURNEY_IMPORT_MAX_NUMBER_DIGITS = envint("JOURNEY_IMPORT_MAX_NUMBER_DIGITS", "20")
+# Imports running at once in one daphne process; more wait their turn (a check and write of a journey at the limits
+# takes a second or two of CPU, which every page of that process shares).
+JOURNEY_IMPORTS_AT_ONCE = envint("JOURNEY_IMPORTS_AT_ONCE", "1")
+
+# Board changes one user may make on one journey in any 60 seconds (a sliding window, web/ratelimit.py); a flood
+# beyond it gets 429 and a message. New journeys (created, imported or copied) one user may start in any hour.
 BOARD_CHANGES_PER_MINUTE = envint("BOARD_CHANGES_PER_MINUTE", "120")
+JOURNEYS_PER_USER_PER_HOUR = envint("JOURNEYS_PER_USER_PER_HOUR", "20")
 CACHES["ratelimit"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jb-ratelimit"}
     if REDIS_URL
