@@ -7,6 +7,7 @@ DATABASE_URL switches to PostgreSQL and REDIS_URL to Redis for several daphne pr
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "csp",
+    "axes",
     "journeys",
     "live",
     "boards",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "web.ratelimit.BoardRateLimitMiddleware",
     "web.middleware.JourneyAnswerMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,6 +168,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes), for the login page and the admin alike: after LOGIN_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (429 and a page saying so),
+# even with the right password. By username and address together: a workshop room shares one address, so an
+# address alone would lock everyone out after a few typos, and a username alone would let anyone lock a colleague
+# out. An administrator unlocks early in the admin (Axes: access attempts) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "web.lockout.locked_out_response"
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a record of every successful login
+# The client address is daphne's REMOTE_ADDR: behind a proxy, run daphne with --proxy-headers (see the README).
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "journey_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -193,11 +210,24 @@ BOARD_HEARTBEAT_SECONDS = envint("BOARD_HEARTBEAT_SECONDS", "15")
 # collected, compressed, hashed files instead.
 SERVE_STATIC = envbool("SERVE_STATIC", "false" if PRODUCTION else "true")
 
-# Export and import: the largest journey file an upload may be.
-JOURNEY_IMPORT_MAX_BYTES = envint("JOURNEY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+# How big one journey may grow, on the board and by import (journeys/limits.py).
+JOURNEY_MAX_STEPS = envint("JOURNEY_MAX_STEPS", "500")
+JOURNEY_MAX_HANDOFFS = envint("JOURNEY_MAX_HANDOFFS", "1000")
+JOURNEY_MAX_PAIN_POINTS = envint("JOURNEY_MAX_PAIN_POINTS", "1000")
 
-# Board changes one user may make on one journey per minute; a flood beyond it gets 429 and a message.
+# Export and import: the largest journey file an upload may be, how deeply its JSON may nest and how many digits a
+# number in it may have (Python's own parser has neither limit: deep nesting and huge numbers were server errors).
+JOURNEY_IMPORT_MAX_BYTES = envint("JOURNEY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+JOURNEY_IMPORT_MAX_DEPTH = envint("JOURNEY_IMPORT_MAX_DEPTH", "20")
+JOURNEY_IMPORT_MAX_NUMBER_DIGITS = envint("JOURNEY_IMPORT_MAX_NUMBER_DIGITS", "20")
+# Imports running at once in one daphne process; more wait their turn (a check and write of a journey at the limits
+# takes a second or two of CPU, which every page of that process shares).
+JOURNEY_IMPORTS_AT_ONCE = envint("JOURNEY_IMPORTS_AT_ONCE", "1")
+
+# Board changes one user may make on one journey in any 60 seconds (a sliding window, web/ratelimit.py); a flood
+# beyond it gets 429 and a message. New journeys (created, imported or copied) one user may start in any hour.
 BOARD_CHANGES_PER_MINUTE = envint("BOARD_CHANGES_PER_MINUTE", "120")
+JOURNEYS_PER_USER_PER_HOUR = envint("JOURNEYS_PER_USER_PER_HOUR", "20")
 CACHES["ratelimit"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jb-ratelimit"}
     if REDIS_URL

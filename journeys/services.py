@@ -11,6 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeys import limits
 from journeys.changes import Change, bump_version, check_version, journey_change
 from journeys.models import (
     Department,
@@ -36,14 +37,6 @@ def journey_create(*, title: str, description: str = "", actor: Any) -> Journey:
     with transaction.atomic():
         journey = Journey.objects.create(title=title, description=description.strip(), created_by=actor)
         Membership.objects.create(journey=journey, user=actor, role=Membership.Role.FACILITATOR)
-    return journey
-
-
-def journey_join(*, invite_token: str, user: Any) -> Journey | None:
-    """Make `user` a participant of the journey behind the invite token; None when the token is unknown."""
-    journey = Journey.objects.filter(invite_token=invite_token).first()
-    if journey is not None:
-        Membership.objects.get_or_create(journey=journey, user=user)
     return journey
 
 
@@ -156,6 +149,7 @@ def step_create(
     _check_department(department)
     _check_same_journey(journey, after)
     with journey_change(journey=journey, actor=actor, kind="step.created", op_id=op_id) as change:
+        limits.require_room(journey, "steps")
         anchor = after if after is not None else _last_step(journey)
         step = Step.objects.create(
             journey=journey,
@@ -281,6 +275,7 @@ def handoff_create(
     if Handoff.objects.filter(from_step=from_step, to_step=to_step).exists():
         raise ValidationError({"to_step": _("These two steps are already linked.")})
     with journey_change(journey=journey, actor=actor, kind="handoff.created", op_id=op_id) as change:
+        limits.require_room(journey, "handoffs")
         handoff = Handoff.objects.create(journey=journey, from_step=from_step, to_step=to_step, label=label.strip())
         change.created(handoff)
         change.touch(layout=True, handoff=handoff.pk, step=from_step.pk, other_step=to_step.pk)
@@ -370,6 +365,7 @@ def pain_point_create(
     if severity not in PainPoint.Severity.values:
         raise ValidationError({"severity": _("Choose low, medium or high.")})
     with journey_change(journey=step.journey, actor=actor, kind="pain_point.created", op_id=op_id) as change:
+        limits.require_room(step.journey, "pain_points")
         pain_point = PainPoint.objects.create(
             journey=step.journey,
             step=step,

@@ -193,6 +193,7 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         "import": ("anna", reverse("journey_import")),
         "copy": ("anna", reverse("journey_copy", args=[journey.pk])),
         "dashboard": ("eva", reverse("dashboard")),
+        "invitations": ("anna", reverse("journey_invite", args=[journey.pk])),
     }
     names = _url_names()
     if "my_pain_points" in names:  # the owners' list and one pain point's page (pain point lifecycle)
