@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from boards import flow_rendering, rendering, svg_export
 from boards import forms as board_forms
-from boards import rendering, svg_export
 from journeys import selectors, services
 from journeys.models import Handoff, PainPoint, Step
 from web.changes import FragmentAnswers, apply_change, journey_child, member_journey
@@ -130,6 +130,7 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
         "step": step,
         **rendering.step_handoffs_context(step),
         **rendering.pain_point_list_context(step),
+        **flow_rendering.step_routes_context(step),
         "handoff_form": board_forms.HandoffForm(journey=journey),
         "move_form": board_forms.StepMoveForm(
             journey=journey,
