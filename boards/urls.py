@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from boards import undo_views, views
+from boards import flow_views, undo_views, views
 
 urlpatterns = [
     path("", views.journey_list, name="journey_list"),
@@ -68,4 +68,9 @@ urlpatterns += [
 
 urlpatterns += [
     path("j/<int:journey_id>/export.svg", views.journey_export_svg, name="journey_export_svg"),
+]
+
+urlpatterns += [
+    path("j/<int:journey_id>/steps/<int:step_id>/routes/", flow_views.step_routes, name="step_routes"),
+    path("j/<int:journey_id>/flow/", flow_views.journey_flow, name="journey_flow"),
 ]

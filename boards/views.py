@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from boards import flow_rendering, rendering, svg_export
 from boards import forms as board_forms
-from boards import rendering, svg_export
 from journeys import invites, permissions, selectors, services
 from journeys.errors import NotAllowed
 from journeys.models import Handoff, Journey, PainPoint, Step
@@ -179,6 +179,7 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
         "step": step,
         **rendering.step_handoffs_context(step),
         **rendering.pain_point_list_context(step),
+        **flow_rendering.step_routes_context(step),
         "handoff_form": board_forms.HandoffForm(journey=journey),
         "move_form": board_forms.StepMoveForm(
             journey=journey,

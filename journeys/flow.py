@@ -173,6 +173,25 @@ def route_probabilities(graph: nx.DiGraph | Chain) -> tuple[Probabilities, tuple
     return probabilities, tuple(problems), tuple(assumed)
 
 
+def split_shares(shares: list[int | None]) -> tuple[list[float], ShareProblem | None, bool]:
+    """One step's routes, as `route_probabilities` reads them: (the probability of each route, in the same order;
+    the problem when the shares cannot be used as they are (its step is 0); whether any share is assumed)."""
+    if len(shares) < 2:
+        return [1.0] * len(shares), None, False
+    split, problem, assumed = _split(dict(enumerate(shares)))
+    total = sum(share for share in shares if share is not None)
+    return (
+        [split[index] for index in range(len(shares))],
+        (None if problem is None else ShareProblem(0, total, problem)),
+        assumed,
+    )
+
+
+def share_problem(shares: list[int | None]) -> ShareProblem | None:
+    """Whether the shares of one step's routes, as they would be saved, cannot be used as they are."""
+    return split_shares(shares)[1]
+
+
 def _split(shares: dict[int, int | None]) -> tuple[dict[int, float], int | None, bool]:
     """(probability per route, the number of routes without a share if the step must be reported, whether assumed)."""
     known = {target: share for target, share in shares.items() if share is not None}

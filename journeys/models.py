@@ -168,11 +168,25 @@ class Step(models.Model):
         return self.title
 
 
+MAX_WAIT_MINUTES = 365 * 24 * 60  # a year: anything longer is a typo, not a queue
+percent_validators = [MaxValueValidator(100)]
+
+
 class Handoff(models.Model):
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="handoffs", verbose_name=_("journey"))
     from_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="outgoing", verbose_name=_("from"))
     to_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="incoming", verbose_name=_("to"))
     label = models.CharField(_("label"), max_length=80, blank=True)
+    # Flow figures (journeys/flow.py), all optional: empty means nobody knows yet, not zero.
+    wait_minutes = models.PositiveIntegerField(
+        _("waiting time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(MAX_WAIT_MINUTES)]
+    )
+    share_percent = models.PositiveSmallIntegerField(
+        _("share of cases (%)"), null=True, blank=True, validators=percent_validators
+    )
+    complete_accurate_percent = models.PositiveSmallIntegerField(
+        _("complete and accurate (%)"), null=True, blank=True, validators=percent_validators
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -182,6 +196,10 @@ class Handoff(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(from_step=models.F("to_step")),
                 name="no_self_handoff",
+            ),
+            models.CheckConstraint(condition=models.Q(share_percent__lte=100), name="share_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(complete_accurate_percent__lte=100), name="complete_accurate_at_most_100"
             ),
         ]
         verbose_name = _("hand-off")

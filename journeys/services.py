@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from journeys import limits
 from journeys.changes import Change, bump_version, check_version, journey_change
+from journeys.flow import share_problem
 from journeys.models import (
+    MAX_WAIT_MINUTES,
     Department,
     Handoff,
     Journey,
@@ -313,6 +316,72 @@ def handoff_delete(*, handoff: Handoff, actor: Any, base_version: int | None, op
         change.snapshot(current)
         change.touch(layout=True, step=current.from_step_id, other_step=current.to_step_id)
         current.delete()
+
+
+@dataclass(frozen=True)
+class RouteFigures:
+    """What the participants know of one route out of a step; None where nobody knows."""
+
+    handoff_id: int
+    wait_minutes: int | None = None
+    share_percent: int | None = None
+    complete_accurate_percent: int | None = None
+    base_version: int | None = None
+
+    def fields(self) -> dict[str, int | None]:
+        return {
+            "wait_minutes": self.wait_minutes,
+            "share_percent": self.share_percent,
+            "complete_accurate_percent": self.complete_accurate_percent,
+        }
+
+
+def step_routes_update(*, step: Step, actor: Any, routes: list[RouteFigures], op_id: str = "") -> Step:
+    """Set the waiting time, share of cases and %C&A of a step's routes (its outgoing hand-offs) as one change, so
+    their shares can be checked together: they add up to 100 %, or leave something for the routes without one."""
+    for route in routes:
+        _check_route_figures(route)
+    with journey_change(journey=step.journey, actor=actor, kind="routes.updated", op_id=op_id) as change:
+        handoffs = {h.pk: h for h in Handoff.objects.select_for_update().filter(from_step_id=step.pk)}
+        if any(route.handoff_id not in handoffs for route in routes):
+            raise ValidationError(
+                _("A route of this step was removed meanwhile. Open the step again to see its routes now.")
+            )
+        for route in routes:
+            check_version(handoffs[route.handoff_id], route.base_version, route.fields())
+        given = {route.handoff_id: route for route in routes}
+        _check_shares(step, [given[pk].share_percent if pk in given else h.share_percent for pk, h in handoffs.items()])
+        change.snapshot(*(handoffs[pk] for pk in given))
+        for pk, route in given.items():
+            handoff = handoffs[pk]
+            for name, value in route.fields().items():
+                setattr(handoff, name, value)
+            bump_version(handoff)
+            handoff.save()
+        change.touch(step=step.pk)
+    return step
+
+
+def _check_route_figures(route: RouteFigures) -> None:
+    wait, share, judged = route.wait_minutes, route.share_percent, route.complete_accurate_percent
+    if wait is not None and not 0 <= wait <= MAX_WAIT_MINUTES:
+        raise ValidationError(_("A waiting time lies between 0 minutes and 365 days."))
+    if any(value is not None and not 0 <= value <= 100 for value in (share, judged)):
+        raise ValidationError(_("A percentage lies between 0 and 100."))
+
+
+def _check_shares(step: Step, shares: list[int | None]) -> None:
+    problem = share_problem(shares)
+    if problem is None:
+        return
+    if problem.missing:
+        message = _(
+            "The shares filled in for the routes from “%(step)s” add up to %(total)s%%, which leaves nothing for"
+            " the routes without a share: give those 0%% if no case takes them, or lower the others."
+        )
+    else:
+        message = _("The shares of the routes from “%(step)s” add up to %(total)s%%; make them add up to 100%%.")
+    raise ValidationError(message % {"step": step.title, "total": problem.total})
 
 
 # Pain points ----------------------------------------------------------------------------------------------------

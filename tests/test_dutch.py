@@ -194,6 +194,8 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         "copy": ("anna", reverse("journey_copy", args=[journey.pk])),
         "dashboard": ("eva", reverse("dashboard")),
         "invitations": ("anna", reverse("journey_invite", args=[journey.pk])),
+        "flow view": ("anna", reverse("journey_flow", args=[journey.pk])),
+        "routes editor": ("anna", reverse("step_routes", args=[journey.pk, step.pk])),
     }
     names = _url_names()
     if "my_pain_points" in names:  # the owners' list and one pain point's page (pain point lifecycle)
