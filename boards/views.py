@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from boards import forms as board_forms
 from boards import rendering, svg_export
-from journeys import selectors, services
+from journeys import permissions, selectors, services
 from journeys.models import Handoff, PainPoint, Step
 from web.changes import FragmentAnswers, apply_change, journey_child, member_journey
 from web.downloads import download_name
@@ -136,6 +136,7 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
             initial={"department": step.department_id, "base_version": step.version},
         ),
         "pain_point_form": board_forms.PainPointForm(),
+        "is_facilitator": permissions.is_facilitator(journey, request.user),  # the drawer is never pushed
     }
     return render(request, "boards/parts.html#step-detail", context)
 
