@@ -186,6 +186,7 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
             initial={"department": step.department_id, "base_version": step.version},
         ),
         "pain_point_form": board_forms.PainPointForm(),
+        "is_facilitator": permissions.is_facilitator(journey, request.user),  # the drawer is never pushed
     }
     return render(request, "boards/parts.html#step-detail", context)
 
