@@ -9,6 +9,7 @@ from django.urls import path
 
 from dashboard.consumers import DashboardConsumer
 from live.consumers import BoardConsumer
+from notifications.consumers import BellConsumer
 from painpoints.consumers import OwnerListConsumer
 
 websocket_urlpatterns: list = [
@@ -17,6 +18,8 @@ websocket_urlpatterns: list = [
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     # Owners' lists ("Pain points for my departments"): a doorbell when a pain point of one of my departments changes.
     path("ws/pain-points/", OwnerListConsumer.as_asgi()),
+    # The bell in every page's header: a doorbell when the person's notifications change.
+    path("ws/notifications/", BellConsumer.as_asgi()),
 ]
 
 
