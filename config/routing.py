@@ -11,6 +11,7 @@ from config.origins import SameOriginValidator
 from dashboard.consumers import DashboardConsumer
 from live.consumers import BoardConsumer
 from live.not_found import IdConverter, NotFoundConsumer
+from notifications.consumers import BellConsumer
 from painpoints.consumers import OwnerListConsumer
 
 register_converter(IdConverter, "id")
@@ -21,6 +22,8 @@ websocket_urlpatterns: list = [
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     # Owners' lists ("Pain points for my departments"): a doorbell when a pain point of one of my departments changes.
     path("ws/pain-points/", OwnerListConsumer.as_asgi()),
+    # The bell in every page's header: a doorbell when the person's notifications change.
+    path("ws/notifications/", BellConsumer.as_asgi()),
     # Anything else, an id too long for the database included: accepted, then closed with 4404.
     re_path(r"", NotFoundConsumer.as_asgi()),
 ]

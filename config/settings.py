@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "workshops",
     "dashboard",
     "exchange",
+    "notifications",
     "demo",
 ]
 
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "web.ratelimit.BoardRateLimitMiddleware",
     "web.middleware.JourneyAnswerMiddleware",
+    "notifications.middleware.RememberLanguageMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -233,6 +236,25 @@ CACHES["ratelimit"] = (
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 )
+
+# E-mail: notifications, digests and answers to reporters. Printed on the console unless EMAIL_BACKEND is "smtp".
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}.get(os.environ.get("EMAIL_BACKEND", "console"), os.environ.get("EMAIL_BACKEND", ""))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Journey Board <journeyboard@localhost>")
+# The address people reach the site at: links in e-mails are made from it (commands have no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Owners hear of a target date this many days ahead (and once more when it has passed).
+NOTIFY_DUE_SOON_DAYS = envint("NOTIFY_DUE_SOON_DAYS", "3")
 
 # Content-Security-Policy. No inline scripts, no eval: htmx is configured through JSON (the htmx-config meta) and
 # behaviour lives in static files. Cards and lanes are placed with style attributes, hence style-src-attr.

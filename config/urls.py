@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("workshops.lens_mirror_urls")),
     path("", include("dashboard.urls")),
     path("", include("exchange.urls")),
+    path("", include("notifications.urls")),
 ]
