@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "journeys",
     "live",
     "boards",
@@ -64,6 +67,8 @@ INSTALLED_APPS = [
     "dashboard",
     "exchange",
     "notifications",
+    "accounts",
+    "api",
     "demo",
 ]
 
@@ -255,6 +260,32 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Journey Board <journe
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Owners hear of a target date this many days ahead (and once more when it has passed).
 NOTIFY_DUE_SOON_DAYS = envint("NOTIFY_DUE_SOON_DAYS", "3")
+# REST API (/api/v1/): personal tokens (or the session, for the docs page), cursor pages, a per-user request limit.
+API_REQUESTS_PER_MINUTE = envint("API_REQUESTS_PER_MINUTE", "300")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Journey Board API",
+    "DESCRIPTION": "Read journeys and pain points; create pain points and move them along their lifecycle. "
+    "Authenticate with a personal API token from your profile page: `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from our own static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Content-Security-Policy. No inline scripts, no eval: htmx is configured through JSON (the htmx-config meta) and
 # behaviour lives in static files. Cards and lanes are placed with style attributes, hence style-src-attr.

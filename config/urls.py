@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("exchange.urls")),
     path("", include("notifications.urls")),
+    path("", include("accounts.urls")),
+    path("api/v1/", include("api.urls")),
 ]

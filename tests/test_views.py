@@ -88,6 +88,12 @@ GET_URLS = {
     "workshop_clock",
     "workshop_state",
     "workshop_projector",
+    # The REST API reads the same journeys (its own tests: tests/test_api.py)
+    "api_journey",
+    "api_lanes",
+    "api_steps",
+    "api_handoffs",
+    "api_journey_pain_points",
 }
 
 
@@ -173,11 +179,13 @@ def test_rows_of_another_journey_are_404_even_for_a_member(journey, member_clien
 
 def test_anonymous_visitor_is_sent_to_log_in_from_every_url(journey):
     anonymous = Client()
-    urls = [url for _name, url in every_journey_url(journey)]
+    urls = [url for name, url in every_journey_url(journey) if not name.startswith("api_")]
     for url in [reverse("journey_list"), reverse("journey_join", args=["x"]), *urls]:
         response = anonymous.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login") + "?next="), url
+    for name, url in every_journey_url(journey):  # the API does not redirect a program to a login page
+        assert not name.startswith("api_") or anonymous.get(url).status_code == 401, url
 
 
 def test_an_invalid_invite_link_is_404_and_joins_nothing(journey):
