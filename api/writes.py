@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from journeys.errors import ChangeRefused, StaleEdit, TooManyChanges
 from journeys.models import Journey
 from web.changes import Outcome, run_change, status_of
-from web.ratelimit import WINDOW_SECONDS, change_allowed
+from web.ratelimit import board_changes, hit
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -30,8 +30,11 @@ def operation_id(request: Request, data: dict[str, Any]) -> str:
 
 
 def change(request: Request, journey: Journey, service: Callable[[str], Any], op_id: str) -> Outcome:
-    if not change_allowed(user_id=request.user.pk, journey_id=journey.pk):
-        return Outcome(refusal=TooManyChanges(_("Too many changes in the last minute: wait a moment, then retry.")))
+    wait = hit(board_changes(), f"{journey.pk}:{request.user.pk}")
+    if wait:
+        refusal = TooManyChanges(_("Too many changes in the last minute: wait a moment, then retry."))
+        refusal.retry_after = wait
+        return Outcome(refusal=refusal)
     return run_change(journey, service, op_id)
 
 
@@ -64,5 +67,5 @@ def refusal_response(refusal: ChangeRefused) -> Response:
         ) % {"version": refusal.current.version}
         body["current_version"] = refusal.current.version
     if isinstance(refusal, TooManyChanges):
-        headers["Retry-After"] = str(WINDOW_SECONDS)
+        headers["Retry-After"] = str(getattr(refusal, "retry_after", 60))
     return Response(body, status=code, headers=headers)
