@@ -494,7 +494,7 @@ def test_api_changes_count_against_the_board_change_limit(client, world, setting
 
     refused = api.post(act_url(pain_point, "comment"), {"text": "two"})
 
-    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 70  # a sliding window of six slices: when there is room
     assert fresh(pain_point).activities.filter(kind="commented").count() == 1
 
 
@@ -530,7 +530,7 @@ def test_the_profile_page_lists_tokens_without_their_secrets(client, world):
 
 
 def test_password_login_still_works_next_to_tokens(client, world):
-    assert client.login(username="carla", password=PASSWORD)
+    assert client.post(reverse("login"), {"username": "carla", "password": PASSWORD}).status_code == 302
     assert client.get(reverse("api_journeys")).status_code == 200  # the session, e.g. for the docs page
 
 

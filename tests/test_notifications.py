@@ -307,7 +307,7 @@ def test_a_target_date_far_away_or_a_closed_pain_point_tells_nobody(world):
 
 def logged_in(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from journeys.models import Event
-from tests.factories import PASSWORD, make_workshop
+from tests.factories import make_workshop
 from workshops.models import FacilitatorFocus
 from workshops.qr import qr_svg
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(user) -> Client:
     client = Client()
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
