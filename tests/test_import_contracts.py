@@ -28,8 +28,8 @@ FORBIDDEN = [
     ("workshops", "painpoints.views"),
     ("boards", "workshops.lens_mirror_views"),
     ("painpoints", "dashboard.views"),
-    ("boards", "notifications.views"),
-    ("workshops", "api.views"),
+    ("api", "notifications.views"),
+    ("notifications", "api.views"),
 ]
 
 
