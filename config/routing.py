@@ -5,7 +5,7 @@ from typing import Any
 from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import path
+from django.urls import path, re_path
 
 from dashboard.consumers import DashboardConsumer
 from live.consumers import BoardConsumer
@@ -13,6 +13,8 @@ from painpoints.consumers import OwnerListConsumer
 
 websocket_urlpatterns: list = [
     path("ws/j/<int:journey_id>/", BoardConsumer.as_asgi()),
+    # The journey's other live pages: each is sent only the parts it shows (live.fragments.PAGES).
+    re_path(r"^ws/j/(?P<journey_id>\d+)/(?P<page>projector|mirror|pain-point)/$", BoardConsumer.as_asgi()),
     # Manager dashboards: a doorbell when pain points change.
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     # Owners' lists ("Pain points for my departments"): a doorbell when a pain point of one of my departments changes.
