@@ -9,6 +9,7 @@ class BoardsConfig(AppConfig):
 
     def ready(self) -> None:
         from boards import (  # noqa: F401  (register the board's parts and its insights panel with live.fragments)
+            flow_rendering,
             insights_panel,
             rendering,
         )

@@ -6,7 +6,6 @@ Registered with the board's fragment registry for every change ("*"), so every p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -14,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from boards import flow_rendering
+from boards.findings import Finding
 from journeys import insight_data as insight_reads
 from journeys import lens, mirror
 from journeys.graph import Route
@@ -23,23 +24,6 @@ from live.fragments import register_follow_up, register_fragments
 PANEL = "boards/insights.html"
 MAX_LISTED = 12  # longer lists say "and N more": the panel stays readable on a 2,000-step board
 TOP_GAPS = 3
-
-
-@dataclass
-class Finding:
-    key: str  # stable within one journey, so a highlighted finding stays highlighted after a push
-    label: str
-    steps: list[Step] = field(default_factory=list)
-    handoffs: list[int] = field(default_factory=list)
-    extra: str = ""
-
-    @property
-    def step_ids(self) -> str:
-        return " ".join(str(step.pk) for step in self.steps)
-
-    @property
-    def handoff_ids(self) -> str:
-        return " ".join(str(handoff) for handoff in self.handoffs)
 
 
 def format_minutes(minutes: int) -> str:
@@ -123,6 +107,7 @@ def panel_context(journey: Journey) -> dict[str, Any]:
         "without_department": _step_list("without-department", found.without_department, steps),
         "lens_unanswered": _step_list("lens-unanswered", lens.steps_with_unanswered_questions(journey), steps),
         "mirror": _mirror_summary(journey),
+        "flow": flow_rendering.panel_flow(data),
         "max_listed": MAX_LISTED,
         **_pain_findings(data),
     }

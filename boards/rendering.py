@@ -32,6 +32,8 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "canvas_height": height,
         "lane_height": geometry.LANE_HEIGHT,
         "lane_header_width": geometry.LANE_HEADER_WIDTH,
+        "grid": geometry.grid_attributes(),
+        "column_count": board.layout.column_count,
     }
 
 

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from boards import undo_views, views
+from boards import flow_views, undo_views, views
 
 urlpatterns = [
     path("", views.journey_list, name="journey_list"),
     path("join/<str:invite_token>/", views.journey_join, name="journey_join"),
     path("j/<int:journey_id>/", views.board, name="board"),
+    path("j/<int:journey_id>/invite/", views.journey_invite, name="journey_invite"),
+    path("j/<int:journey_id>/invite/renew/", views.journey_invite_renew, name="journey_invite_renew"),
     path("j/<int:journey_id>/lanes/add/", views.lane_add, name="lane_add"),
     path("j/<int:journey_id>/lanes/move/", views.lane_move, name="lane_move"),
     path("j/<int:journey_id>/steps/add/", views.step_create, name="step_create"),
@@ -66,4 +68,9 @@ urlpatterns += [
 
 urlpatterns += [
     path("j/<int:journey_id>/export.svg", views.journey_export_svg, name="journey_export_svg"),
+]
+
+urlpatterns += [
+    path("j/<int:journey_id>/steps/<int:step_id>/routes/", flow_views.step_routes, name="step_routes"),
+    path("j/<int:journey_id>/flow/", flow_views.journey_flow, name="journey_flow"),
 ]

@@ -29,7 +29,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from dashboard import charts, stats
+from dashboard import charts, flow_section, stats
 from dashboard.markers import dashboard_marker
 from journeys.models import Department, Journey
 from journeys.permissions import is_manager
@@ -244,9 +244,20 @@ def body_context(filters: Filters, figures: stats.DashboardStats, *, now: Any) -
         ),
         "small_multiples": small_multiples(figures, labels, filters),
         "scores": score_table(filters, now=now),
+        "flow": flow_section.flow_table(
+            filters.scope,
+            since=period_start(filters, now),
+            today=timezone.localdate(now),
+            url_for=lambda pk: filters.url(journey=pk),
+            limit=None if filters.all_journeys else JOURNEY_ROWS,
+        ),
         "exports": {name: f"{reverse('dashboard_export', args=[name])}?{filters.query()}" for name in EXPORTS},
         "owners_list_available": links.base is not None,
     }
+
+
+def period_start(filters: Filters, now: Any) -> Any:
+    return stats.week_starts(now=now, weeks=filters.scope.weeks)[0]
 
 
 def _series_columns(series: stats.WeeklySeries) -> tuple[list[int], list[int], list[int]]:
@@ -542,9 +553,15 @@ def export_scores(data: ExportData) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
+def export_flow(data: ExportData) -> tuple[list[str], list[list[Any]]]:
+    """The daily failure demand and flow figures behind the dashboard's trend lines."""
+    return flow_section.flow_export(data.filters.scope, since=period_start(data.filters, data.now))
+
+
 EXPORTS: dict[str, Callable[[ExportData], tuple[list[str], list[list[Any]]]]] = {
     "journeys": export_journeys,
     "departments": export_departments,
     "weeks": export_weeks,
     "scores": export_scores,
+    "flow": export_flow,
 }

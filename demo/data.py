@@ -10,9 +10,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from dashboard import flow_history
+from dashboard.models import JourneyFlowDay
 from journeys import services
 from journeys.models import (
     Department,
+    Handoff,
     Journey,
     Membership,
     PainPointActivity,
@@ -50,7 +53,7 @@ USERS = [
 STEPS = [
     ("search", "Looks on the website for how to report a move", "Customer", "web", 10),
     ("form", "Fills in the change-of-address web form", "Customer", "web", 8),
-    ("mailbox", "Form lands in the shared mailbox", "Contact centre", "email", 1440),
+    ("mailbox", "Form lands in the shared mailbox", "Contact centre", "email", 5),
     (
         "rekey",
         "Agent checks identity and re-keys the address",
@@ -71,7 +74,7 @@ STEPS = [
         "Prints and posts the new policy schedule",
         "Policy administration",
         "letter",
-        2880,
+        20,
     ),
     (
         "old_address",
@@ -111,6 +114,24 @@ HANDOFFS = [
     ("calls", "no_status", ""),
     ("no_status", "callback", ""),
     ("callback", "confirmed", ""),
+]
+
+DAY, HOUR = 24 * 60, 60
+# What the departments told the workshop about each hand-off: (source, target, waiting minutes, share of the cases
+# at the source in %, % complete and accurate as the receiving department judges it). None: nobody knew.
+ROUTES = [
+    ("search", "form", 0, None, None),
+    ("form", "mailbox", 0, None, 80),
+    ("mailbox", "rekey", DAY, None, 90),
+    ("rekey", "premium", 4 * HOUR, None, 85),
+    ("premium", "debit", DAY, None, 95),
+    ("debit", "letter", 2 * DAY, None, 98),
+    ("letter", "old_address", 2 * DAY, None, 60),
+    ("old_address", "calls", 3 * DAY, None, None),
+    ("calls", "rekey", 30, 30, None),
+    ("calls", "no_status", 0, 70, None),
+    ("no_status", "callback", 0, None, 50),
+    ("callback", "confirmed", 2 * DAY, None, None),
 ]
 
 # (step, text, severity, responsible departments, status, owner, weeks ago opened, weeks ago closed)
@@ -280,10 +301,22 @@ def _demo_journey(departments: dict[str, Department], users: dict) -> Journey:
             to_step=steps[target],
             label=label,
         )
+    _demo_routes(steps, ROUTES, facilitator)
     for row in PAIN_POINTS:
         _demo_pain_point(journey, steps, departments, users, *row)
     _demo_scores(journey, users["anna"], "csat", DEMO_SCORES)
+    _demo_flow_history(journey, DEMO_FLOW_HISTORY)
     return journey
+
+
+def _demo_routes(steps: dict, routes: list[tuple], actor) -> None:
+    """The waiting times, shares and %C&A of the hand-offs, one change per step as the drawer's editor makes it."""
+    per_step: dict[str, list[services.RouteFigures]] = {}
+    for source, target, wait, share, judged in routes:
+        handoff = Handoff.objects.get(from_step=steps[source], to_step=steps[target])
+        per_step.setdefault(source, []).append(services.RouteFigures(handoff.pk, wait, share, judged))
+    for source, figures in per_step.items():
+        services.step_routes_update(step=steps[source], actor=actor, routes=figures)
 
 
 def _demo_pain_point(
@@ -386,6 +419,19 @@ CLAIM_HANDOFFS = [
     ("complaint", "review", ""),
     ("review", "payout", "partly granted"),
     ("agent", "calls", "customer calls again"),
+]
+
+# Same shape as ROUTES: (source, target, waiting minutes, share %, % complete and accurate)
+CLAIM_ROUTES = [
+    ("submit", "intake", 0, None, 70),
+    ("intake", "assess", 2 * DAY, None, 90),
+    ("assess", "letter", DAY, None, None),
+    ("letter", "calls", 2 * DAY, None, None),
+    ("calls", "agent", 20, None, None),
+    ("agent", "complaint", DAY, 65, 40),
+    ("agent", "calls", 2 * DAY, 35, None),
+    ("complaint", "review", 5 * DAY, None, 55),
+    ("review", "payout", DAY, None, 90),
 ]
 
 # Same shape as PAIN_POINTS: (step, text, severity, departments, status, owner, weeks ago opened, weeks ago closed)
@@ -517,10 +563,12 @@ def _claim_journey(departments: dict[str, Department], users: dict, *, reset: bo
         services.handoff_create(
             journey=journey, actor=facilitator, from_step=steps[source], to_step=steps[target], label=label
         )
+    _demo_routes(steps, CLAIM_ROUTES, facilitator)
     for row in CLAIM_PAIN_POINTS:
         _demo_pain_point(journey, steps, departments, users, *row)
     journey.pain_points.filter(status="wont_fix").update(resolution="Not worth a change to the claims system now")
     _demo_scores(journey, facilitator, "nps", CLAIM_SCORES)
+    _demo_flow_history(journey, CLAIM_FLOW_HISTORY)
     return journey
 
 
@@ -535,6 +583,40 @@ DEMO_PLANS = {
 # rejected claims journey (NPS) slides while its complaints pile up.
 DEMO_SCORES = [(11, "58"), (9, "61"), (7, "60"), (5, "64"), (3, "67.5"), (1, "71")]
 CLAIM_SCORES = [(10, "-8"), (8, "-14"), (6, "-12"), (4, "-19"), (2, "-23")]
+
+
+# How the flow figures moved, relative to today's: (weeks ago, contacts per question, lead time). Fixes to the moving
+# journey cut repeat calls and waiting; the claims journey got worse as rejections rose.
+DEMO_FLOW_HISTORY = [
+    (12, 1.27, 1.5),
+    (10, 1.22, 1.42),
+    (8, 1.17, 1.33),
+    (6, 1.12, 1.2),
+    (4, 1.06, 1.1),
+    (2, 1.03, 1.04),
+]
+CLAIM_FLOW_HISTORY = [(12, 0.88, 0.85), (9, 0.9, 0.9), (6, 0.95, 0.93), (3, 0.98, 0.97)]
+
+
+def _demo_flow_history(journey: Journey, history: list[tuple[int, float, float]]) -> None:
+    """Daily flow figures of earlier weeks, so the dashboard shows how contacts per question and lead time moved."""
+    now = flow_history.flow_day_record(journey=journey)
+    today = timezone.localdate()
+    for weeks_ago, contacts, lead in history:
+        lead_minutes = round(now.lead_minutes * lead)
+        JourneyFlowDay.objects.update_or_create(
+            journey=journey,
+            day=today - timedelta(weeks=weeks_ago),
+            defaults={
+                "contacts_per_question": now.contacts_per_question * contacts,
+                "failure_demand": 1 - 1 / (now.contacts_per_question * contacts),
+                "rework_minutes": now.rework_minutes * contacts,
+                "lead_minutes": lead_minutes,
+                "process_minutes": now.process_minutes,
+                "flow_efficiency": now.process_minutes / lead_minutes,
+                "rolled_ca": now.rolled_ca,
+            },
+        )
 
 
 def _demo_scores(journey: Journey, facilitator, indicator: str, measurements: list[tuple[int, str]]) -> None:

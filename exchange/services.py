@@ -22,9 +22,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchange.flow_figures import flow_for_export
 from journeys import services
 from journeys.changes import journey_change
 from journeys.models import (
+    MAX_WAIT_MINUTES,
     Department,
     Handoff,
     Journey,
@@ -80,12 +82,20 @@ def journey_export(journey: Journey, *, include_pain_points: bool = True) -> dic
         "lanes": [department.name for department in lanes],
         "steps": [_step_for_export(step, keys[step.pk]) for step in steps],
         "handoffs": [
-            {"from": keys[h.from_step_id], "to": keys[h.to_step_id], "label": h.label}
+            {"from": keys[h.from_step_id], "to": keys[h.to_step_id], "label": h.label, **_flow_fields(h)}
             for h in Handoff.objects.filter(journey=journey).order_by("id")
         ],
         "pain_points": pain_points,
+        "flow": flow_for_export(journey, keys),
         **{name: section.export(journey, keys) for name, section in EXPORT_SECTIONS.items()},
     }
+
+
+HANDOFF_FLOW_FIELDS = ("wait_minutes", "share_percent", "complete_accurate_percent")
+
+
+def _flow_fields(handoff: Handoff) -> dict[str, int | None]:
+    return {name: getattr(handoff, name) for name in HANDOFF_FLOW_FIELDS}
 
 
 def _step_for_export(step: Step, key: int) -> dict[str, Any]:
@@ -249,7 +259,7 @@ class _Plan:
     departments: dict[str, str]  # name -> colour
     lanes: list[str]
     steps: list[dict[str, Any]]
-    handoffs: list[tuple[int, int, str]]
+    handoffs: list[tuple[int, int, str, dict[str, int | None]]]
     pain_points: list[dict[str, Any]]
     sections: dict[str, Any] = field(default_factory=dict)
 
@@ -353,7 +363,9 @@ def _step_ref(check: _Checker, value: Any, where: str, keys: set[Any]) -> Any:
     return value
 
 
-def _check_handoffs(check: _Checker, data: dict[str, Any], keys: set[Any]) -> list[tuple[int, int, str]]:
+def _check_handoffs(
+    check: _Checker, data: dict[str, Any], keys: set[Any]
+) -> list[tuple[int, int, str, dict[str, int | None]]]:
     handoffs, pairs = [], set()
     for index, item in enumerate(check.items(data, "handoffs", "")):
         where = f"handoffs[{index}]"
@@ -366,8 +378,19 @@ def _check_handoffs(check: _Checker, data: dict[str, Any], keys: set[Any]) -> li
         elif (source, target) in pairs:
             check.fail(where, _("these two steps are already linked"))
         pairs.add((source, target))
-        handoffs.append((source, target, label))
+        handoffs.append((source, target, label, _check_flow_fields(check, record, where)))
     return handoffs
+
+
+def _check_flow_fields(check: _Checker, record: dict[str, Any], where: str) -> dict[str, int | None]:
+    """A hand-off's waiting time, share and %C&A: optional (files from before they existed have none)."""
+    fields = {name: check.integer(record, name, where) for name in HANDOFF_FLOW_FIELDS}
+    limits = {"wait_minutes": MAX_WAIT_MINUTES, "share_percent": 100, "complete_accurate_percent": 100}
+    for name, value in fields.items():
+        if value is not None and value > limits[name]:
+            check.fail(f"{where}.{name}", _("at most %(limit)s") % {"limit": limits[name]})
+            fields[name] = None
+    return fields
 
 
 def _check_pain_points(
@@ -435,8 +458,8 @@ def journey_import(*, data: Any, actor: Any, title: str = "") -> Journey:
             _write_lanes(journey, plan, departments)
             steps = _write_steps(journey, plan, departments)
             Handoff.objects.bulk_create(
-                Handoff(journey=journey, from_step=steps[source], to_step=steps[target], label=label)
-                for source, target, label in plan.handoffs
+                Handoff(journey=journey, from_step=steps[source], to_step=steps[target], label=label, **figures)
+                for source, target, label, figures in plan.handoffs
             )
             _write_pain_points(journey, plan, steps, departments, actor)
             for name, value in plan.sections.items():

@@ -1,4 +1,4 @@
-"""The one read behind the insights panel: journey rows -> graph.analyse. A fixed number of queries."""
+"""The one read behind the insights panel: journey rows -> graph.analyse and flow.flow. A fixed number of queries."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from journeys import graph
+from journeys import flow, graph
 from journeys.models import Department, Handoff, Journey, Lane, PainPoint, Step
 
 OPEN_STATUSES = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
@@ -15,6 +15,7 @@ OPEN_STATUSES = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
 @dataclass(frozen=True)
 class InsightsData:
     insights: graph.Insights
+    flow: flow.Flow
     graph: nx.DiGraph
     steps: dict[int, Step]
     departments: dict[int, Department]
@@ -26,21 +27,37 @@ def customer_lane(journey: Journey) -> int | None:
     return Lane.objects.filter(journey=journey).values_list("department_id", flat=True).first()
 
 
+HANDOFF_COLUMNS = ("pk", "from_step_id", "to_step_id", "wait_minutes", "share_percent", "complete_accurate_percent")
+
+
+def journey_graph(journey: Journey, steps: dict[int, Step] | None = None) -> nx.DiGraph:
+    """The journey's graph with everything the analysis and the flow figures read."""
+    if steps is None:
+        steps = {step.pk: step for step in Step.objects.filter(journey=journey)}
+    return graph.journey_graph(
+        (graph.StepNode(s.pk, s.department_id, s.position, s.duration_minutes) for s in steps.values()),
+        (graph.HandoffEdge(*row) for row in Handoff.objects.filter(journey=journey).values_list(*HANDOFF_COLUMNS)),
+    )
+
+
+def journey_flow(journey: Journey) -> flow.Flow:
+    """Failure demand and flow of one journey (the dashboard's daily figure, the export)."""
+    return flow.flow(journey_graph(journey), customer_lane=customer_lane(journey))
+
+
 def insights_data(journey: Journey) -> InsightsData:
     steps = {step.pk: step for step in Step.objects.filter(journey=journey).select_related("department")}
-    handoffs = Handoff.objects.filter(journey=journey).values_list("pk", "from_step_id", "to_step_id")
-    journey_graph = graph.journey_graph(
-        (graph.StepNode(s.pk, s.department_id, s.position, s.duration_minutes) for s in steps.values()),
-        (graph.HandoffEdge(*row) for row in handoffs),
-    )
+    the_graph = journey_graph(journey, steps)
+    lane = customer_lane(journey)
     pain_points = _open_pain_items(journey)
     pain_steps: dict[int, set[int]] = {}
     for item in pain_points:
         for department in item.departments:
             pain_steps.setdefault(department, set()).add(item.step)
     return InsightsData(
-        insights=graph.analyse(journey_graph, customer_lane=customer_lane(journey), pain_points=pain_points),
-        graph=journey_graph,
+        insights=graph.analyse(the_graph, customer_lane=lane, pain_points=pain_points),
+        flow=flow.flow(the_graph, customer_lane=lane),
+        graph=the_graph,
         steps=steps,
         departments={d.pk: d for d in Department.objects.filter(pk__in=pain_steps.keys())},
         pain_steps_by_department={d: sorted(s) for d, s in pain_steps.items()},

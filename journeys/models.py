@@ -50,6 +50,8 @@ class Journey(models.Model):
     invite_token = models.CharField(
         _("invite token"), max_length=64, unique=True, default=new_invite_token, editable=False
     )
+    # When the facilitator last renewed the invite link (null: the link the journey started with).
+    invite_renewed_at = models.DateTimeField(_("invite link renewed at"), null=True, blank=True, editable=False)
     # The last sequence number handed out for a change on this journey; the event log is the truth.
     seq = models.PositiveBigIntegerField(_("sequence number"), default=0, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -82,11 +84,30 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    joined_through_invite = models.BooleanField(_("joined through the invite link"), default=False, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["journey", "user"], name="one_membership_per_user")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.journey}"
+
+
+class FormerMember(models.Model):
+    """Someone removed from a journey, and when: an invite link issued before that no longer lets them back in."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="+", verbose_name=_("journey"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    removed_at = models.DateTimeField(_("removed at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["journey", "user"], name="one_former_membership_per_user")]
+        verbose_name = _("former member")
+        verbose_name_plural = _("former members")
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.journey}"
@@ -147,11 +168,25 @@ class Step(models.Model):
         return self.title
 
 
+MAX_WAIT_MINUTES = 365 * 24 * 60  # a year: anything longer is a typo, not a queue
+percent_validators = [MaxValueValidator(100)]
+
+
 class Handoff(models.Model):
     journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="handoffs", verbose_name=_("journey"))
     from_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="outgoing", verbose_name=_("from"))
     to_step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="incoming", verbose_name=_("to"))
     label = models.CharField(_("label"), max_length=80, blank=True)
+    # Flow figures (journeys/flow.py), all optional: empty means nobody knows yet, not zero.
+    wait_minutes = models.PositiveIntegerField(
+        _("waiting time (minutes)"), null=True, blank=True, validators=[MaxValueValidator(MAX_WAIT_MINUTES)]
+    )
+    share_percent = models.PositiveSmallIntegerField(
+        _("share of cases (%)"), null=True, blank=True, validators=percent_validators
+    )
+    complete_accurate_percent = models.PositiveSmallIntegerField(
+        _("complete and accurate (%)"), null=True, blank=True, validators=percent_validators
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -161,6 +196,10 @@ class Handoff(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(from_step=models.F("to_step")),
                 name="no_self_handoff",
+            ),
+            models.CheckConstraint(condition=models.Q(share_percent__lte=100), name="share_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(complete_accurate_percent__lte=100), name="complete_accurate_at_most_100"
             ),
         ]
         verbose_name = _("hand-off")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,8 +12,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeys import limits
 from journeys.changes import Change, bump_version, check_version, journey_change
+from journeys.flow import share_problem
 from journeys.models import (
+    MAX_WAIT_MINUTES,
     Department,
     Handoff,
     Journey,
@@ -36,14 +40,6 @@ def journey_create(*, title: str, description: str = "", actor: Any) -> Journey:
     with transaction.atomic():
         journey = Journey.objects.create(title=title, description=description.strip(), created_by=actor)
         Membership.objects.create(journey=journey, user=actor, role=Membership.Role.FACILITATOR)
-    return journey
-
-
-def journey_join(*, invite_token: str, user: Any) -> Journey | None:
-    """Make `user` a participant of the journey behind the invite token; None when the token is unknown."""
-    journey = Journey.objects.filter(invite_token=invite_token).first()
-    if journey is not None:
-        Membership.objects.get_or_create(journey=journey, user=user)
     return journey
 
 
@@ -156,6 +152,7 @@ def step_create(
     _check_department(department)
     _check_same_journey(journey, after)
     with journey_change(journey=journey, actor=actor, kind="step.created", op_id=op_id) as change:
+        limits.require_room(journey, "steps")
         anchor = after if after is not None else _last_step(journey)
         step = Step.objects.create(
             journey=journey,
@@ -281,6 +278,7 @@ def handoff_create(
     if Handoff.objects.filter(from_step=from_step, to_step=to_step).exists():
         raise ValidationError({"to_step": _("These two steps are already linked.")})
     with journey_change(journey=journey, actor=actor, kind="handoff.created", op_id=op_id) as change:
+        limits.require_room(journey, "handoffs")
         handoff = Handoff.objects.create(journey=journey, from_step=from_step, to_step=to_step, label=label.strip())
         change.created(handoff)
         change.touch(layout=True, handoff=handoff.pk, step=from_step.pk, other_step=to_step.pk)
@@ -318,6 +316,72 @@ def handoff_delete(*, handoff: Handoff, actor: Any, base_version: int | None, op
         change.snapshot(current)
         change.touch(layout=True, step=current.from_step_id, other_step=current.to_step_id)
         current.delete()
+
+
+@dataclass(frozen=True)
+class RouteFigures:
+    """What the participants know of one route out of a step; None where nobody knows."""
+
+    handoff_id: int
+    wait_minutes: int | None = None
+    share_percent: int | None = None
+    complete_accurate_percent: int | None = None
+    base_version: int | None = None
+
+    def fields(self) -> dict[str, int | None]:
+        return {
+            "wait_minutes": self.wait_minutes,
+            "share_percent": self.share_percent,
+            "complete_accurate_percent": self.complete_accurate_percent,
+        }
+
+
+def step_routes_update(*, step: Step, actor: Any, routes: list[RouteFigures], op_id: str = "") -> Step:
+    """Set the waiting time, share of cases and %C&A of a step's routes (its outgoing hand-offs) as one change, so
+    their shares can be checked together: they add up to 100 %, or leave something for the routes without one."""
+    for route in routes:
+        _check_route_figures(route)
+    with journey_change(journey=step.journey, actor=actor, kind="routes.updated", op_id=op_id) as change:
+        handoffs = {h.pk: h for h in Handoff.objects.select_for_update().filter(from_step_id=step.pk)}
+        if any(route.handoff_id not in handoffs for route in routes):
+            raise ValidationError(
+                _("A route of this step was removed meanwhile. Open the step again to see its routes now.")
+            )
+        for route in routes:
+            check_version(handoffs[route.handoff_id], route.base_version, route.fields())
+        given = {route.handoff_id: route for route in routes}
+        _check_shares(step, [given[pk].share_percent if pk in given else h.share_percent for pk, h in handoffs.items()])
+        change.snapshot(*(handoffs[pk] for pk in given))
+        for pk, route in given.items():
+            handoff = handoffs[pk]
+            for name, value in route.fields().items():
+                setattr(handoff, name, value)
+            bump_version(handoff)
+            handoff.save()
+        change.touch(step=step.pk)
+    return step
+
+
+def _check_route_figures(route: RouteFigures) -> None:
+    wait, share, judged = route.wait_minutes, route.share_percent, route.complete_accurate_percent
+    if wait is not None and not 0 <= wait <= MAX_WAIT_MINUTES:
+        raise ValidationError(_("A waiting time lies between 0 minutes and 365 days."))
+    if any(value is not None and not 0 <= value <= 100 for value in (share, judged)):
+        raise ValidationError(_("A percentage lies between 0 and 100."))
+
+
+def _check_shares(step: Step, shares: list[int | None]) -> None:
+    problem = share_problem(shares)
+    if problem is None:
+        return
+    if problem.missing:
+        message = _(
+            "The shares filled in for the routes from “%(step)s” add up to %(total)s%%, which leaves nothing for"
+            " the routes without a share: give those 0%% if no case takes them, or lower the others."
+        )
+    else:
+        message = _("The shares of the routes from “%(step)s” add up to %(total)s%%; make them add up to 100%%.")
+    raise ValidationError(message % {"step": step.title, "total": problem.total})
 
 
 # Pain points ----------------------------------------------------------------------------------------------------
@@ -370,6 +434,7 @@ def pain_point_create(
     if severity not in PainPoint.Severity.values:
         raise ValidationError({"severity": _("Choose low, medium or high.")})
     with journey_change(journey=step.journey, actor=actor, kind="pain_point.created", op_id=op_id) as change:
+        limits.require_room(step.journey, "pain_points")
         pain_point = PainPoint.objects.create(
             journey=step.journey,
             step=step,

@@ -59,19 +59,6 @@ def test_a_journey_without_a_title_is_refused_and_not_saved():
     assert not Journey.objects.exists()
 
 
-def test_joining_with_a_valid_token_makes_a_participant_once(journey):
-    user = make_user()
-    assert services.journey_join(invite_token=journey.invite_token, user=user) == journey
-    assert services.journey_join(invite_token=journey.invite_token, user=user) == journey
-    assert journey.memberships.filter(user=user, role="participant").count() == 1
-
-
-def test_joining_with_an_unknown_token_joins_nothing(journey):
-    user = make_user()
-    assert services.journey_join(invite_token="not-a-token", user=user) is None
-    assert not journey.memberships.filter(user=user).exists()
-
-
 # Steps ---------------------------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from journeys.errors import FacilitatorOnly
 from live import broadcast
-from tests.factories import PASSWORD, make_workshop
+from tests.factories import make_workshop
 from workshops import services
 from workshops.models import WorkshopTimer
 from workshops.selectors import timer_state
@@ -114,6 +114,6 @@ def test_a_reconnecting_browser_sees_a_paused_timer_with_its_remaining_time():
 def test_the_clock_endpoint_gives_the_server_time_in_milliseconds():
     journey, _facilitator, (ann, _bob), _points = make_workshop(pain_points=0)
     client = Client()
-    client.login(username=ann.username, password=PASSWORD)
+    client.force_login(ann)
     now_ms = client.get(f"/j/{journey.pk}/workshop/clock/").json()["now"]
     assert abs(now_ms - timezone.now().timestamp() * 1000) < 5_000

@@ -84,17 +84,39 @@ def apply_change(
         return answers.refused(InvalidOperationId(_("The operation id is not valid.")), 400)
     if not form.is_valid():
         return answers.invalid(form)
-    try:
-        with operation_content(request_digest(request)):
-            service(form.cleaned_data, op_id)
-    except ReplayedOperation as replay:
-        return answers.applied(replay.event, replayed=True)
-    except ValidationError as error:
-        add_errors(form, error)
+    with operation_content(request_digest(request)):
+        outcome = run_change(journey, lambda op: service(form.cleaned_data, op), op_id)
+    if outcome.invalid is not None:
+        add_errors(form, outcome.invalid)
         return answers.invalid(form)
+    if outcome.refusal is not None:
+        return answers.refused(outcome.refusal, status_of(outcome.refusal))
+    return answers.applied(outcome.event, replayed=outcome.replayed)
+
+
+@dataclass
+class Outcome:
+    """What became of one change: applied (`event`, `replayed` when the operation id was used before), refused
+    (`refusal`, nothing saved) or invalid input (`invalid`, field by field, nothing saved)."""
+
+    event: Event | None = None
+    replayed: bool = False
+    result: Any = None
+    refusal: ChangeRefused | None = None
+    invalid: ValidationError | None = None
+
+
+def run_change(journey: Journey, service: Callable[[str], Any], op_id: str) -> Outcome:
+    """Run a service under an operation id: the one write path of the pages (`apply_change`) and the API."""
+    try:
+        result = service(op_id)
+    except ReplayedOperation as replay:
+        return Outcome(event=replay.event, replayed=True)
+    except ValidationError as error:
+        return Outcome(invalid=error)
     except ChangeRefused as refusal:
-        return answers.refused(refusal, status_of(refusal))
-    return answers.applied(Event.objects.get(journey=journey, op_id=op_id), replayed=False)
+        return Outcome(refusal=refusal)
+    return Outcome(event=Event.objects.get(journey=journey, op_id=op_id), result=result)
 
 
 # What a browser sends besides the change itself: it differs between an operation's first try and its retry.

@@ -3,7 +3,6 @@
 (function () {
   "use strict";
   const body = document.body;
-  const root = document.querySelector("[data-socket-kind]");
   const messages = body.dataset;
 
   // Morph swaps (idiomorph) keep the element a person is using: a field typed into and not saved keeps its text (and
@@ -171,57 +170,82 @@
   keep();
   pump(); // what a reload found unsent
 
-  // The socket ------------------------------------------------------------------------------------------------------
-  // Journey pages get HTML frames, each starting with <div id="board-seq" data-seq data-base data-kind ...>. A frame
-  // applies when it follows on from the last seq applied (base <= last < seq). One that comes early (pushes fanned out
-  // by several processes arrive out of order) waits until the gap fills; a gap that stays, or a heartbeat announcing
-  // a seq beyond ours, asks the server for a catch-up. Doorbell pages (the dashboard, the owners' list) get JSON: a
-  // doorbell, or the marker of what the page would show now; their region refetches itself on "live-refresh".
+  // Sockets ---------------------------------------------------------------------------------------------------------
+  // A page has a socket per element [data-socket-kind] (htmx's ws extension): the journey's, and doorbells (the bell
+  // in the header, the dashboard, the owners' list). Journey frames are HTML, each starting with
+  // <div id="board-seq" data-seq data-base data-kind ...>; one applies when it follows on from the last seq applied
+  // (base <= last < seq). One that comes early (pushes fanned out by several processes arrive out of order) waits
+  // until the gap fills; a gap that stays, or a heartbeat announcing a seq beyond ours, asks for a catch-up. A
+  // doorbell socket gets JSON: a doorbell, or the marker of what its region would show now; the region (named by
+  // data-marker-of) refetches itself on the socket's data-refresh event.
   const live = { last: Number(document.getElementById("board-seq")?.dataset.seq || 0), answered: new Set() };
-  if (!root) return;
+  window.journeyLive = live;
   const HEADER = /^\s*<div id="board-seq"[^>]*? data-seq="(\d+)" data-base="(\d+)" data-kind="(\w+)" data-actor="(\d*)" data-summary="([^"]*)"/;
-  const beatMs = Number(root.dataset.heartbeatSeconds || 15) * 1000;
-  const early = new Map(); // seq -> a frame (or its follow-up) that came before the frames it follows
-  let socket = null; // the extension's socket wrapper
-  let current = null; // the WebSocket of that wrapper we consider live
-  let lastHeard = Date.now();
+  const FINAL = [4009, 4029, 4403, 4404]; // live/close_codes.py: this page's socket ends for good
+  const early = new Map(); // seq -> a frame (or its follow-up, "seq+") that came before the frames it follows
   let askedAt = 0;
   let gapTimer = null;
-
   htmx.config.wsReconnectDelay = () => 500 + Math.random() * 1500; // prompt, and spread: 50 browsers, not one instant
-  root.addEventListener("htmx:wsOpen", (event) => {
-    socket = event.detail.socketWrapper;
-    current = event.detail.event.target;
-    lastHeard = Date.now();
-    showState("live");
-    if (root.dataset.socketKind === "journey") ask("hello");
+
+  document.querySelectorAll("[data-socket-kind]").forEach((root) => {
+    const beatMs = Number(root.dataset.heartbeatSeconds || 15) * 1000;
+    const journey = root.dataset.socketKind === "journey";
+    let socket = null; // the extension's socket wrapper
+    let current = null; // the WebSocket of that wrapper we consider live
+    let lastHeard = Date.now();
+    const showState = (state) => (root.dataset.status ? document.querySelectorAll(root.dataset.status) : []).forEach((indicator) => {
+      const text = indicator.querySelector(".live-text");
+      indicator.dataset.state = state;
+      if (text) text.textContent = text.dataset[state];
+    });
+    root.addEventListener("htmx:wsOpen", (event) => {
+      socket = event.detail.socketWrapper;
+      current = event.detail.event.target;
+      lastHeard = Date.now();
+      showState("live");
+      if (journey) live.ask = (type) => { askedAt = Date.now(); socket.send(JSON.stringify({ type, seq: live.last })); };
+      if (journey) live.ask("hello");
+    });
+    root.addEventListener("htmx:wsBeforeMessage", (event) => {
+      event.preventDefault(); // frames are applied here, in order
+      lastHeard = Date.now();
+      const message = event.detail.message;
+      if (journey) return receive(message, root);
+      const { doorbell, marker } = JSON.parse(message);
+      const shown = document.querySelector(root.dataset.markerOf)?.dataset.marker;
+      if (doorbell || (marker && marker !== shown)) htmx.trigger(body, root.dataset.refresh);
+    });
+    // Reconnecting: the extension retries after an abnormal close (a cut, a server restart) with the delay above;
+    // this does the rest: after a clean close (daphne's websocket_timeout) or a signed-out one (4401, checked afresh),
+    // when the browser is back online, and when a socket it still believes open has gone silent for two beats.
+    function reconnect() {
+      if (!socket) return;
+      if (current) Object.assign(current, { onclose: null }).close(); // its close must not schedule another one
+      current = null;
+      socket.reconnect();
+    }
+    root.addEventListener("htmx:wsClose", (event) => {
+      const { code, target } = event.detail.event;
+      if (target !== current) return; // a socket we replaced ourselves
+      current = null;
+      showState("offline");
+      if (!FINAL.includes(code) && ![1005, 1006, 1011, 1012, 1013].includes(code)) setTimeout(reconnect, htmx.config.wsReconnectDelay());
+    });
+    window.addEventListener("online", () => setTimeout(reconnect, Math.random() * 500));
+    setInterval(() => { if (current && Date.now() - lastHeard > beatMs * 2) reconnect(); }, 1000);
   });
-  root.addEventListener("htmx:wsBeforeMessage", (event) => {
-    event.preventDefault(); // frames are applied here, in order
-    lastHeard = Date.now();
-    const message = event.detail.message;
-    if (message.startsWith("{")) doorbell(JSON.parse(message));
-    else receive(message);
-  });
-  function ask(type) {
-    askedAt = Date.now();
-    socket?.send(JSON.stringify({ type, seq: live.last }));
-  }
+
   function resync() {
-    if (Date.now() - askedAt > 1000) ask("resync"); // an answer is on its way: a second one would only repeat it
+    if (Date.now() - askedAt > 1000) live.ask?.("resync"); // an answer is on its way: a second one would only repeat it
   }
-  function doorbell(message) {
-    const shown = document.querySelector("[data-marker]")?.dataset.marker;
-    if (message.doorbell || (message.marker && message.marker !== shown)) htmx.trigger(body, "live-refresh");
-  }
-  function receive(message) {
+  function receive(message, root) {
     const header = HEADER.exec(message);
-    if (!header) return swap(message); // presence
+    if (!header) return swap(message, root); // presence
     const [seq, base, kind, actor, summary] = [Number(header[1]), Number(header[2]), header[3], header[4], header[5]];
     if (kind === "heartbeat") {
       if (seq > live.last) setTimeout(() => { if (seq > live.last) resync(); }, 500); // a push may be on its way
     } else if (kind === "followup") { // what the change did to the whole board: on top of exactly that change
-      if (seq === live.last) swap(message);
+      if (seq === live.last) swap(message, root);
       else if (seq > live.last) early.set(`${seq}+`, message);
     } else if (base > live.last) { // early: wait for the frames before it, then ask
       early.set(seq, message);
@@ -229,29 +253,29 @@
       gapTimer = setTimeout(() => { if (early.size) resync(); }, 1000);
       if (early.size > 20) resync();
     } else if (seq > live.last || (seq === live.last && kind !== "push")) {
-      apply(message, seq, kind, actor, summary);
+      apply(message, root, seq, kind, actor, summary);
     }
   }
-  function apply(message, seq, kind, actor, summary) {
+  function apply(message, root, seq, kind, actor, summary) {
     live.last = seq;
     if (kind === "push" && live.answered.delete(seq)) { // our own request's answer showed this change already
       document.getElementById("board-seq")?.setAttribute("data-seq", String(seq));
     } else {
       live.answered.clear(); // this frame may overwrite what those answers showed: their pushes must apply
-      swap(message);
+      swap(message, root);
     }
     if (kind === "snapshot") htmx.trigger(body, "board-snapshot"); // parts no frame carries fetch themselves again
     if (kind === "push" && actor && actor !== root.dataset.userId) announce(decode(summary), 1000);
     const followUp = early.get(`${seq}+`);
     [...early.keys()].forEach((key) => { if (parseInt(key, 10) <= seq) early.delete(key); });
-    if (followUp) swap(followUp);
+    if (followUp) swap(followUp, root);
     const next = Math.min(...[...early.keys()].filter((key) => typeof key === "number"));
     if (!early.has(next)) return;
     const frame = early.get(next);
     early.delete(next);
-    receive(frame);
+    receive(frame, root);
   }
-  function swap(message) {
+  function swap(message, root) {
     htmx.swap(root, message, { swapStyle: "none" });
     message.match(/data-live-event="[\w-]+"/g)?.forEach((event) => htmx.trigger(body, event.slice(17, -1)));
   }
@@ -269,31 +293,4 @@
     event.detail.shouldSwap = false;
     htmx.ajax("GET", requestConfig.path, { source: requestConfig.elt, target });
   });
-
-  // Reconnecting: the extension retries after an abnormal close (a cut, a server restart) with the delay above; this
-  // does the rest: after a clean close (daphne's websocket_timeout), when the browser is back online, and when a socket
-  // the browser still believes open has gone silent (no heartbeat for two beats).
-  function reconnect() {
-    if (!socket) return;
-    if (current) Object.assign(current, { onclose: null }).close(); // its close must not schedule another one
-    current = null;
-    socket.reconnect();
-  }
-  root.addEventListener("htmx:wsClose", (event) => {
-    const { code, target } = event.detail.event;
-    if (target !== current) return; // a socket we replaced ourselves
-    current = null;
-    showState("offline");
-    if ([1000, 1001].includes(code)) setTimeout(reconnect, htmx.config.wsReconnectDelay());
-  });
-  window.addEventListener("online", () => setTimeout(reconnect, Math.random() * 500));
-  setInterval(() => { if (current && Date.now() - lastHeard > beatMs * 2) reconnect(); }, 1000);
-  function showState(state) {
-    document.querySelectorAll(".live-state").forEach((indicator) => {
-      const text = indicator.querySelector(".live-text");
-      indicator.dataset.state = state;
-      if (text) text.textContent = text.dataset[state];
-    });
-  }
-  window.journeyLive = live;
 })();

@@ -1,5 +1,6 @@
 // Workshop tools in the browser: the shared timer counted down on the server's clock, a participant's own dots, and
-// the facilitator's focus (sent from the board, followed on the projector). Everything else arrives over the socket.
+// time's up (on screen and, where the browser allows, a sound). The facilitator's "present this step" is followed in
+// boards/wall.js. Everything else arrives over the socket.
 (function () {
   "use strict";
   const timerAtLoad = document.getElementById("workshop-timer");
@@ -34,6 +35,7 @@
       timer.classList.toggle("status-done", done);
       timer.classList.toggle("status-running", !done);
       if (done) timer.querySelector(".timer-status").textContent = timer.dataset.labelDone;
+      if (done && shownFor !== timer.dataset.deadlineMs) timeIsUp(remaining, timer.dataset.deadlineMs);
     }
     const total = Math.max(0, Math.ceil(remaining / 1000));
     const text = `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
@@ -41,6 +43,61 @@
     if (display.textContent !== text) display.textContent = text;
   }
   setInterval(tick, 250);
+
+  // Time's up: a large message (and three beeps where the browser lets a page play sound) when the countdown ends
+  // while the page is open, or ended less than a minute ago; it goes once the facilitator resets or restarts it.
+  const timesUp = document.getElementById("times-up");
+  let shownFor = null; // the deadline whose end was shown: once each, however often the page ticks
+  function timeIsUp(remaining, deadline) {
+    shownFor = deadline;
+    if (!timesUp || remaining < -60000) return;
+    timesUp.hidden = false;
+    beep();
+  }
+  function hideTimesUp() {
+    if (timesUp) timesUp.hidden = true;
+  }
+  let audio = null;
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+      [0, 0.45, 0.9].forEach((start) => {
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.setValueAtTime(0.0001, audio.currentTime + start);
+        gain.gain.exponentialRampToValueAtTime(0.3, audio.currentTime + start + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + start + 0.35);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(audio.currentTime + start);
+        tone.stop(audio.currentTime + start + 0.4);
+      });
+    } catch {
+      // No sound here: the message on screen says it.
+    }
+  }
+  // A browser lets a page make sound only after someone used it: unlock it on the first click or key.
+  const unlock = () => {
+    try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); audio.resume(); } catch { /* no sound */ }
+  };
+  document.addEventListener("pointerdown", unlock, { once: true });
+  document.addEventListener("keydown", unlock, { once: true });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-times-up-close]")) hideTimesUp();
+    const qr = event.target.closest("[data-qr-toggle]");
+    if (qr) {
+      const panel = document.getElementById("qr-panel");
+      panel.hidden = !panel.hidden;
+      document.querySelectorAll("[data-qr-toggle][aria-expanded]").forEach((b) => b.setAttribute("aria-expanded", String(!panel.hidden)));
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && timesUp && !timesUp.hidden) hideTimesUp();
+    if (event.key === "Escape" && document.getElementById("qr-panel") && !document.getElementById("qr-panel").hidden) {
+      document.getElementById("qr-panel").hidden = true;
+    }
+  });
   tick();
 
   // A participant's own dots: the pushed voting panel is the same for everyone, so after each voting update this
@@ -78,29 +135,16 @@
       .finally(() => { loading = null; if (again) { again = false; loadMyDots(); } });
   }
 
-  // The facilitator's focus: the board reports the step the facilitator opens; the projector highlights it (again
-  // when a pushed map or card replaces the highlighted one's classes).
-  function highlightFocus() {
-    if (!isProjector) return;
-    const stepId = document.getElementById("facilitator-focus")?.dataset.stepId;
-    document.querySelectorAll(".step-card.focus").forEach((card) => card.classList.remove("focus"));
-    const card = stepId && document.getElementById(`step-${stepId}`);
-    card?.classList.add("focus");
-    card?.scrollIntoView({ block: "center", inline: "center", behavior: "smooth" });
-  }
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    const stepId = event.detail.target.id === "drawer" && event.detail.target.querySelector("[data-step-id]")?.dataset.stepId;
-    if (stepId && bar?.dataset.focusUrl) window.journeyOutbox.send(bar.dataset.focusUrl, [["step", stepId]], { label: "" });
-  });
   document.body.addEventListener("htmx:oobAfterSwap", (event) => {
     const id = event.detail.target.id;
     if (id === "voting-panel" || id === "voting-status") refreshMyDots();
-    if (id === "facilitator-focus" || id === "board-map" || /^step-\d+$/.test(id)) highlightFocus();
-    if (id === "workshop-timer") tick();
+    if (id === "workshop-timer") {
+      if (document.getElementById("workshop-timer")?.dataset.status !== "done") hideTimesUp(); // the swapped-in one
+      tick();
+    }
   });
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-close-voting]")) document.getElementById("voting-panel").hidden = true;
   });
   refreshMyDots();
-  highlightFocus();
 })();
