@@ -134,7 +134,7 @@ def render_panel(journey: Journey, *, oob: bool) -> str:
     return html
 
 
-@register_follow_up
+@register_follow_up()
 def insights_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [render_panel(journey, oob=True)]
 

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from boards import geometry
 from journeys import selectors
 from journeys.models import Journey, Step
-from live.fragments import register_fragments
+from live.fragments import BOARD_AND_PROJECTOR, register_fragments
 
 PARTS = "boards/parts.html"
 
@@ -45,14 +45,12 @@ def render_map(journey: Journey, *, oob: bool = True) -> str:
     return render_part("board-map", map_context(journey), oob=oob)
 
 
-def step_parts(step: Step, *, with_card: bool) -> list[str]:
-    parts = []
-    if with_card:
-        parts.append(render_part("step-card", {"step": selectors.step_with_counts(step.pk)}, oob=True))
-    parts.append(render_part("step-summary", {"step": step}, oob=True))
-    parts.append(render_part("step-handoffs", step_handoffs_context(step), oob=True))
-    parts.append(render_part("pain-point-list", pain_point_list_context(step), oob=True))
-    return parts
+def step_parts(step: Step) -> list[str]:
+    return [
+        render_part("step-summary", {"step": step}, oob=True),
+        render_part("step-handoffs", step_handoffs_context(step), oob=True),
+        render_part("pain-point-list", pain_point_list_context(step), oob=True),
+    ]
 
 
 def pain_point_list_context(step: Step) -> dict[str, Any]:
@@ -67,17 +65,27 @@ def step_handoffs_context(step: Step) -> dict[str, Any]:
     }
 
 
-@register_fragments("*")
-def board_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
-    """The board's own parts a change touched: the whole map after a layout change, else the cards and drawer parts
-    of the steps it names; a deleted step's card and drawer go; the hand-off lists of steps linked to a step renamed
-    or deleted name it, so they follow."""
-    parts = []
+@register_fragments("*", pages=BOARD_AND_PROJECTOR)
+def map_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """The map after a layout change, else the cards of the steps the change names."""
     if targets.get("layout"):
-        parts.append(render_map(journey))
+        return [render_map(journey)]
+    step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
+    return [
+        render_part("step-card", {"step": step}, oob=True)
+        for step in selectors.steps_with_counts_by_id(step_ids)
+        if step.journey_id == journey.pk
+    ]
+
+
+@register_fragments("*")
+def drawer_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """The step panel's parts of the steps a change names; a deleted step's panel says it is gone; the hand-off lists
+    of steps linked to a step renamed or deleted name it, so they follow."""
+    parts = []
     step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
     for step in Step.objects.filter(pk__in=step_ids, journey=journey).select_related("department"):
-        parts.extend(step_parts(step, with_card=not targets.get("layout")))
+        parts.extend(step_parts(step))
     if targets.get("deleted_step"):
         parts.append(render_part("step-gone", {"step_id": targets["deleted_step"]}, oob=True))
     linked = Step.objects.filter(pk__in=targets.get("linked_steps", []), journey=journey).exclude(pk__in=step_ids)

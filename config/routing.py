@@ -10,6 +10,7 @@ from django.urls import path, re_path, register_converter
 from config.origins import SameOriginValidator
 from dashboard.consumers import DashboardConsumer
 from live.consumers import BoardConsumer
+from live.fragments import PAGES
 from live.not_found import IdConverter, NotFoundConsumer
 from notifications.consumers import BellConsumer
 from painpoints.consumers import OwnerListConsumer
@@ -18,6 +19,8 @@ register_converter(IdConverter, "id")
 
 websocket_urlpatterns: list = [
     path("ws/j/<id:journey_id>/", BoardConsumer.as_asgi()),
+    # The journey's other live pages: each is sent only the parts it shows (live.fragments.PAGES).
+    *(path(f"ws/j/<id:journey_id>/{page}/", BoardConsumer.as_asgi(), {"page": page}) for page in PAGES[1:]),
     # Manager dashboards: a doorbell when pain points change.
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     # Owners' lists ("Pain points for my departments"): a doorbell when a pain point of one of my departments changes.

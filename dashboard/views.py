@@ -19,7 +19,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -31,7 +30,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from dashboard import charts, flow_section, stats
-from journeys.models import Department, Event, Journey
+from dashboard.markers import dashboard_marker
+from journeys.models import Department, Journey
 from journeys.permissions import is_manager
 from web import csv_export
 from workshops import selectors as workshop_selectors
@@ -191,15 +191,6 @@ def filter_summary(filters: Filters, choices: dict[str, Any]) -> str:
 
 
 # The cached body ------------------------------------------------------------------------------------------------
-
-
-def latest_event_id() -> int:
-    return Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
-
-
-def dashboard_marker() -> str:
-    """What an open dashboard's body was rendered under (the latest event): the socket's heartbeat carries it."""
-    return str(latest_event_id())
 
 
 def body_cache_key(filters: Filters, marker: str) -> str:

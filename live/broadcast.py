@@ -7,7 +7,7 @@ asks for a catch-up, which is rendered here from the event log (the truth) and c
 
 A frame is HTML that the htmx ws extension swaps out of band. Its first element replaces `#board-seq`:
 
-    <div id="board-seq" hx-swap-oob="true" data-seq="7" data-base="6" data-kind="push" ...></div>...fragments
+    <div id="board-seq" hx-swap-oob="morph" data-seq="7" data-base="6" data-kind="push" ...></div>...fragments
 
 kind `push` (one change, base = seq - 1), `followup` (the parts derived from the whole board as of that change,
 e.g. the insights panel: sent right behind its push, base = seq, applied only on top of exactly that seq),
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from journeys.models import Event, Journey
 from live import presence
-from live.fragments import SNAPSHOT_TARGETS, render_changes, render_event, render_follow_ups
+from live.fragments import SNAPSHOT_TARGETS, change_parts, event_parts, follow_up_parts, for_page
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +42,15 @@ CATCHUP_MAX_EVENTS = 40
 CATCHUP_CACHE_SECONDS = 300
 
 
-def group_name(journey_id: int, language: str) -> str:
-    """One group per journey and language: a push is rendered once per language someone watches the board in."""
-    return f"journey-{journey_id}-{language}"
+def group_name(journey_id: int, language: str, page: str = "board") -> str:
+    """One group per journey, language and page: a push is rendered once per language someone watches the journey
+    in, and each page is sent the parts it shows."""
+    return f"journey-{journey_id}-{language}-{page}"
 
 
 def frame(*, kind: str, seq: int, base: int, body: str = "", actor_id: int | None = None, summary: str = "") -> str:
     header = format_html(
-        '<div id="board-seq" hx-swap-oob="true" data-seq="{}" data-base="{}" data-kind="{}" data-actor="{}"'
+        '<div id="board-seq" hx-swap-oob="morph" data-seq="{}" data-base="{}" data-kind="{}" data-actor="{}"'
         ' data-summary="{}" hidden></div>',
         seq,
         base,
@@ -73,22 +74,27 @@ def change_summary(event: Event) -> str:
     return phrases.get(subject, _("%(actor)s changed the board")) % {"actor": actor}
 
 
-def push_frame(event: Event, language: str) -> str:
+def push_frame(event: Event, language: str, page: str = "board") -> str:
+    """The push of one change to one page: its header even when the page shows nothing of it (seqs never skip)."""
     with translation.override(language):
         return frame(
             kind="push",
             seq=event.seq,
             base=event.seq - 1,
-            body=render_event(event.journey, event),
+            body=for_page(event_parts(event.journey, event), page),
             actor_id=event.actor_id,
             summary=change_summary(event),
         )
 
 
-def follow_up_frame(event: Event, language: str) -> str:
+def follow_up_frames(event: Event, language: str, pages: list[str]) -> dict[str, str]:
+    """The follow-up frames of one change, for the pages that show any of its follow-up parts."""
     with translation.override(language):
-        body = render_follow_ups(event.journey, event.targets)
-    return frame(kind="followup", seq=event.seq, base=event.seq, body=body) if body else ""
+        parts = follow_up_parts(event.journey, event.targets)
+    bodies = {page: for_page(parts, page) for page in pages}
+    return {
+        page: frame(kind="followup", seq=event.seq, base=event.seq, body=body) for page, body in bodies.items() if body
+    }
 
 
 def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
@@ -101,15 +107,15 @@ def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
 
 
 def push(event: Event) -> None:
-    languages = presence.languages_here(event.journey_id)
-    for language in languages:
-        message = {"type": "board.push", "seq": event.seq, "html": push_frame(event, language)}
-        send_to_group(group_name(event.journey_id, language), message)
-    for language in languages:
-        html = follow_up_frame(event, language)
-        if html:
+    audiences = presence.audiences_here(event.journey_id)
+    for language, pages in audiences.items():
+        for page in pages:
+            message = {"type": "board.push", "seq": event.seq, "html": push_frame(event, language, page)}
+            send_to_group(group_name(event.journey_id, language, page), message)
+    for language, pages in audiences.items():
+        for page, html in follow_up_frames(event, language, pages).items():
             message = {"type": "board.followup", "seq": event.seq, "html": html}
-            send_to_group(group_name(event.journey_id, language), message)
+            send_to_group(group_name(event.journey_id, language, page), message)
     ring_doorbells(event)
 
 
@@ -194,23 +200,25 @@ def account_left_journey(user_id: int, journey_id: int) -> None:
 # Catch-up: what a (re)connecting or lagging socket needs ------------------------------------------------------
 
 
-def catch_up(*, journey_id: int, since: int, language: str) -> str:
-    """Everything after `since`: the fragments of the missed changes, or the whole board when far behind."""
+def catch_up(*, journey_id: int, since: int, language: str, page: str = "board") -> str:
+    """Everything after `since` that `page` shows: the fragments of the missed changes, or the whole page when far
+    behind."""
     seq, created_at = Journey.objects.values_list("seq", "created_at").get(pk=journey_id)
     if since == seq:
         return frame(kind="catchup", seq=seq, base=seq)
     # The creation time keeps a cached render from outliving its journey when an id is used again (a reset database).
-    version = f"{journey_id}:{created_at.timestamp()}:{seq}:{language}"
+    version = f"{journey_id}:{created_at.timestamp()}:{seq}:{language}:{page}"
     events = []
     if 0 < since < seq and seq - since <= CATCHUP_MAX_EVENTS:
         events = list(Event.objects.filter(journey_id=journey_id, seq__gt=since, seq__lte=seq).values_list("targets"))
     if len(events) != seq - since:  # too far behind, from the future, or events pruned
         return cached(
-            f"board-snapshot:{version}", lambda: _render_targets(journey_id, 0, seq, [SNAPSHOT_TARGETS], language)
+            f"board-snapshot:{version}",
+            lambda: _render_targets(journey_id, 0, seq, [SNAPSHOT_TARGETS], language, page),
         )
     targets = missed_targets(events)
     return cached(
-        f"board-catchup:{since}:{version}", lambda: _render_targets(journey_id, since, seq, targets, language)
+        f"board-catchup:{since}:{version}", lambda: _render_targets(journey_id, since, seq, targets, language, page)
     )
 
 
@@ -222,13 +230,15 @@ def missed_targets(events: list[tuple[dict[str, Any]]]) -> list[dict[str, Any]]:
     return [{"layout": True}, *distinct.values()] if layout else list(distinct.values())
 
 
-def _render_targets(journey_id: int, base: int, seq: int, all_targets: list[dict[str, Any]], language: str) -> str:
+def _render_targets(
+    journey_id: int, base: int, seq: int, all_targets: list[dict[str, Any]], language: str, page: str
+) -> str:
     journey = Journey.objects.get(pk=journey_id)
     with translation.override(language):
-        parts = [render_changes(journey, targets, follow_ups=False) for targets in all_targets]
+        parts = [part for targets in all_targets for part in change_parts(journey, targets)]
         # The follow-ups once, as of now, for everything missed together.
         everything = {key: value for targets in all_targets for key, value in targets.items()}
-        body = "\n".join([*parts, render_follow_ups(journey, everything)])
+        body = for_page([*parts, *follow_up_parts(journey, everything)], page)
     return frame(kind="catchup" if base else "snapshot", seq=seq, base=base, body=body)
 
 
@@ -243,12 +253,12 @@ def cached(key: str, render: Any) -> str:
 # Sockets joining and leaving a journey -------------------------------------------------------------------------
 
 
-async def join(journey_id: int, language: str, channel_name: str) -> None:
-    await get_channel_layer().group_add(group_name(journey_id, language), channel_name)
+async def join(journey_id: int, language: str, page: str, channel_name: str) -> None:
+    await get_channel_layer().group_add(group_name(journey_id, language, page), channel_name)
 
 
-async def leave(journey_id: int, language: str, channel_name: str) -> None:
-    await get_channel_layer().group_discard(group_name(journey_id, language), channel_name)
+async def leave(journey_id: int, language: str, page: str, channel_name: str) -> None:
+    await get_channel_layer().group_discard(group_name(journey_id, language, page), channel_name)
 
 
 # Journeys whose presence broadcast is already scheduled in this process: 50 sockets (re)joining at once cause a
@@ -274,9 +284,10 @@ async def presence_changed(journey_id: int) -> None:
 
 
 def presence_frames(journey_id: int) -> dict[str, str]:
+    """Who is here (on any page of the journey), for the board pages, which show it."""
     people = presence.people_here(journey_id)
     frames = {}
-    for language in presence.languages_here(journey_id):
+    for language in presence.languages_here(journey_id, page="board"):
         with translation.override(language):
             frames[language] = presence.render(people)
     return frames

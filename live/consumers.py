@@ -1,8 +1,13 @@
-"""The board socket: pushes out, a hello (or resync request) in. No business logic and no ORM here.
+"""The journey socket: pushes out, a hello (or resync request) in. No business logic and no ORM here.
 
 Changes travel as HTTP POST; the socket only forwards frames from live.broadcast and answers
 `{"type": "hello"|"resync", "seq": <last applied>}` with a catch-up. A consumer handles one message at a time, so
-nothing slow happens in `receive`: the catch-up comes from a cache keyed by journey version.
+nothing slow happens in `receive`: the catch-up comes from a cache keyed by journey version. The URL names the page
+the socket serves (`/ws/j/<id>/` the board, `/ws/j/<id>/mirror/` ...): it is sent only what that page shows.
+
+Catch-up requests are budgeted per socket (a burst, then one every few seconds). One past the budget is never left
+unanswered: the socket answers the latest one as soon as the budget allows. Frames sent faster than that for long
+(a page does not) close the socket.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from live import account, broadcast, presence
 
 # Close codes. The htmx ws extension retries only 1006/1011/1012/1013, so these end the socket for good.
 NOT_ALLOWED = 4403
+POLICY_VIOLATION = 1008
+# Requests past the budget still waiting for their answer before the socket is closed as misbehaving.
+MAX_DEFERRED_REQUESTS = 20
 
 # Handlers that forward a frame without touching the database: they skip Channels' per-message
 # close_old_connections, a thread hop per recipient per broadcast.
@@ -47,6 +55,10 @@ class HelloBudget:
             return False
         self.tokens -= 1
         return True
+
+    def wait_seconds(self) -> float:
+        """How long until the next request may be answered."""
+        return max(0.0, (1 - self.tokens) * self.refill_seconds)
 
 
 def language_for_scope(scope: dict[str, Any]) -> str:
@@ -76,9 +88,13 @@ def requested_seq(text: str) -> int | None:
 
 class BoardConsumer(account.EndsWithAccess, AsyncWebsocketConsumer):
     journey_id: int
+    page = "board"
     watching = False
     heartbeat_task: asyncio.Task | None = None
     presence_task: asyncio.Task | None = None
+    deferred_task: asyncio.Task | None = None
+    deferred_since: int | None = None  # the latest catch-up request past the budget, answered when it allows
+    deferred_count = 0
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         if message["type"] in DB_FREE_HANDLERS:
@@ -88,6 +104,7 @@ class BoardConsumer(account.EndsWithAccess, AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.journey_id = int(self.scope["url_route"]["kwargs"]["journey_id"])
+        self.page = self.scope["url_route"]["kwargs"].get("page", "board")
         self.language = language_for_scope(self.scope)
         self.budget = HelloBudget()
         # Accept before refusing: a refused handshake looks like 1006 to the browser, which then retries forever.
@@ -98,34 +115,59 @@ class BoardConsumer(account.EndsWithAccess, AsyncWebsocketConsumer):
             user=self.scope.get("user"),
             channel_name=self.channel_name,
             language=self.language,
+            page=self.page,
         ):
             await self.close(code=NOT_ALLOWED)
             return
-        await broadcast.join(self.journey_id, self.language, self.channel_name)
+        await broadcast.join(self.journey_id, self.language, self.page, self.channel_name)
         await self.follow_account()
         self.watching = True
         self.heartbeat_task = asyncio.create_task(self.beat())
         self.presence_task = asyncio.create_task(broadcast.presence_changed(self.journey_id))
 
     async def disconnect(self, code: int) -> None:
-        if self.heartbeat_task:
-            self.heartbeat_task.cancel()
+        for task in (self.heartbeat_task, self.deferred_task):
+            if task:
+                task.cancel()
         if not self.watching:
             return
         self.watching = False
-        await broadcast.leave(self.journey_id, self.language, self.channel_name)
+        await broadcast.leave(self.journey_id, self.language, self.page, self.channel_name)
         await self.leave_account()
         await database_sync_to_async(presence.depart)(channel_name=self.channel_name)
         await broadcast.presence_changed(self.journey_id)  # awaited: the consumer is about to stop
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         since = requested_seq(text_data or "")
-        if not self.watching or since is None or not self.budget.take():
+        if not self.watching or since is None:
             return
+        if self.budget.take():
+            await self.answer(since)
+        else:
+            await self.defer(since)
+
+    async def answer(self, since: int) -> None:
         html = await database_sync_to_async(broadcast.catch_up)(
-            journey_id=self.journey_id, since=since, language=self.language
+            journey_id=self.journey_id, since=since, language=self.language, page=self.page
         )
         await self.send(text_data=html)
+
+    async def defer(self, since: int) -> None:
+        """Past the budget: answer the oldest seq asked for once the budget allows (one answer covers them all)."""
+        self.deferred_count += 1
+        if self.deferred_count > MAX_DEFERRED_REQUESTS:
+            await self.close(code=POLICY_VIOLATION)
+            return
+        self.deferred_since = since if self.deferred_since is None else min(self.deferred_since, since)
+        if self.deferred_task is None or self.deferred_task.done():
+            self.deferred_task = asyncio.create_task(self.answer_deferred())
+
+    async def answer_deferred(self) -> None:
+        await asyncio.sleep(self.budget.wait_seconds())
+        self.budget.take()
+        since, self.deferred_since, self.deferred_count = self.deferred_since, None, 0
+        if since is not None and self.watching:
+            await self.answer(since)
 
     async def board_push(self, message: dict[str, Any]) -> None:
         await self.send(text_data=message["html"])
@@ -150,7 +192,7 @@ class BoardConsumer(account.EndsWithAccess, AsyncWebsocketConsumer):
             await self.send(text_data=broadcast.frame(kind="heartbeat", seq=seq, base=seq))
             # Re-joining refreshes the membership, so the layer's group_expiry can be short: a killed process's
             # sockets leave the group within minutes, live ones never hit the 24-hour cliff.
-            await broadcast.join(self.journey_id, self.language, self.channel_name)
+            await broadcast.join(self.journey_id, self.language, self.page, self.channel_name)
             await self.follow_account()
             if pruned:
                 await broadcast.presence_changed(self.journey_id)

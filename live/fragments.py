@@ -1,17 +1,20 @@
-"""What each change pushes: the one table of fragment renderers, filled by the feature apps at start-up.
+"""What each change pushes to which page: the one table of fragment renderers, filled by the feature apps at start-up.
 
 A change is described by its event's `targets` (`{"step": 7, "layout": True}`, `{"voting": 3}`, ...). Each feature
-registers, for a target key, a renderer that returns the out-of-band fragments its pages show for that change:
+registers, for a target key, a renderer that returns the out-of-band fragments its pages show for that change, and
+the pages that show them:
 
-    @register_fragments("voting")          # called when targets has "voting"
-    @register_fragments("*")               # called for every change
-    @register_fragments("snapshot")        # part of the whole-board snapshot
-    @register_follow_up                    # costly parts derived from the whole board (the insights panel): they
-                                           # travel in a follow-up frame right behind the change's own push
+    @register_fragments("voting", pages=BOARD_AND_PROJECTOR)   # called when targets has "voting"
+    @register_fragments("*")                                   # called for every change (the board page only)
+    @register_fragments("snapshot", pages=("mirror",))         # part of that page's whole snapshot
+    @register_follow_up(pages=("board",))                      # costly parts derived from the whole board (the
+                                                               # insights panel): they travel in a follow-up frame
+                                                               # right behind the change's own push
 
-A page holds only the ids of what it shows; a fragment for an id a page lacks is ignored by htmx. The same renderers
-serve the HTTP answer to the author, the socket push and the catch-up, so a reload shows what live updates show.
-Nothing here depends on who is looking: no user, no CSRF token.
+A socket says which page it serves (`live.consumers`), and gets only that page's parts: a phone on the mirror page
+gets no board map. Every page still gets a frame for every change (its header may carry no parts), so sequence
+numbers never skip. The same renderers serve the HTTP answer to the author (the board page), the socket push and the
+catch-up, so a reload shows what live updates show. Nothing here depends on who is looking: no user, no CSRF token.
 """
 
 from __future__ import annotations
@@ -27,69 +30,102 @@ from journeys.models import Event, Journey
 
 logger = logging.getLogger(__name__)
 
+# The pages that hold a journey's socket. A pain point page shows one pain point of the journey.
+PAGES = ("board", "projector", "mirror", "pain-point")
+BOARD_AND_PROJECTOR = ("board", "projector")
+
 FragmentRenderer = Callable[[Journey, dict[str, Any]], list[str]]
 FRAGMENT_RENDERERS: dict[str, list[FragmentRenderer]] = {}
 FOLLOW_UP_RENDERERS: list[FragmentRenderer] = []
-# The whole board: the map, and every part registered for "snapshot" (e.g. the workshop's voting, timer, focus).
+PAGES_OF: dict[FragmentRenderer, tuple[str, ...]] = {}  # a renderer registered without pages serves the board
+# Each renderer's parts, with the pages that show them.
+Parts = list[tuple[tuple[str, ...], str]]
+# The whole page: the map, and every part registered for "snapshot" (e.g. the workshop's voting, timer, focus).
 SNAPSHOT_TARGETS = {"layout": True, "snapshot": True}
 
 
-def register_fragments(key: str) -> Callable[[FragmentRenderer], FragmentRenderer]:
+def register_fragments(key: str, *, pages: tuple[str, ...] = ("board",)) -> Callable[[FragmentRenderer], Any]:
     def register(renderer: FragmentRenderer) -> FragmentRenderer:
         renderers = FRAGMENT_RENDERERS.setdefault(key, [])
         if renderer not in renderers:
             renderers.append(renderer)
+        PAGES_OF[renderer] = pages
         return renderer
 
     return register
 
 
-def register_follow_up(renderer: FragmentRenderer) -> FragmentRenderer:
-    if renderer not in FOLLOW_UP_RENDERERS:
-        FOLLOW_UP_RENDERERS.append(renderer)
-    return renderer
+def register_follow_up(*, pages: tuple[str, ...] = ("board",)) -> Callable[[FragmentRenderer], Any]:
+    def register(renderer: FragmentRenderer) -> FragmentRenderer:
+        if renderer not in FOLLOW_UP_RENDERERS:
+            FOLLOW_UP_RENDERERS.append(renderer)
+        PAGES_OF[renderer] = pages
+        return renderer
+
+    return register
 
 
-def render_changes(journey: Journey, targets: dict[str, Any], *, follow_ups: bool = True) -> str:
-    """The out-of-band fragments that bring a page up to date with one change described by `targets`; without the
-    follow-up parts when those travel separately."""
-    parts = []
-    for key, renderers in FRAGMENT_RENDERERS.items():
-        if key == "*" or targets.get(key):
-            for renderer in renderers:
-                parts.extend(rendered(renderer, journey, targets))
-    if follow_ups:
-        parts.append(render_follow_ups(journey, targets))
-    return "\n".join(part for part in parts if part)
+def change_parts(journey: Journey, targets: dict[str, Any]) -> Parts:
+    """The out-of-band fragments that bring pages up to date with one change described by `targets`, without the
+    follow-up parts."""
+    renderers = [
+        renderer
+        for key, registered in FRAGMENT_RENDERERS.items()
+        if key == "*" or targets.get(key)
+        for renderer in registered
+    ]
+    return [(PAGES_OF.get(renderer, ("board",)), rendered(renderer, journey, targets)) for renderer in renderers]
 
 
-def render_follow_ups(journey: Journey, targets: dict[str, Any]) -> str:
-    return "\n".join(part for renderer in FOLLOW_UP_RENDERERS for part in rendered(renderer, journey, targets))
+def follow_up_parts(journey: Journey, targets: dict[str, Any]) -> Parts:
+    return [
+        (PAGES_OF.get(renderer, ("board",)), rendered(renderer, journey, targets)) for renderer in FOLLOW_UP_RENDERERS
+    ]
 
 
-def rendered(renderer: FragmentRenderer, journey: Journey, targets: dict[str, Any]) -> list[str]:
+def for_page(parts: Parts, page: str | None) -> str:
+    """The parts `page` shows (every page's for None)."""
+    return "\n".join(html for pages, html in parts if html and (page is None or page in pages))
+
+
+def render_changes(
+    journey: Journey, targets: dict[str, Any], *, page: str | None = None, follow_ups: bool = True
+) -> str:
+    parts = change_parts(journey, targets) + (follow_up_parts(journey, targets) if follow_ups else [])
+    return for_page(parts, page)
+
+
+def render_follow_ups(journey: Journey, targets: dict[str, Any], *, page: str | None = None) -> str:
+    return for_page(follow_up_parts(journey, targets), page)
+
+
+def rendered(renderer: FragmentRenderer, journey: Journey, targets: dict[str, Any]) -> str:
     """One renderer's parts. The change they show is committed: a renderer that fails costs its own parts only (and
     is logged), never the answer to the person who made the change, nor the other parts of the push."""
     try:
-        return renderer(journey, targets)
+        return "\n".join(part for part in renderer(journey, targets) if part)
     except Exception:
         logger.exception("Fragment renderer %s failed on journey %s for %s", renderer.__qualname__, journey.pk, targets)
-        return []
+        return ""
 
 
 # The push of a change and the HTTP answer to whoever made it carry the same fragments: the push renders them
 # right after commit, the answer a moment later in the same thread. Remember the last few: one render, not two.
-_RECENT_EVENT_RENDERS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_RECENT_EVENT_RENDERS: OrderedDict[tuple[Any, ...], Parts] = OrderedDict()
 RECENT_EVENT_RENDERS_KEPT = 32
 
 
-def render_event(journey: Journey, event: Event) -> str:
+def event_parts(journey: Journey, event: Event) -> Parts:
     """The fragments of one change, in the active language, as of just after it, without the follow-ups."""
     key = (event.pk, event.journey_id, event.created_at, get_language())
-    html = _RECENT_EVENT_RENDERS.get(key)
-    if html is None:
-        html = render_changes(journey, event.targets, follow_ups=False)
-        _RECENT_EVENT_RENDERS[key] = html
+    parts = _RECENT_EVENT_RENDERS.get(key)
+    if parts is None:
+        parts = change_parts(journey, event.targets)
+        _RECENT_EVENT_RENDERS[key] = parts
         while len(_RECENT_EVENT_RENDERS) > RECENT_EVENT_RENDERS_KEPT:
             _RECENT_EVENT_RENDERS.popitem(last=False)
-    return html
+    return parts
+
+
+def render_event(journey: Journey, event: Event, *, page: str | None = None) -> str:
+    return for_page(event_parts(journey, event), page)

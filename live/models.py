@@ -5,13 +5,16 @@ from django.db import models
 
 
 class BoardPresence(models.Model):
-    """One open board socket. Rows live in the database so every daphne process sees every participant."""
+    """One open journey socket (of the board, the projector, the mirror survey or a pain point page). Rows live in the
+    database so every daphne process sees every participant."""
 
     journey = models.ForeignKey("journeys.Journey", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
     # The language the socket's page is in: pushes are rendered only in languages someone is watching in.
     language = models.CharField(max_length=15)
+    # The page the socket serves (live.fragments.PAGES): each page is sent only the parts it shows.
+    page = models.CharField(max_length=20, default="board")
     # Refreshed by the socket's heartbeat; a row of a killed process goes stale and is pruned.
     seen_at = models.DateTimeField(db_index=True)
 

@@ -31,7 +31,7 @@ def stale_after() -> timedelta:
     return timedelta(seconds=settings.BOARD_HEARTBEAT_SECONDS * 3)
 
 
-def arrive(*, journey_id: int, user: Any, channel_name: str, language: str = "") -> bool:
+def arrive(*, journey_id: int, user: Any, channel_name: str, language: str = "", page: str = "board") -> bool:
     """Record a member's socket as present; False (and nothing recorded) for anyone else."""
     if not is_member(journey_id, user):
         return False
@@ -42,6 +42,7 @@ def arrive(*, journey_id: int, user: Any, channel_name: str, language: str = "")
             "user": user,
             "seen_at": timezone.now(),
             "language": language or settings.LANGUAGE_CODE,
+            "page": page,
         },
     )
     return True
@@ -74,8 +75,20 @@ def heartbeat(*, journey_id: int, user: Any, channel_name: str) -> tuple[int, bo
     return seq, bool(pruned)
 
 
-def languages_here(journey_id: int) -> list[str]:
-    return sorted(set(BoardPresence.objects.filter(journey_id=journey_id).values_list("language", flat=True)))
+def languages_here(journey_id: int, *, page: str | None = None) -> list[str]:
+    rows = BoardPresence.objects.filter(journey_id=journey_id)
+    if page is not None:
+        rows = rows.filter(page=page)
+    return sorted(set(rows.values_list("language", flat=True)))
+
+
+def audiences_here(journey_id: int) -> dict[str, list[str]]:
+    """The pages open on the journey, per language they are in: each (language, page) gets its own frames."""
+    audiences: dict[str, list[str]] = {}
+    rows = BoardPresence.objects.filter(journey_id=journey_id).values_list("language", "page").distinct()
+    for language, page in sorted(rows):
+        audiences.setdefault(language, []).append(page)
+    return audiences
 
 
 def people_here(journey_id: int) -> list[Person]:

@@ -16,13 +16,14 @@ from painpoints import selectors as pain_point_selectors
 
 PARTS = "painpoints/parts.html"
 PAGE_PART_NAMES = ("pain-point-heading", "pain-point-state", "pain-point-timeline")
+PAGE = ("pain-point",)  # the board shows a pain point in its step's panel (boards.rendering)
 
 
 def render_pain_point_part(name: str, context: dict[str, Any], *, oob: bool) -> str:
     return render_to_string(f"{PARTS}#{name}", {**context, "oob": oob})
 
 
-@register_fragments("pain_point")
+@register_fragments("pain_point", pages=PAGE)
 def pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     pain_point = pain_point_selectors.owner_row(targets["pain_point"])
     if pain_point is None or pain_point.journey_id != journey.pk:
@@ -38,13 +39,13 @@ def page_parts(pain_point: PainPoint, timeline: list[PainPointActivity]) -> list
     return [render_pain_point_part(name, context, oob=True) for name in PAGE_PART_NAMES]
 
 
-@register_fragments("deleted_pain_point")
+@register_fragments("deleted_pain_point", pages=PAGE)
 def deleted_pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     context = {"pain_point_id": targets["deleted_pain_point"]}
     return [render_pain_point_part(name, context, oob=True) for name in ("owner-row-gone", "pain-point-gone")]
 
 
-@register_fragments("pain_points")
+@register_fragments("pain_points", pages=PAGE)
 def undone_pain_point_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     """An undo or redo names the pain points it put back, changed back or removed."""
     parts = []

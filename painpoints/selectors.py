@@ -5,7 +5,9 @@ changed). Each is a fixed number of queries however many rows there are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,16 +149,19 @@ def _pain_points_touched(event: Event) -> QuerySet[PainPoint]:
 
 
 def owner_list_marker(user: Any) -> str:
-    """Moves whenever the user's list may have changed: a change on a journey in scope (the event log), a journey
-    joined or left, a department joined or left, a new day (ages and overdue flags). Read it before the rows: a
-    change committed in between then makes the next comparison refetch instead of being missed."""
+    """Moves whenever the user's list may have changed: a change on a journey in scope that can alter a row (the event
+    log; not a timer tick or a card the facilitator opens), a journey joined or left, a department joined or left, a
+    new day (ages and overdue flags). Read it before the rows: a change committed in between then makes the next
+    comparison refetch instead of being missed."""
     departments = departments_watched(user)
+    row_kinds = functools.reduce(operator.or_, (Q(kind__startswith=kind) for kind in _ROW_KINDS))
+    row_changes = Event.objects.filter(row_kinds)
     if departments is None:
         journeys: list[int] = []
-        latest = Event.objects.aggregate(latest=Max("pk"))["latest"]
+        latest = row_changes.aggregate(latest=Max("pk"))["latest"]
     else:
         mine = Membership.objects.filter(user=user).order_by("journey_id")
         journeys = list(mine.values_list("journey_id", flat=True))
-        latest = Event.objects.filter(journey_id__in=journeys).aggregate(latest=Max("pk"))["latest"]
+        latest = row_changes.filter(journey_id__in=journeys).aggregate(latest=Max("pk"))["latest"]
     seen = f"{latest}|{journeys}|{departments}|{timezone.localdate().isoformat()}"
     return hashlib.sha256(seen.encode()).hexdigest()[:16]

@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -71,7 +70,6 @@ def my_pain_points(request: HttpRequest) -> HttpResponse:
     context |= {
         "has_departments": bool(form.fields["department"].queryset),
         "query": request.GET.urlencode(),
-        "heartbeat_seconds": settings.BOARD_HEARTBEAT_SECONDS,
     }
     return render(request, "painpoints/list.html", context, status=400 if form.errors else 200)
 

@@ -45,5 +45,7 @@
     document.documentElement.style.setProperty("--print-zoom", String(zoom));
   }
   window.addEventListener("beforeprint", fitForPrint);
+  // The numbers behind every chart (the dashboard) print too.
+  window.addEventListener("beforeprint", () => document.querySelectorAll("details.numbers").forEach((numbers) => { numbers.open = true; }));
   window.addEventListener("afterprint", () => document.documentElement.style.removeProperty("--print-zoom"));
 })();

@@ -1,8 +1,9 @@
 """A board socket client for tests: a WebsocketCommunicator logged in as a user, plus the browser's rules.
 
-`BoardClient` applies frames the way static/live/live.js does (base <= last < seq; drop stale and duplicates; a
-gap asks for a resync; a follow-up only on top of exactly its seq) and swaps their out-of-band elements into a small
-DOM of the board, so tests can check that every client ends up showing the same board as a fresh page load.
+`BoardClient` applies frames the way static/live/live.js does (base <= last < seq; drop stale and duplicates; a gap asks
+for a resync; a follow-up only on top of exactly its seq; it does not hold early frames back) and swaps their
+out-of-band elements into a small DOM of the board, so tests can check that every client ends up showing the same board
+as a fresh page load.
 """
 
 from __future__ import annotations
@@ -134,9 +135,12 @@ def session_cookie(user) -> bytes:
 
 
 class BoardClient:
-    def __init__(self, journey_id: int, cookie: bytes, *, last: int, page: str = "", language: str = "en") -> None:
+    def __init__(
+        self, journey_id: int, cookie: bytes, *, last: int, page: str = "", language: str = "en", serves: str = "board"
+    ) -> None:
         headers = [ORIGIN, HOST, (b"cookie", cookie + f"; django_language={language}".encode())]
-        self.socket = WebsocketCommunicator(application, f"/ws/j/{journey_id}/", headers=headers)
+        path = f"/ws/j/{journey_id}/" if serves == "board" else f"/ws/j/{journey_id}/{serves}/"
+        self.socket = WebsocketCommunicator(application, path, headers=headers)
         self.last = last
         self.dom = Node("#root", [], parse(page))
         self.applied: list[tuple[str, int, int]] = []  # (kind, base, seq)

@@ -486,3 +486,22 @@ def test_only_the_broadcast_module_talks_to_the_channel_layer():
         if re.search(r"get_channel_layer|channel_layer\.|group_send|group_add|group_discard", source.read_text())
     )
     assert talking == ["live/broadcast.py"]
+
+
+def test_the_marker_stays_on_a_timer_tick_or_a_card_focus_and_moves_with_a_pain_point_change(organisation):
+    from dashboard.markers import dashboard_marker
+    from workshops import services as workshop
+
+    moving, step = organisation["moving"], organisation["step"]
+    facilitator = moving.created_by
+    before = dashboard_marker()
+
+    workshop.timer_start(journey=moving, actor=facilitator, duration_seconds=60)
+    workshop.focus_set(journey=moving, actor=facilitator, step=step)
+    services.step_update(step=step, actor=facilitator, base_version=None, title="Renamed")
+    assert dashboard_marker() == before
+
+    services.pain_point_create(
+        step=step, actor=facilitator, text="Letter lost", severity="high", departments=[organisation["it"]]
+    )
+    assert dashboard_marker() != before

@@ -189,7 +189,6 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         "customer lens": ("anna", reverse("lens_section", args=[journey.pk, step.pk])),
         "mirror survey": ("anna", reverse("mirror_survey", args=[journey.pk])),
         "projector": ("anna", reverse("workshop_projector", args=[journey.pk])),
-        "workshop state": ("anna", reverse("workshop_state", args=[journey.pk])),
         "import": ("anna", reverse("journey_import")),
         "copy": ("anna", reverse("journey_copy", args=[journey.pk])),
         "dashboard": ("eva", reverse("dashboard")),

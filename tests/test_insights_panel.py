@@ -57,7 +57,7 @@ def test_every_change_pushes_a_fresh_panel_out_of_band(client):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="insights-panel"' in html and 'hx-swap-oob="true"' in html.split('id="insights-panel"')[1][:400]
+    assert 'id="insights-panel"' in html and 'hx-swap-oob="morph"' in html.split('id="insights-panel"')[1][:400]
     assert f'data-heat="{step.pk}:3"' in html
     assert f'data-insight="pain-dept-{it.pk}"' in html
 

@@ -111,7 +111,7 @@ def test_drawer_lens_section_and_answer_post_push_the_answer_and_the_panel(clien
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'id="lens-{step.pk}-{question.pk}" class="lens-answer" hx-swap-oob="true"' in html
+    assert f'id="lens-{step.pk}-{question.pk}" class="lens-answer" hx-swap-oob="morph"' in html
     assert "Confusing" in html and 'id="insights-panel"' in html
 
 

@@ -38,7 +38,7 @@ document.addEventListener("htmx:wsBeforeMessage", (event) => {
 
 def rendered_board(page: Page) -> str:
     """The board as the page shows it, minus swap markers (pushed and first-served copies differ only there)."""
-    return re.sub(r' hx-swap-oob="true"', "", page.inner_html("#board-map"))
+    return re.sub(r' hx-swap-oob="(true|morph)"', "", page.inner_html("#board-map"))
 
 
 def add_step(page: Page, title: str, lane: str | None = None) -> None:

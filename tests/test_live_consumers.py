@@ -196,7 +196,7 @@ def test_client_far_behind_gets_one_cached_snapshot(workshop, django_assert_max_
         make_step(journey, f"Step {n}", customer)
     journey.refresh_from_db()
     first = broadcast.catch_up(journey_id=journey.pk, since=1, language="en")
-    assert first.startswith(f'<div id="board-seq" hx-swap-oob="true" data-seq="{journey.seq}" data-base="0"')
+    assert first.startswith(f'<div id="board-seq" hx-swap-oob="morph" data-seq="{journey.seq}" data-base="0"')
     assert 'data-kind="snapshot"' in first and 'id="board-map"' in first
     with django_assert_max_num_queries(1):  # only the seq: 50 reconnects do not render the board 50 times
         assert broadcast.catch_up(journey_id=journey.pk, since=2, language="en") == first
@@ -487,6 +487,60 @@ def test_hello_is_rate_limited_per_connection(workshop):
     run(scenario)
 
 
+def test_a_catch_up_asked_for_past_the_budget_is_answered_when_the_budget_allows_never_ignored(workshop):
+    journey, anna, *_ = workshop
+
+    async def scenario():
+        client = await open_client(journey, anna)  # spent one hello
+        for _n in range(10):
+            await client.hello()
+        answers = [r for r in await client.sequenced_within(0.5) if 'data-kind="catchup"' in r]
+        assert len(answers) == 4  # the rest of the burst
+        later = [r for r in await client.sequenced_within(3) if 'data-kind="catchup"' in r]
+        assert len(later) == 1  # one answer for the six asked past the budget
+        await client.disconnect()
+
+    run(scenario)
+
+
+def test_a_socket_that_floods_catch_up_requests_is_closed(workshop):
+    journey, anna, *_ = workshop
+
+    async def scenario():
+        client = await open_client(journey, anna)
+        for _n in range(5 + consumers.MAX_DEFERRED_REQUESTS + 1):
+            await client.hello()
+        while (message := await client.socket.receive_output(timeout=3))["type"] != "websocket.close":
+            pass
+        assert message["code"] == consumers.POLICY_VIOLATION
+
+    run(scenario)
+
+
+def test_each_page_gets_only_what_it_shows_and_a_frame_for_every_change(workshop):
+    journey, anna, bram, customer = workshop
+    make_step(journey, "Customer looks for the moving page", customer)
+    journey.refresh_from_db()
+
+    async def scenario():
+        cookie = await sync_to_async(session_cookie)(bram)
+        mirror = BoardClient(journey.pk, cookie, last=0, serves="mirror")
+        assert (await mirror.connect())[0]
+        await mirror.hello()  # from scratch: the whole page
+        snapshot = await mirror.receive_frame()
+        await add_step(browser_of(anna), journey, "Form lands in a shared mailbox", customer)
+        push = (await mirror.sequenced_within(0.5))[0]
+        await mirror.disconnect()
+        return snapshot, push
+
+    snapshot, push = run(scenario)
+
+    assert 'data-kind="snapshot"' in snapshot and 'id="mirror-results"' in snapshot
+    assert 'id="board-map"' not in snapshot and 'id="step-' not in snapshot  # a phone on the mirror page
+    assert f'data-seq="{journey.seq + 1}"' in push and 'data-kind="push"' in push
+    assert "board-map" not in push and 'data-live-event="mirror-steps-changed"' in push
+
+
 def test_junk_messages_get_no_answer(workshop):
     journey, anna, *_ = workshop
 
@@ -654,7 +708,7 @@ def test_every_event_is_pushed_with_its_own_seq_and_actor(workshop):
     run(scenario)
     event = Event.objects.get(journey=journey, kind="step.created")
     assert frames["push"].startswith(
-        f'<div id="board-seq" hx-swap-oob="true" data-seq="{event.seq}" data-base="{event.seq - 1}" data-kind="push"'
+        f'<div id="board-seq" hx-swap-oob="morph" data-seq="{event.seq}" data-base="{event.seq - 1}" data-kind="push"'
         f' data-actor="{bram.pk}" data-summary="Bram changed a step"'
     )
     assert consumers.requested_seq('{"type": "hello", "seq": true}') is None

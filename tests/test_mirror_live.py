@@ -45,7 +45,7 @@ def mirror_page(user, journey: Journey) -> str:
 async def open_mirror_page(user, journey: Journey) -> tuple[BoardClient, str]:
     html = await sync_to_async(mirror_page)(user, journey)
     seq = await sync_to_async(lambda: Journey.objects.get(pk=journey.pk).seq)()
-    client = BoardClient(journey.pk, await sync_to_async(session_cookie)(user), last=seq, page=html)
+    client = BoardClient(journey.pk, await sync_to_async(session_cookie)(user), last=seq, page=html, serves="mirror")
     connected, _code = await client.connect()
     assert connected
     await client.greet()
@@ -123,7 +123,7 @@ def test_a_page_that_missed_a_step_rename_after_the_reveal_catches_up_with_renam
     behind = journey.seq
 
     services.step_update(step=form, actor=anna, base_version=None, title="Online form")
-    caught_up = broadcast.catch_up(journey_id=journey.pk, since=behind, language="en")
+    caught_up = broadcast.catch_up(journey_id=journey.pk, since=behind, language="en", page="mirror")
 
     assert 'data-kind="catchup"' in caught_up
     assert "Online form" in caught_up.split('id="mirror-results"', 1)[1]
@@ -136,4 +136,4 @@ def test_the_mirror_page_connects_to_the_journeys_socket_with_its_seq(workshop):
     html = mirror_page(ann, journey)
 
     assert f'<div id="board-seq" data-seq="{journey.seq}" hidden></div>' in html
-    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "live/live.js" in html
+    assert f'ws-connect="/ws/j/{journey.pk}/mirror/"' in html and "live/live.js" in html

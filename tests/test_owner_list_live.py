@@ -215,3 +215,17 @@ def test_the_routed_socket_checks_the_origin_and_refuses_a_visitor_without_a_ses
 
     assert closing == {"type": "websocket.close", "code": 4403}
     assert foreign_connected is False
+
+
+def test_the_list_marker_stays_on_a_timer_tick_or_a_card_focus(world):
+    from workshops import services as workshop
+
+    journey, carla = world["journey"], world["carla"]
+    before = pain_point_selectors.owner_list_marker(carla)
+
+    workshop.timer_start(journey=journey, actor=world["anna"], duration_seconds=60)
+    workshop.focus_set(journey=journey, actor=world["anna"], step=world["step"])
+    assert pain_point_selectors.owner_list_marker(carla) == before
+
+    lifecycle.pain_point_pick_up(pain_point=world["pain_point"], actor=world["ivo"], base_version=None)
+    assert pain_point_selectors.owner_list_marker(carla) != before

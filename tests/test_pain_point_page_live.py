@@ -37,7 +37,8 @@ def test_a_pick_up_and_solve_push_the_page_s_parts_and_the_open_page_ends_up_as_
     async def scenario():
         html = await sync_to_async(browser_of(world["carla"]).get)(url)
         seq = await sync_to_async(lambda: Journey.objects.get(pk=journey.pk).seq)()
-        watcher = BoardClient(journey.pk, await sync_to_async(session_cookie)(world["carla"]), last=seq)
+        cookie = await sync_to_async(session_cookie)(world["carla"])
+        watcher = BoardClient(journey.pk, cookie, last=seq, serves="pain-point")
         watcher.dom = Node("#root", [], parse(html.content.decode()))
         connected, _code = await watcher.connect()
         assert connected
@@ -102,15 +103,15 @@ def test_a_member_s_page_connects_to_the_journey_s_socket_with_its_seq(world):
     html = browser_of(world["dirk"]).get(page_url(pain_point)).content.decode()
 
     assert f'<div id="board-seq" data-seq="{journey.seq}" hidden></div>' in html
-    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "live/live.js" in html
+    assert f'ws-connect="/ws/j/{journey.pk}/pain-point/"' in html and "live/live.js" in html
     assert f'hx-get="/j/{journey.pk}/pain-points/{pain_point.pk}/actions/"' in html
 
 
 def test_a_manager_reading_a_pain_point_off_their_journeys_gets_no_socket(world):
     html = browser_of(make_manager()).get(page_url(world["pain_point"])).content.decode()
 
-    assert "ws-connect" not in html and "board-seq" not in html and "live/live.js" not in html
-    assert "hx-get" not in html
+    assert 'ws-connect="/ws/j/' not in html and "board-seq" not in html  # the header's bell has a socket of its own
+    assert 'hx-get="/j/' not in html
 
 
 def test_the_actions_refetch_is_each_viewer_s_own_and_carries_the_shared_parts(world):
@@ -125,7 +126,7 @@ def test_the_actions_refetch_is_each_viewer_s_own_and_carries_the_shared_parts(w
     assert "Mark solved" in for_carla and "Mark solved" not in for_dirk  # Dirk is in Finance: he may only comment
     assert "Pick up" not in for_carla
     assert 'name="base_version" value="2"' in for_carla
-    assert f'id="pain-point-{pain_point.pk}-state" ' in for_dirk and 'hx-swap-oob="true"' in for_dirk
+    assert f'id="pain-point-{pain_point.pk}-state" ' in for_dirk and 'hx-swap-oob="morph"' in for_dirk
 
 
 def test_the_actions_refetch_is_404_off_the_journey(world):

@@ -86,7 +86,6 @@ GET_URLS = {
     "pain_point_actions",
     "workshop_my_dots",
     "workshop_clock",
-    "workshop_state",
     "workshop_projector",
     # The REST API reads the same journeys (its own tests: tests/test_api.py)
     "api_journey",
@@ -263,7 +262,7 @@ def test_adding_a_step_answers_with_the_new_map(journey, member_client, customer
     assert response.status_code == 200
     new = step(journey, "Calls back")
     html = response.content.decode()
-    assert 'id="board-map"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="board-map"' in html and 'hx-swap-oob="morph"' in html
     assert f'id="step-{new.pk}"' in html
     assert "csrfmiddlewaretoken" not in html
 
@@ -491,7 +490,7 @@ def test_bad_step_input_is_refused_with_the_message_in_the_form(journey, member_
     assert response.status_code == 422, response.content.decode()
     html = response.content.decode()
     assert message in html
-    assert 'hx-swap-oob="true"' in html  # the form replaces itself, messages included
+    assert 'hx-swap-oob="morph"' in html  # the form replaces itself, messages included
     assert snapshot() == before
 
 

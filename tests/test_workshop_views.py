@@ -19,7 +19,7 @@ def client_for(user) -> Client:
 
 def workshop_urls(journey_id: int, round_id: int) -> list[tuple[str, str]]:
     base = f"/j/{journey_id}/workshop/"
-    gets = ["voting/mine/", "clock/", "state/", "projector/"]
+    gets = ["voting/mine/", "clock/", "projector/"]
     posts = [
         "indicator/measure/",
         "indicator/",
@@ -152,17 +152,6 @@ def test_the_projector_shows_the_map_and_the_facilitators_focus():
     assert "Now discussing: Customer fills in the form" in html
 
 
-def test_state_answers_204_when_the_page_is_current_and_the_fragments_when_not():
-    journey, facilitator, (ann, _bob), _points = make_workshop()
-    ann_client = client_for(ann)
-    current = ann_client.get(f"/j/{journey.pk}/workshop/state/", {"seq": journey.seq})
-    assert current.status_code == 204 and current["X-Journey-Seq"] == str(journey.seq)
-    services.timer_start(journey=journey, actor=facilitator, duration_seconds=60)
-    behind = ann_client.get(f"/j/{journey.pk}/workshop/state/", {"seq": journey.seq - 1, "map": 1})
-    html = behind.content.decode()
-    assert behind.status_code == 200 and 'data-status="running"' in html and 'id="board-map"' in html
-
-
 def test_each_change_answer_names_its_seq_so_the_page_does_not_apply_the_push_of_it_again():
     journey, facilitator, (ann, _bob), (first, *_rest) = make_workshop()
     voting = services.voting_round_start(journey=journey, actor=facilitator, dots_per_participant=2)
@@ -212,5 +201,5 @@ def test_the_whole_board_snapshot_carries_the_workshop_parts():
 def test_the_projector_opens_the_live_socket():
     journey, facilitator, _people, _points = make_workshop()
     html = client_for(facilitator).get(f"/j/{journey.pk}/workshop/projector/").content.decode()
-    assert f'ws-connect="/ws/j/{journey.pk}/"' in html and "live/live.js" in html
+    assert f'ws-connect="/ws/j/{journey.pk}/projector/"' in html and "live/live.js" in html
     assert f'id="board-seq" data-seq="{journey.seq}"' in html

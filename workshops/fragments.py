@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from journeys.models import Journey
-from live.fragments import register_fragments
+from live.fragments import BOARD_AND_PROJECTOR, register_fragments
 from workshops import selectors
 
 PARTS = "workshops/parts.html"
@@ -52,17 +52,17 @@ def render(name: str, context: dict[str, Any], *, oob: bool = True) -> str:
     return render_to_string(f"{PARTS}#{name}", {**context, "oob": oob})
 
 
-@register_fragments("indicator")
+@register_fragments("indicator", pages=BOARD_AND_PROJECTOR)
 def indicator_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [render("customer-indicator", indicator_context(journey))]
 
 
-@register_fragments("timer")
+@register_fragments("timer", pages=BOARD_AND_PROJECTOR)
 def timer_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [render("workshop-timer", timer_context(journey))]
 
 
-@register_fragments("voting")
+@register_fragments("voting", pages=BOARD_AND_PROJECTOR)
 def voting_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     context = voting_context(journey)
     return [render("voting-status", context), render("voting-panel", context)]
@@ -73,7 +73,7 @@ def voting_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
 VOTING_ROW_KEYS = ("step", "other_step", "pain_point", "deleted_pain_point", "deleted_step")
 
 
-@register_fragments("*")
+@register_fragments("*", pages=BOARD_AND_PROJECTOR)
 def voting_rows_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     if targets.get("voting") or not any(targets.get(key) for key in VOTING_ROW_KEYS):
         return []
@@ -83,12 +83,12 @@ def voting_rows_fragments(journey: Journey, targets: dict[str, Any]) -> list[str
     return [render("voting-panel", voting_context(journey))]
 
 
-@register_fragments("snapshot")
+@register_fragments("snapshot", pages=BOARD_AND_PROJECTOR)
 def snapshot_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [all_fragments(journey)]
 
 
-@register_fragments("focus")
+@register_fragments("focus", pages=BOARD_AND_PROJECTOR)
 def focus_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return [render("facilitator-focus", focus_context(journey))]
 

@@ -102,10 +102,10 @@ def mirror_survey(request: HttpRequest, journey_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mirror_estimates(request: HttpRequest, journey_id: int) -> HttpResponse:
-    """GET: the rows of the participant's estimates form, for an open page whose steps changed (mirror_page.js)."""
+    """GET: the rows of the participant's estimates form, for an open page whose steps changed (its hx-trigger)."""
     journey = member_journey(request, journey_id)
     if request.method == "GET":
-        context = {"form": _own_estimates_form(request, journey)}
+        context = {"form": _own_estimates_form(request, journey), "journey": journey}
         return render(request, "workshops/mirror/page.html#mirror-estimate-rows", context)
     form = workshop_forms.MirrorEstimatesForm(request.POST, steps=list(Step.objects.filter(journey=journey)))
     done = _("Your estimates are saved. They stay hidden until the facilitator reveals them.")

@@ -18,6 +18,7 @@ PARTS = "workshops/mirror/parts.html"
 PART_NAMES = ("mirror-results", "mirror-locked", "mirror-save", "mirror-reveal-choice")
 # Changes to the steps show in the revealed table (titles, rows), and a deleted step takes its estimates with it.
 STEP_KEYS = ("step", "other_step", "deleted_step")
+PAGE = ("mirror",)
 
 
 def mirror_context(journey: Journey) -> dict[str, Any]:
@@ -29,17 +30,17 @@ def render_mirror_parts(journey: Journey) -> list[str]:
     return [render_to_string(f"{PARTS}#{name}", context) for name in PART_NAMES]
 
 
-@register_fragments("mirror")
+@register_fragments("mirror", pages=PAGE)
 def mirror_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return render_mirror_parts(journey)
 
 
-@register_fragments("snapshot")
+@register_fragments("snapshot", pages=PAGE)
 def mirror_snapshot_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     return render_mirror_parts(journey)
 
 
-@register_follow_up
+@register_follow_up(pages=PAGE)
 def mirror_step_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     """A step change alters the page only once the results show, or when a step (and its estimates) is deleted.
     The results are computed over the whole journey, so they follow the step's push rather than delay it."""
@@ -48,3 +49,12 @@ def mirror_step_fragments(journey: Journey, targets: dict[str, Any]) -> list[str
     if not targets.get("deleted_step") and not mirror.is_revealed(journey):
         return []
     return [render_to_string(f"{PARTS}#mirror-results", {**mirror_context(journey), "oob": True})]
+
+
+@register_fragments("*", pages=PAGE)
+def mirror_rows_signal(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """The rows of each participant's own estimates hold what they saved, so they are never pushed: a change to the
+    steps tells the page to fetch its rows again (`hx-trigger="mirror-steps-changed from:body"`)."""
+    if not (targets.get("layout") or any(targets.get(key) for key in STEP_KEYS)):
+        return []
+    return ['<template data-live-event="mirror-steps-changed"></template>']

@@ -17,6 +17,5 @@ urlpatterns = [
     re_path(r"^timer/(?P<action>start|pause|reset)/$", views.timer_action, name="workshop_timer"),
     path("clock/", views.clock, name="workshop_clock"),
     path("focus/", views.focus_set, name="workshop_focus"),
-    path("state/", views.state, name="workshop_state"),
     path("projector/", views.projector, name="workshop_projector"),
 ]

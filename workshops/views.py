@@ -181,7 +181,7 @@ def clock(request: HttpRequest, journey_id: int) -> HttpResponse:
     return JsonResponse({"now": fragments.epoch_ms(timezone.now())}, headers={"Cache-Control": "no-store"})
 
 
-# Focus, catch-up and the projector --------------------------------------------------------------------------------
+# Focus and the projector --------------------------------------------------------------------------------
 
 
 @login_required
@@ -195,20 +195,6 @@ def focus_set(request: HttpRequest, journey_id: int) -> HttpResponse:
         form,
         lambda data, op_id: services.focus_set(journey=journey, actor=request.user, op_id=op_id, **data),
     )
-
-
-@login_required
-@require_GET
-def state(request: HttpRequest, journey_id: int) -> HttpResponse:
-    """Every workshop fragment as it is now (and the map with ?map=1), for a reconnecting or polling page.
-    Answers 204 when the page already has the latest sequence number (?seq=)."""
-    journey = member_journey(request, journey_id)
-    if request.GET.get("seq") == str(journey.seq):
-        return HttpResponse(status=204, headers={"X-Journey-Seq": journey.seq})
-    parts = [fragments.all_fragments(journey)]
-    if request.GET.get("map"):
-        parts.append(rendering.render_map(journey))
-    return HttpResponse("\n".join(parts), headers={"X-Journey-Seq": journey.seq, "Cache-Control": "no-store"})
 
 
 @login_required

@@ -1,28 +1,17 @@
-// The board's interactions: operation ids and retries, the step drawer, keyboard moves, drag and drop.
+// The board's interactions: the step drawer, keyboard moves, drag and drop.
 // Pan, zoom and the rest of the wall are in wall.js.
-// The live socket lives in live.js.
+// The live socket, and the outbox every change goes through, live in live.js.
 (function () {
   "use strict";
   const board = document.body;
-  const journeyId = board.dataset.journeyId;
-  if (!journeyId) return;
+  if (!board.dataset.journeyId) return;
 
-  // Every change carries an operation id. A request that never reached the server is sent again with the same id,
-  // so the server applies it once however often the flaky network makes us try.
-  const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
-  // A proxy answering for a server that is restarting (or a second daphne taking over) is worth another try.
-  const TRY_AGAIN = [502, 503, 504];
-  function newOpId() {
-    return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2)).replace(/[^A-Za-z0-9_-]/g, "");
-  }
+  // Every change goes through the outbox (live.js): sent once, retried with the same operation id, or shown as not
+  // saved. Moving or deleting acts on the step as the board shows it now: its card always carries the latest version,
+  // after our own changes and everyone else's, where a hidden field in the drawer would go stale.
   document.body.addEventListener("htmx:configRequest", (event) => {
     if (event.detail.verb !== "post") return;
-    const elt = event.detail.elt;
-    if (!elt.dataset.opId) elt.dataset.opId = newOpId();
-    event.detail.parameters.op_id = elt.dataset.opId;
-    // Moving or deleting acts on the step as the board shows it now: its card always carries the latest version,
-    // after our own changes and everyone else's, where a hidden field in the drawer would go stale.
-    const versionOf = elt.closest("[data-version-of]");
+    const versionOf = event.detail.elt.closest("[data-version-of]");
     const card = versionOf && document.getElementById(versionOf.dataset.versionOf);
     if (card) event.detail.parameters.base_version = card.dataset.version;
   });
@@ -32,17 +21,15 @@
     conflictFrom = null;
     document.getElementById("conflict-region").replaceChildren();
   }
-  document.body.addEventListener("htmx:afterRequest", (event) => {
-    const elt = event.detail.elt;
-    const xhr = event.detail.xhr;
-    if (xhr && xhr.status === 409) conflictFrom = elt.id || null;
-    else if (xhr && xhr.status < 300 && event.detail.successful && conflictFrom && elt.id === conflictFrom) {
-      clearConflict();
-    }
-    if (!elt.dataset || !elt.dataset.opId || !xhr || xhr.status === 0 || TRY_AGAIN.includes(xhr.status)) return;
-    delete elt.dataset.opId;
-    delete elt.dataset.retries;
-    if (event.detail.successful && xhr.status < 300 && elt.matches("[data-reset-on-success]")) {
+  // A saved form resets or closes, unless it was typed into again while its change was on its way.
+  const fieldsOf = (pairs) => JSON.stringify(pairs.filter(([name]) => name !== "base_version").map(([n, v]) => [n, String(v)]));
+  document.addEventListener("outbox:answered", (event) => {
+    const { status, form: formId, fields, step } = event.detail;
+    const elt = event.target;
+    if (status === 409) conflictFrom = formId || null;
+    else if (status < 300 && formId && conflictFrom === formId) clearConflict();
+    if (status >= 300 || !(elt instanceof HTMLFormElement) || fieldsOf(Array.from(new FormData(elt))) !== fieldsOf(fields)) return;
+    if (elt.matches("[data-reset-on-success]")) {
       // The lane of the step just added stays chosen: a group usually adds several steps in one lane.
       const kept = Array.from(elt.querySelectorAll("[data-keep-on-reset]"), (field) => [field, field.value]);
       elt.reset();
@@ -52,40 +39,10 @@
       elt.querySelectorAll(".errorlist, .form-errors").forEach((message) => message.remove());
       const first = elt.querySelector("input[type=text]");
       if (first) first.focus();
-      if (elt.id === "step-create-form") showWhereItLanded(xhr.getResponseHeader("X-Journey-Step"));
+      if (elt.id === "step-create-form") showWhereItLanded(step);
     }
     // An editor is done once its change is saved; opening it again loads the new version.
-    if (event.detail.successful && xhr.status < 300 && elt.matches("[data-close-on-success]")) closeEditor(elt);
-  });
-  // How to send a change again that was not made by the element's own hx-post (a keyboard or drag move).
-  const sendAgain = new WeakMap();
-  function retry(elt) {
-    const again = sendAgain.get(elt) || (elt.matches("form, [hx-post]") &&
-      (() => htmx.trigger(elt, elt.tagName === "FORM" ? "submit" : "click")));
-    if (!again) return;
-    const attempt = Number(elt.dataset.retries || 0);
-    if (attempt >= RETRY_DELAYS_MS.length) {
-      showNotice(board.dataset.msgOffline);
-      delete elt.dataset.retries;
-      delete elt.dataset.opId;
-      sendAgain.delete(elt);
-      return;
-    }
-    elt.dataset.retries = String(attempt + 1);
-    setTimeout(again, RETRY_DELAYS_MS[attempt]);
-  }
-  document.body.addEventListener("htmx:sendError", (event) => retry(event.detail.elt));
-  // A gateway error is tried again with the same operation id; any other error answer is not, and says so. What
-  // was typed stays in the form.
-  document.body.addEventListener("htmx:responseError", (event) => {
-    const { elt, xhr, requestConfig } = event.detail;
-    if (!requestConfig || requestConfig.verb !== "post") return;
-    if (TRY_AGAIN.includes(xhr.status)) { retry(elt); return; }
-    if (xhr.status === 403 && requestConfig.path.includes("/workshop/")) return; // its own line says why (workshop.js)
-    delete elt.dataset.retries;
-    delete elt.dataset.opId;
-    sendAgain.delete(elt);
-    showNotice(xhr.status >= 500 ? board.dataset.msgServerError : board.dataset.msgRefused);
+    if (elt.matches("[data-close-on-success]")) closeEditor(elt);
   });
 
   // A new step can land far off to the right of a big board: bring it into view and make it blink once, so nobody
@@ -101,13 +58,6 @@
     }
   }
 
-  // A retry of a change the person already confirmed (deleting a step) does not ask again.
-  document.body.addEventListener("htmx:confirm", (event) => {
-    if (!event.detail.elt.dataset.retries) return;
-    event.preventDefault();
-    event.detail.issueRequest(true);
-  });
-
   // The clipboard only exists on https and localhost; on a workshop laptop served over the LAN, show the link instead.
   function copyText(button) {
     const fallback = () => window.prompt(button.dataset.copyPrompt, button.dataset.copy);
@@ -121,15 +71,6 @@
   function announce(text) {
     const region = document.getElementById("live-announcer");
     if (region) region.textContent = text;
-  }
-  // A message everyone sees, in the same box as the server's notices (boards/notice.html#notice-box).
-  function showNotice(text) {
-    const template = document.getElementById("notice-template");
-    const region = document.getElementById("conflict-region");
-    if (!template || !region) { announce(text); return; }
-    const notice = template.content.firstElementChild.cloneNode(true);
-    notice.querySelector("[data-notice-text]").textContent = text;
-    region.replaceChildren(notice);
   }
 
   // The drawer opens when a step's details arrive and closes with Esc or its close button.
@@ -146,7 +87,7 @@
   function closeDrawer() {
     const stepId = drawer.querySelector("[data-step-id]")?.dataset.stepId;
     drawer.classList.remove("open");
-    drawer.innerHTML = "";
+    drawer.replaceChildren();
     markSelected(null);
     if (stepId) document.getElementById(`step-${stepId}`)?.focus();
   }
@@ -163,7 +104,7 @@
     if (openingFrom === event.detail.elt) openingFrom = null;
   });
   function editorOpened(form) {
-    if (!openingFrom || !form.matches("form.editor")) return;
+    if (!openingFrom || !form?.matches("form.editor") || editorOpeners.has(form.id)) return;
     editorOpeners.set(form.id, openingFrom);
     form.querySelector("input:not([type=hidden]), textarea, select")?.focus();
   }
@@ -195,28 +136,12 @@
     });
   }
 
-  // A swapped-in part (the map, a card, a step's hand-offs, an answer or someone else's push) replaces the focused
-  // element with a fresh copy: give the focus back to the copy at once, or, when it is gone (a removed hand-off), to
-  // the part itself. A keyboard user keeps their place and can press Alt+arrow again straight away.
-  let keptFocus = null;
-  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
-    const active = document.activeElement;
-    if (active && active !== document.body && event.detail.target.contains(active)) {
-      keptFocus = { id: active.id, part: event.detail.target.id };
-    }
-  });
+  // A part swapped in by a push or an answer is morphed in place (live.js): the focus stays where it was.
   document.body.addEventListener("htmx:oobAfterSwap", (event) => {
-    const target = event.detail.target;
+    const target = document.getElementById(event.detail.target.id); // a morph keeps the element, a new editor does not
     if (target && target.id === "board-map") markSelected(drawer.querySelector("[data-step-id]")?.dataset.stepId);
     if (target && (target.id === "board-map" || /^step-\d+$/.test(target.id))) refreshStepLists();
-    if (event.target instanceof HTMLFormElement) editorOpened(event.target); // the part as swapped in
-    const kept = keptFocus;
-    keptFocus = null;
-    if (!kept || document.activeElement !== document.body) return;
-    const again = (kept.id && document.getElementById(kept.id)) || document.getElementById(kept.part);
-    if (!again) return;
-    if (again.tabIndex < 0 && !again.hasAttribute("tabindex")) again.setAttribute("tabindex", "-1");
-    again.focus();
+    editorOpened(target); // the part as swapped in
   });
 
   document.addEventListener("click", (event) => {
@@ -227,29 +152,18 @@
       if (conflictFrom && form?.id === conflictFrom) clearConflict(); // cancelled: theirs stays, nothing to compare
       closeEditor(form);
     }
-    if (target.closest("[data-dismiss-conflict]")) document.getElementById("conflict-region").innerHTML = "";
+    if (target.closest("[data-dismiss-conflict]")) document.getElementById("conflict-region").replaceChildren();
     if (target.closest("[data-help]")) document.getElementById("help-dialog").showModal();
     const copy = target.closest("[data-copy]");
     if (copy) copyText(copy);
   });
 
-  // Moving a step: one POST to the move endpoint, from the keyboard or by dragging.
-  // A retry sends the same fields, base version and operation id again, so the server applies the move once.
+  // Moving a step: one change in the outbox, from the keyboard or by dragging. A retry sends the same fields, base
+  // version and operation id again, so the server applies the move once.
   function postMove(card, fields) {
-    const values = { base_version: card.dataset.version, ...fields };
-    const opId = newOpId();
-    const url = `/j/${journeyId}/steps/${card.dataset.stepId}/move/`;
-    const send = () => {
-      const source = document.getElementById(card.id) || card; // a push may have swapped the card in the meantime
-      source.dataset.opId = opId; // htmx:configRequest sends it
-      sendAgain.set(source, send);
-      return htmx.ajax("POST", url, { values, swap: "none", source }).then(() => {
-        if (source.dataset.opId) return; // not through yet: a retry is planned
-        sendAgain.delete(source);
-        document.getElementById(card.id)?.focus();
-      });
-    };
-    return send();
+    const values = Object.entries({ base_version: card.dataset.version, ...fields });
+    const label = card.querySelector("h3")?.textContent.trim();
+    return window.journeyOutbox.send(card.dataset.moveUrl, values, { label }).then(() => document.getElementById(card.id)?.focus());
   }
   function lanesInOrder() {
     return Array.from(document.querySelectorAll("#board-map .lane")).map((lane) => lane.dataset.departmentId);

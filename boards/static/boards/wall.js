@@ -402,7 +402,9 @@
   }).observe(zoomBox, { childList: true, subtree: true });
   const watched = ["voting-panel", "facilitator-focus"];
   document.body.addEventListener("htmx:oobAfterSwap", (event) => {
-    if (watched.includes(event.detail.target?.id)) refresh(false);
+    const id = event.detail.target?.id;
+    // A morphed map or card keeps its elements (so no child list changes) but loses the classes set here.
+    if (watched.includes(id) || id === "board-map" || /^step-\d+$/.test(id)) refresh(id === "board-map");
   });
   if (window.ResizeObserver) new ResizeObserver(() => refresh(true)).observe(scroller);
   if (fitted) applyGrid();
