@@ -37,6 +37,7 @@ from journeys.errors import (
 from journeys.models import Event, Journey
 from live.fragments import render_changes, render_event, render_follow_ups
 from web.conflicts import render_conflict
+from web.forms import text_only
 
 OP_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -75,7 +76,7 @@ def apply_change(
     op_id = request.POST.get("op_id") or uuid.uuid4().hex
     if not OP_ID.match(op_id):
         return answers.refused(InvalidOperationId(_("The operation id is not valid.")), 400)
-    if not form.is_valid():
+    if not text_only(form).is_valid():
         return answers.invalid(form)
     try:
         service(form.cleaned_data, op_id)
