@@ -22,6 +22,7 @@ from journeys.errors import NotAllowed
 from journeys.models import Handoff, Journey, PainPoint, Step
 from web.changes import FragmentAnswers, apply_change, journey_child, member_journey
 from web.downloads import download_name
+from web.forms import text_only
 from web.ratelimit import limits_new_journeys
 
 
@@ -35,7 +36,7 @@ def render_form_part(name: str, form: forms.Form, **context: Any) -> str:
 @login_required
 @limits_new_journeys
 def journey_list(request: HttpRequest) -> HttpResponse:
-    form = board_forms.JourneyForm(request.POST or None)
+    form = text_only(board_forms.JourneyForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         journey = services.journey_create(actor=request.user, **form.cleaned_data)
         return redirect("board", journey_id=journey.pk)

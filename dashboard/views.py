@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -65,6 +65,15 @@ def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return checked
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Ids too long for the database are refused as unknown, not handed to it (SQLite overflowed: a server error)."""
+
+    def _check_values(self, value: Any) -> Any:
+        if any(not str(pk).isdigit() or len(str(pk)) > 18 for pk in value):
+            raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": ""})
+        return super()._check_values(value)
+
+
 class DashboardFilterForm(forms.Form):
     weeks = forms.TypedChoiceField(
         label=gettext_lazy("Period"),
@@ -74,7 +83,7 @@ class DashboardFilterForm(forms.Form):
         empty_value=12,
         error_messages={"invalid_choice": gettext_lazy("Choose one of the periods offered.")},
     )
-    department = forms.ModelMultipleChoiceField(
+    department = IdsChoiceField(
         Department.objects.all(),
         label=gettext_lazy("Department"),
         required=False,

@@ -11,6 +11,7 @@ happened and when, not who (a username means someone else on another installatio
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchange.flow_figures import flow_for_export
-from journeys import services
+from journeys import limits, services
 from journeys.changes import journey_change
 from journeys.models import (
     MAX_WAIT_MINUTES,
@@ -36,9 +37,12 @@ from journeys.models import (
     Step,
     colour_validator,
 )
+from journeys.text import capped, is_text
 
 FORMAT_NAME = "journey-board"
 FORMAT_VERSION = 1
+# Dates a file may claim (Python cannot place year 1 in every time zone; nothing on a board is older than computers).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 2100
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,36 @@ def max_import_bytes() -> int:
     return settings.JOURNEY_IMPORT_MAX_BYTES
 
 
+class _NumberTooBig(ValueError):
+    pass
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > settings.JOURNEY_IMPORT_MAX_NUMBER_DIGITS:
+        raise _NumberTooBig(text)
+    return int(text)
+
+
+def _fraction(text: str) -> float:
+    if len(text) > settings.JOURNEY_IMPORT_MAX_NUMBER_DIGITS + 10:
+        raise _NumberTooBig(text)
+    value = float(text)
+    if not math.isfinite(value):  # 1e999
+        raise _NumberTooBig(text)
+    return value
+
+
+def _no_constant(text: str) -> Any:
+    raise _NotANumber(text)  # NaN, Infinity: not JSON, though Python's parser takes them
+
+
 def parse_export_file(raw: bytes) -> Any:
-    """The JSON inside an uploaded file, or ValidationError naming why it cannot be read."""
+    """The JSON inside an uploaded file, or ValidationError naming why it cannot be read. A byte order mark (as some
+    editors on Windows write) is fine; nesting and number sizes are limited, as Python's parser does not."""
     limit = max_import_bytes()
     if len(raw) > limit:
         raise ValidationError(
@@ -154,9 +186,20 @@ def parse_export_file(raw: bytes) -> Any:
             % {"size": len(raw) // 1024, "limit": limit // 1024}
         )
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(
+            raw.decode("utf-8-sig"), parse_int=_whole_number, parse_float=_fraction, parse_constant=_no_constant
+        )
     except UnicodeDecodeError as error:
         raise ValidationError(_("The file is not UTF-8 text.")) from error
+    except _NumberTooBig as error:
+        raise ValidationError(
+            _("The file holds a number with more than %(digits)s digits: no journey needs one.")
+            % {"digits": settings.JOURNEY_IMPORT_MAX_NUMBER_DIGITS}
+        ) from error
+    except _NotANumber as error:
+        raise ValidationError(_("The file holds NaN or Infinity, which JSON does not allow.")) from error
+    except RecursionError as error:
+        raise _too_deep() from error
     except json.JSONDecodeError as error:  # the parser's own wording is English jargon: say where, in plain words
         raise ValidationError(
             _(
@@ -165,6 +208,28 @@ def parse_export_file(raw: bytes) -> Any:
             )
             % {"line": error.lineno, "column": error.colno}
         ) from error
+    if nesting_depth(data, settings.JOURNEY_IMPORT_MAX_DEPTH) > settings.JOURNEY_IMPORT_MAX_DEPTH:
+        raise _too_deep()
+    return data
+
+
+def _too_deep() -> ValidationError:
+    return ValidationError(
+        _("The file nests lists and objects more than %(depth)s levels deep; an export nests a few.")
+        % {"depth": settings.JOURNEY_IMPORT_MAX_DEPTH}
+    )
+
+
+def nesting_depth(value: Any, stop_past: int) -> int:
+    """How deeply lists and objects nest in `value` (a scalar: 0), walked without recursion; stops past `stop_past`."""
+    deepest, pending = 0, [(value, 1)]
+    while pending and deepest <= stop_past:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 # Validation -----------------------------------------------------------------------------------------------------
@@ -207,6 +272,9 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(f"{where}.{name}", _("expected text"))
             return ""
+        if not is_text(value):
+            self.fail(f"{where}.{name}", _("holds a control character (such as NUL) or a broken character"))
+            return ""
         limit = model._meta.get_field(field_name or name).max_length
         if limit is not None and len(value) > limit:
             self.fail(
@@ -245,6 +313,12 @@ class _Checker:
         if parsed is None:
             self.fail(f"{where}.{name}", _("expected an ISO 8601 date"))
             return None
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            self.fail(
+                f"{where}.{name}",
+                _("expected a date from %(first)s to %(last)s") % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            )
+            return None
         if isinstance(parsed, datetime) and timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
         return parsed
@@ -277,20 +351,25 @@ def journey_import_check(data: Any) -> _Plan:
             _("Unknown format version %(found)s; this installation reads version %(known)s.")
             % {"found": shown(data.get("version")), "known": FORMAT_VERSION}
         )
+    too_big = limits.over_limits(
+        {kind: len(data[kind]) for kind in ("steps", "handoffs", "pain_points") if isinstance(data.get(kind), list)}
+    )
+    if too_big:
+        raise ValidationError(too_big)
     journey = check.record(data.get("journey"), "journey")
     title = check.text(journey, "title", "journey", model=Journey, required=True)
     description = check.text(journey, "description", "journey", model=Journey)
     departments = _check_departments(check, data)
     lanes = _check_lanes(check, data, departments)
     steps = _check_steps(check, data, departments)
-    keys = {step["key"] for step in steps}
+    keys = {step["key"] for step in steps if isinstance(step["key"], int) and not isinstance(step["key"], bool)}
     handoffs = _check_handoffs(check, data, keys)
     pain_points = _check_pain_points(check, data, keys, departments)
     sections = {name: data[name] for name in EXPORT_SECTIONS if name in data}
     for name, value in sections.items():
         check.errors.extend(EXPORT_SECTIONS[name].check(value, keys))
     if check.errors:
-        raise ValidationError(check.errors)
+        raise ValidationError(capped(check.errors))
     return _Plan(title, description, departments, lanes, steps, handoffs, pain_points, sections)
 
 
@@ -339,7 +418,8 @@ def _check_steps(check: _Checker, data: dict[str, Any], departments: dict[str, s
             check.fail(f"{where}.key", _("expected a whole number"))
         elif key in keys:
             check.fail(f"{where}.key", _("key %(key)s is used by two steps") % {"key": key})
-        keys.add(key)
+        else:
+            keys.add(key)
         department = record.get("department")
         steps.append(
             {
@@ -357,7 +437,7 @@ def _check_steps(check: _Checker, data: dict[str, Any], departments: dict[str, s
 
 
 def _step_ref(check: _Checker, value: Any, where: str, keys: set[Any]) -> Any:
-    if isinstance(value, bool) or value not in keys:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in keys:
         check.fail(where, _("there is no step with key %(key)s") % {"key": shown(value)})
         return None
     return value
@@ -375,7 +455,7 @@ def _check_handoffs(
         label = check.text(record, "label", where, model=Handoff)
         if source is not None and source == target:
             check.fail(where, _("a hand-off goes to another step, not to the same one"))
-        elif (source, target) in pairs:
+        elif None not in (source, target) and (source, target) in pairs:
             check.fail(where, _("these two steps are already linked"))
         pairs.add((source, target))
         handoffs.append((source, target, label, _check_flow_fields(check, record, where)))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +19,23 @@ from django.views.decorators.http import require_GET
 from exchange import services as exchange
 from web.changes import member_journey
 from web.downloads import download_name
+from web.forms import text_only
 from web.ratelimit import limits_new_journeys
+
+# Imports and copies running at once in this process (JOURNEY_IMPORTS_AT_ONCE): each is a second or two of CPU that
+# every other page of the process would share; more wait their turn, for a while.
+_import_slots = threading.BoundedSemaphore(settings.JOURNEY_IMPORTS_AT_ONCE)
+IMPORT_WAIT_SECONDS = 30
+
+
+@contextmanager
+def one_import_at_a_time() -> Iterator[None]:
+    if not _import_slots.acquire(timeout=IMPORT_WAIT_SECONDS):
+        raise ValidationError(_("Other imports are running. Try again in a minute."))
+    try:
+        yield
+    finally:
+        _import_slots.release()
 
 
 class ImportForm(forms.Form):
@@ -55,8 +75,9 @@ def journey_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            data = exchange.parse_export_file(form.cleaned_data["file"].read())
-            journey = exchange.journey_import(data=data, actor=request.user)
+            with one_import_at_a_time():
+                data = exchange.parse_export_file(form.cleaned_data["file"].read())
+                journey = exchange.journey_import(data=data, actor=request.user)
         except ValidationError as error:
             form.add_error("file", error)
         else:
@@ -70,9 +91,14 @@ def journey_import(request: HttpRequest) -> HttpResponse:
 def journey_copy(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     initial = {"title": journey.title}
-    form = CopyForm(request.POST or None, initial=initial)
+    form = text_only(CopyForm(request.POST or None, initial=initial))
     if request.method == "POST" and form.is_valid():
-        copy = exchange.journey_copy(journey=journey, actor=request.user, **form.cleaned_data)
-        return redirect("board", journey_id=copy.pk)
+        try:
+            with one_import_at_a_time():
+                copy = exchange.journey_copy(journey=journey, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("board", journey_id=copy.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "exchange/copy.html", {"form": form, "journey": journey}, status=status)

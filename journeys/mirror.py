@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from journeys.changes import journey_change
 from journeys.models import CustomerScore, Journey, MirrorEstimate, MirrorSurvey, Step
 from journeys.permissions import require_facilitator
+from journeys.text import capped
 
 MAX_CSV_BYTES = 1_000_000
 CSV_COLUMNS = ("step", "score", "responses")
+MAX_RESPONSES = 10_000_000  # as the form allows; far past any survey, and within every database's integer
 WHOLE_JOURNEY = ("", "*", "journey")  # what a CSV's step column says for the journey as a whole
 
 
@@ -89,6 +91,8 @@ def _score_problem(score: Decimal, responses: int) -> str:
         return _("Give the score with at most two decimals.")
     if responses < 1:
         return _("The number of responses must be at least 1.")
+    if responses > MAX_RESPONSES:
+        return _("The number of responses can be at most %(limit)s.") % {"limit": f"{MAX_RESPONSES:,}"}
     return ""
 
 
@@ -115,14 +119,15 @@ def parse_customer_scores(journey: Journey, data: bytes) -> list[tuple[int | Non
     except UnicodeDecodeError as error:
         raise ValidationError(_("The file is not UTF-8 text. Save it as CSV UTF-8 and try again.")) from error
     lines = text.splitlines()
-    if not lines or [c.strip().lower() for c in _split(lines[0])] != list(CSV_COLUMNS):
+    if not lines or [c.strip().lower() for c in _split(lines[0]) or []] != list(CSV_COLUMNS):
         raise ValidationError(_("Line 1: the first line must be the header step,score,responses."))
     steps = _steps_by_key(journey)
     errors, rows, seen = [], [], {}
     for line_number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
-        row, problem = _parse_row(_split(line), steps)
+        cells = _split(line)
+        row, problem = _parse_row(cells, steps) if cells is not None else (None, _("This line cannot be read."))
         if not problem and row[0] in seen:
             problem = _("This step is already on line %(line)d.") % {"line": seen[row[0]]}
         if problem:
@@ -131,15 +136,19 @@ def parse_customer_scores(journey: Journey, data: bytes) -> list[tuple[int | Non
             seen[row[0]] = line_number
             rows.append(row)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(capped(errors))
     if not rows:
         raise ValidationError(_("The file has no scores under its header."))
     return rows
 
 
-def _split(line: str) -> list[str]:
+def _split(line: str) -> list[str] | None:
+    """The cells of one line; None when the csv module cannot read it (a NUL, a cell over 131,072 characters)."""
     delimiter = ";" if line.count(";") > line.count(",") else ","
-    return next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    try:
+        return next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+    except csv.Error:
+        return None
 
 
 def _steps_by_key(journey: Journey) -> dict[str, int | None]:

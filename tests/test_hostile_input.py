@@ -488,3 +488,180 @@ def test_a_static_path_climbing_out_of_the_static_folders_is_404(settings, path)
     response = run_async(scenario)
     assert response["status"] == 404
     assert b"SECRET_KEY" not in response["body"] and b"root:" not in response["body"]
+
+
+# Crafted journey files ------------------------------------------------------------------------------------------
+
+
+def export_of(journey: Journey) -> dict:
+    from exchange import services as exchange
+
+    return json.loads(json.dumps(exchange.journey_export(journey)))
+
+
+def post_import(client: Client, raw: bytes):
+    return client.post(reverse("journey_import"), {"file": SimpleUploadedFile("journey.json", raw)})
+
+
+@pytest.fixture
+def exported():
+    """A real export with a step, a hand-off and a pain point with history, to spoil one way at a time."""
+    user = make_user()
+    department = make_department("Contact centre")
+    journey = make_journey(facilitator=user)
+    first, second = make_step(journey, department=department), make_step(journey, "Second", department=department)
+    link(journey, first, second)
+    make_pain_point(first, [department])
+    return client_for(user), export_of(journey)
+
+
+def spoiled(document: dict, change) -> bytes:
+    change(document)
+    return json.dumps(document).encode()
+
+
+CRAFTED_FILES = {
+    "deeply nested JSON": (lambda doc: None, b"[" * 100_000 + b"]" * 100_000, "more than 20 levels deep"),
+    "nested just past the limit": (
+        lambda doc: doc["journey"].__setitem__("description", json.loads("[" * 25 + "]" * 25)),
+        None,
+        "more than 20 levels deep",
+    ),
+    "a 5,000-digit integer": (None, b'{"format": "journey-board", "version": ' + b"9" * 5000 + b"}", "20 digits"),
+    "an exponent past any float": (None, b'{"format": "journey-board", "version": 1e999}', "20 digits"),
+    "NaN": (None, b'{"format": "journey-board", "version": NaN}', "NaN or Infinity"),
+    "a list as a step key": (lambda doc: doc["steps"][0].__setitem__("key", [1]), None, "steps[0].key"),
+    "an object as a hand-off end": (lambda doc: doc["handoffs"][0].__setitem__("to", {"a": 1}), None, "handoffs[0].to"),
+    "a list as a pain point's step": (lambda doc: doc["pain_points"][0].__setitem__("step", [2]), None, "there is no"),
+    "a lone surrogate": (lambda doc: doc["steps"][0].__setitem__("title", "\ud800 x"), None, "steps[0].title"),
+    "a NUL in a title": (lambda doc: doc["steps"][0].__setitem__("title", "Agent\x00"), None, "control character"),
+    "a control character in a department name": (
+        lambda doc: doc["departments"][0].__setitem__("name", "Contact\x1bcentre"),
+        None,
+        "departments[0].name",
+    ),
+    "year 0001": (
+        lambda doc: doc["pain_points"][0].__setitem__("created_at", "0001-01-01T00:00:00"),
+        None,
+        "from 1970 to 2100",
+    ),
+    "year 9999 as a target date": (
+        lambda doc: doc["pain_points"][0].__setitem__("target_date", "9999-12-31"),
+        None,
+        "from 1970 to 2100",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CRAFTED_FILES))
+def test_a_crafted_journey_file_is_refused_with_a_message_and_nothing_saved(exported, case):
+    client, document = exported
+    change, raw, message = CRAFTED_FILES[case]
+    before = row_counts()
+
+    response = post_import(client, raw if raw is not None else spoiled(document, change))
+
+    assert response.status_code == 422, case
+    assert message in response.content.decode(), case
+    assert row_counts() == before, case
+
+
+def test_a_file_past_the_journey_limits_is_refused_before_its_rows_are_read(exported, settings):
+    client, document = exported
+    settings.JOURNEY_MAX_STEPS = 100
+    document["steps"] = [{"key": n, "title": f"Step {n}"} for n in range(5_000)]
+    before = row_counts()
+    response = post_import(client, json.dumps(document).encode())
+    assert response.status_code == 422
+    assert "A journey can have at most 100 steps." in response.content.decode()
+    assert row_counts() == before
+
+
+def test_a_file_with_thousands_of_problems_lists_the_first_ones_and_counts_the_rest(exported):
+    client, document = exported
+    document["handoffs"] = [{"from": 1, "to": 1_000_000 + n} for n in range(900)]
+    response = post_import(client, json.dumps(document).encode())
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.count("there is no step with key") == 50
+    assert "… and 850 more problems." in html
+    assert len(html) < 100_000
+
+
+def test_a_journey_file_with_a_byte_order_mark_is_read(exported):
+    client, document = exported
+    response = post_import(client, "\ufeff".encode() + json.dumps(document).encode())
+    assert response.status_code == 302
+
+
+# Crafted mirror CSV, workshop scores, filters -------------------------------------------------------------------
+
+
+def post_scores_csv(client: Client, journey: Journey, text: str):
+    upload = SimpleUploadedFile("scores.csv", text.encode())
+    return client.post(reverse("customer_scores_import", args=[journey.pk]), {"file": upload})
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("journey,8,100000000000000000000", "at most 10,000,000"),
+        ("journey,8,1000000000000", "at most 10,000,000"),
+        ("journey,8," + "9" * 5000, "must be numbers"),
+        ('journey,8,"' + "x" * 140_000 + '"', "cannot be read"),
+        ("jour\x00ney,8,10", "No step"),
+    ],
+)
+def test_a_crafted_mirror_csv_is_refused_with_a_message_and_nothing_saved(rows, message):
+    from journeys.models import CustomerScore
+
+    user = make_user()
+    journey = make_journey(facilitator=user)
+    response = post_scores_csv(client_for(user), journey, "step,score,responses\n" + rows + "\n")
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not CustomerScore.objects.exists()
+
+
+def test_a_csv_with_166000_bad_rows_answers_with_a_short_page():
+    user = make_user()
+    journey = make_journey(facilitator=user)
+    response = post_scores_csv(client_for(user), journey, "step,score,responses\n" + "x,8,1\n" * 166_000)
+    assert response.status_code == 422
+    assert "… and 165950 more problems." in response.content.decode()
+    assert len(response.content) < 100_000
+
+
+def test_a_workshop_score_with_10_to_the_20_responses_is_refused():
+    from workshops.models import ScoreMeasurement
+
+    user = make_user()
+    journey = make_journey(facilitator=user)
+    client = client_for(user)
+    url = reverse("workshop_score_record", args=[journey.pk])
+    response = client.post(url, {"measured_on": "2026-11-23", "value": "72", "responses": str(10**20)})
+    assert response.status_code == 422
+    assert "10000000" in response.content.decode().replace(".", "").replace(",", "")
+    assert not ScoreMeasurement.objects.exists()
+
+
+def test_a_dashboard_filter_with_an_id_too_long_for_the_database_is_400():
+    manager = make_user(is_superuser=True)
+    response = client_for(manager).get(reverse("dashboard") + "?department=" + "9" * 23)
+    assert response.status_code == 400
+    assert "That department does not exist." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [("journey_list", "title"), ("step_create", "title"), ("journey_copy", "title")],
+)
+def test_control_characters_are_refused_in_forms_too(url_name, field):
+    user = make_user()
+    journey = make_journey(facilitator=user)
+    url = reverse(url_name) if url_name == "journey_list" else reverse(url_name, args=[journey.pk])
+    before = row_counts()
+    response = client_for(user).post(url, {field: "Klant\x07 belt"})
+    assert response.status_code == 422
+    assert "invisible control character" in response.content.decode()
+    assert row_counts() == before

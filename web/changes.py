@@ -44,6 +44,7 @@ from web.conflicts import render_conflict
 from web.middleware import Gone
 
 logger = logging.getLogger(__name__)
+from web.forms import text_only
 
 OP_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -82,7 +83,7 @@ def apply_change(
     op_id = request.POST.get("op_id") or uuid.uuid4().hex
     if not OP_ID.match(op_id):
         return answers.refused(InvalidOperationId(_("The operation id is not valid.")), 400)
-    if not form.is_valid():
+    if not text_only(form).is_valid():
         return answers.invalid(form)
     with operation_content(request_digest(request)):
         outcome = run_change(journey, lambda op: service(form.cleaned_data, op), op_id)

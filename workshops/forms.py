@@ -29,7 +29,7 @@ class ScoreForm(forms.Form):
         decimal_places=1,
         error_messages={"required": _("Give the score."), "invalid": _("The score is a number, like 72 or -15.")},
     )
-    responses = forms.IntegerField(label=_("Responses"), min_value=0, required=False)
+    responses = forms.IntegerField(label=_("Responses"), min_value=0, max_value=10_000_000, required=False)
 
 
 class VotingStartForm(forms.Form):

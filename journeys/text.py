@@ -1,0 +1,37 @@
+"""What counts as text people may type: no control characters (NUL and the rest of C0 and C1, but tab and line
+breaks), no lone surrogates, no Unicode non-characters. They are never typed on purpose, some databases refuse them,
+and an SVG (XML) export holding one is no longer a valid file."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+NOT_TEXT_MESSAGE = _("This text holds an invisible control character; type or paste it again without it.")
+
+
+def is_text(value: str) -> bool:
+    return NOT_TEXT.search(value) is None
+
+
+def refuse_control_characters(value: object) -> None:
+    """A form field validator."""
+    if isinstance(value, str) and not is_text(value):
+        raise ValidationError(NOT_TEXT_MESSAGE, code="control_character")
+
+
+def capped(problems: list[str], shown: int = 50) -> list[str]:
+    """The first `shown` problems and a line saying how many more: a file with 100,000 bad rows must not answer with
+    a page of megabytes."""
+    if len(problems) <= shown:
+        return problems
+    more = len(problems) - shown
+    return [
+        *problems[:shown],
+        ngettext("… and %(count)s more problem.", "… and %(count)s more problems.", more) % {"count": more},
+    ]
