@@ -135,7 +135,8 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
             journey=journey,
             initial={"department": step.department_id, "base_version": step.version},
         ),
-        "pain_point_form": board_forms.PainPointForm(),
+        # The step's own department answers for a new pain point unless someone ticks others: Enter saves it.
+        "pain_point_form": board_forms.PainPointForm(initial={"responsible_departments": [step.department_id]}),
         "is_facilitator": permissions.is_facilitator(journey, request.user),  # the drawer is never pushed
     }
     return render(request, "boards/parts.html#step-detail", context)
