@@ -119,7 +119,10 @@
   }
   const PROJECTOR = { headerW: 64, minColW: 150, maxColW: 460, minLaneH: 120, maxLaneH: 420, minTitle: 14, maxTitle: 40 };
   const BOARD_FIT = { headerW: 64, minColW: 112, maxColW: 360, minLaneH: 100, maxLaneH: 300, minTitle: 11, maxTitle: 24 };
-  let fitted = isProjector ? PROJECTOR : null; // the limits of the fitted grid in use, or null for the server's
+  // A phone: the grid drawn for a narrow screen (narrow upright lane names, a card and a bit of the next per screen).
+  const PHONE = { headerW: 34, minColW: 200, maxColW: 250, minLaneH: 118, maxLaneH: 150, minTitle: 14, maxTitle: 17 };
+  const isPhone = !isProjector && window.matchMedia("(max-width: 600px)").matches;
+  let fitted = isProjector ? PROJECTOR : isPhone ? PHONE : null; // the fitted grid in use, or null for the server's
   function applyGrid() {
     const map = boardMap();
     if (!map) return;
@@ -192,7 +195,7 @@
   // Back to the board as the server draws it, at 100 %.
   function actualSize() {
     leaveFit();
-    fitted = null;
+    fitted = isPhone ? PHONE : null;
     applyGrid();
     setScale(1);
     say("100%");
