@@ -9,6 +9,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from boards import geometry
+from boards.forms import LaneForm
 from journeys import selectors
 from journeys.models import Journey, Step
 from live.fragments import register_fragments
@@ -45,6 +46,12 @@ def render_map(journey: Journey, *, oob: bool = True) -> str:
     return render_part("board-map", map_context(journey), oob=oob)
 
 
+def render_lane_form(journey: Journey) -> str:
+    """The "Add lane" choice as it is now: a new lane (added, or made by a step in a new department) leaves it."""
+    form = LaneForm(departments=selectors.departments_without_lane(journey))
+    return render_part("lane-form", {"journey": journey, "form": form}, oob=True)
+
+
 def step_parts(step: Step, *, with_card: bool) -> list[str]:
     parts = []
     if with_card:
@@ -74,6 +81,7 @@ def board_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     parts = []
     if targets.get("layout"):
         parts.append(render_map(journey))
+        parts.append(render_lane_form(journey))
     step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
     for step in Step.objects.filter(pk__in=step_ids, journey=journey).select_related("department"):
         parts.extend(step_parts(step, with_card=not targets.get("layout")))

@@ -60,7 +60,7 @@ def board(request: HttpRequest, journey_id: int) -> HttpResponse:
         **rendering.map_context(journey),
         "departments": selectors.departments_for_select(),
         "step_form": board_forms.StepCreateForm(
-            journey=journey, initial={"department": selectors.default_lane_department_id(journey)}
+            journey=journey, initial={"department": selectors.default_lane_department_id(journey, request.user)}
         ),
         "lane_form": board_forms.LaneForm(departments=selectors.departments_without_lane(journey)),
         "invite_url": request.build_absolute_uri(reverse("journey_join", args=[journey.invite_token])),
