@@ -72,6 +72,8 @@ class StepCreateForm(StepFieldsForm):
         super().__init__(*args, **kwargs)
         self.fields["department"] = department_field(_("Lane"))
         self.fields["after"] = journey_step_field(journey, _("Place after"), required=False)
+        self.fields["before"] = journey_step_field(journey, _("Place before"), required=False)
+        self.fields["before"].widget = forms.HiddenInput()
 
 
 class StepMoveForm(VersionedForm):

@@ -9,6 +9,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from boards import geometry
+from boards.forms import LaneForm
 from journeys import selectors
 from journeys.models import Journey, Step
 from live.fragments import BOARD_AND_PROJECTOR, register_fragments
@@ -43,6 +44,12 @@ def render_part(name: str, context: dict[str, Any], *, oob: bool) -> str:
 
 def render_map(journey: Journey, *, oob: bool = True) -> str:
     return render_part("board-map", map_context(journey), oob=oob)
+
+
+def render_lane_form(journey: Journey) -> str:
+    """The "Add lane" choice as it is now: a new lane (added, or made by a step in a new department) leaves it."""
+    form = LaneForm(departments=selectors.departments_without_lane(journey))
+    return render_part("lane-form", {"journey": journey, "form": form}, oob=True)
 
 
 def step_parts(step: Step) -> list[str]:
@@ -83,6 +90,8 @@ def drawer_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     """The step panel's parts of the steps a change names; a deleted step's panel says it is gone; the hand-off lists
     of steps linked to a step renamed or deleted name it, so they follow."""
     parts = []
+    if targets.get("layout"):
+        parts.append(render_lane_form(journey))
     step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
     for step in Step.objects.filter(pk__in=step_ids, journey=journey).select_related("department"):
         parts.extend(step_parts(step))

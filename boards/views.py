@@ -110,7 +110,7 @@ def board(request: HttpRequest, journey_id: int) -> HttpResponse:
         **rendering.map_context(journey),
         "departments": selectors.departments_for_select(),
         "step_form": board_forms.StepCreateForm(
-            journey=journey, initial={"department": selectors.default_lane_department_id(journey)}
+            journey=journey, initial={"department": selectors.default_lane_department_id(journey, request.user)}
         ),
         "lane_form": board_forms.LaneForm(departments=selectors.departments_without_lane(journey)),
         "invite_url": invite_url(request, journey),
@@ -186,7 +186,8 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
             journey=journey,
             initial={"department": step.department_id, "base_version": step.version},
         ),
-        "pain_point_form": board_forms.PainPointForm(),
+        # The step's own department answers for a new pain point unless someone ticks others: Enter saves it.
+        "pain_point_form": board_forms.PainPointForm(initial={"responsible_departments": [step.department_id]}),
         "is_facilitator": permissions.is_facilitator(journey, request.user),  # the drawer is never pushed
     }
     return render(request, "boards/parts.html#step-detail", context)

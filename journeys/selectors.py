@@ -105,10 +105,23 @@ def board_data(journey: Journey) -> BoardData:
     return BoardData(journey, lanes, steps, handoffs, graph.layout(journey_graph))
 
 
-def default_lane_department_id(journey: Journey) -> int | None:
-    """Where a new step goes unless someone picks a lane: the journey's top lane, else the first department."""
+# What the customer's own lane is usually called: a journey map starts with what the customer does.
+CUSTOMER_LANE_NAMES = ("customer", "customers", "klant", "klanten", "client", "clients")
+
+
+def default_lane_department_id(journey: Journey, user: Any = None) -> int | None:
+    """Where a new step goes unless someone picks a lane: the journey's top lane; on a new journey the customer's
+    department when there is one (the first thing to map is what the customer does), else one of the author's own
+    departments, else the first department."""
     top_lane = Lane.objects.filter(journey=journey).values_list("department_id", flat=True).first()
-    return top_lane if top_lane is not None else Department.objects.values_list("pk", flat=True).first()
+    if top_lane is not None:
+        return top_lane
+    departments = list(Department.objects.values_list("pk", "name"))
+    customer = next((pk for pk, name in departments if name.strip().lower() in CUSTOMER_LANE_NAMES), None)
+    if customer is not None:
+        return customer
+    own = user.departments.values_list("pk", flat=True).first() if user is not None and user.is_authenticated else None
+    return own if own is not None else (departments[0][0] if departments else None)
 
 
 def departments_without_lane(journey: Journey) -> QuerySet[Department]:

@@ -134,6 +134,18 @@ def _last_step(journey: Journey) -> Step | None:
     return Step.objects.filter(journey=journey).order_by("position", "id").last()
 
 
+def _new_step_position(journey: Journey, after: Step | None, before: Step | None) -> int:
+    if after is not None:
+        after.refresh_from_db(fields=["position"])  # the anchor as it is now, under the lock
+        return _position_after(journey, after)
+    if before is not None:
+        before.refresh_from_db(fields=["position"])
+        previous = Step.objects.filter(journey=journey, position__lt=before.position).order_by("position").last()
+        return _position_after(journey, previous)
+    last = _last_step(journey)
+    return _position_after(journey, last) if last is not None else POSITION_GAP
+
+
 def step_create(
     *,
     journey: Journey,
@@ -144,16 +156,18 @@ def step_create(
     channel: str = "",
     duration_minutes: int | None = None,
     after: Step | None = None,
+    before: Step | None = None,
     op_id: str = "",
 ) -> Step:
+    """Add a step right after `after` (or right before `before`) in the process order, else at the end. The place
+    is decided under the journey lock, so steps added at the same moment each land next to their own anchor."""
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("Give the step a title.")})
     _check_department(department)
-    _check_same_journey(journey, after)
+    _check_same_journey(journey, after, before)
     with journey_change(journey=journey, actor=actor, kind="step.created", op_id=op_id) as change:
         limits.require_room(journey, "steps")
-        anchor = after if after is not None else _last_step(journey)
         step = Step.objects.create(
             journey=journey,
             department=department,
@@ -161,7 +175,7 @@ def step_create(
             description=description.strip(),
             channel=channel,
             duration_minutes=duration_minutes,
-            position=_position_after(journey, anchor) if anchor is not None else POSITION_GAP,
+            position=_new_step_position(journey, after, before),
         )
         change.created(step)
         _ensure_lane(change, department)

@@ -494,7 +494,9 @@ def test_api_changes_count_against_the_board_change_limit(client, world, setting
 
     refused = api.post(act_url(pain_point, "comment"), {"text": "two"})
 
-    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 70  # a sliding window of six slices: when there is room
+    assert (
+        refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 70
+    )  # a sliding window of six slices: when there is room
     assert fresh(pain_point).activities.filter(kind="commented").count() == 1
 
 

@@ -75,6 +75,37 @@ def test_a_step_added_after_another_is_placed_right_behind_it(journey, customer)
     assert titles_in_process_order(journey) == ["First", "Between", "Last"]
 
 
+def test_a_step_added_before_the_first_one_starts_the_process(journey, customer):
+    first = make_step(journey, "First", customer)
+    make_step(journey, "Second", customer)
+    make_step(journey, "Zeroth", customer, before=first)
+    assert titles_in_process_order(journey) == ["Zeroth", "First", "Second"]
+
+
+def test_steps_added_at_the_same_moment_each_land_after_their_own_anchor(journey, customer, contact):
+    # Two people point at two places at once: each author's anchor was read before the other's step existed.
+    steps = [make_step(journey, f"Step {index}", customer) for index in range(4)]
+    first_anchor, second_anchor = Step.objects.get(pk=steps[0].pk), Step.objects.get(pk=steps[2].pk)
+    make_step(journey, "Ann's", contact, after=first_anchor)
+    make_step(journey, "Bob's", contact, after=second_anchor)
+    make_step(journey, "Cas's", customer, before=Step.objects.get(pk=steps[1].pk))
+    assert titles_in_process_order(journey) == ["Step 0", "Ann's", "Cas's", "Step 1", "Step 2", "Bob's", "Step 3"]
+
+
+def test_an_anchor_moved_by_a_renumbering_in_between_still_holds(journey, customer):
+    # Positions crowd after many inserts at one spot; a renumbering then moves the steps behind them. An anchor read
+    # before it (a request in flight) still places the new step right after itself.
+    first = make_step(journey, "First", customer)
+    middle = make_step(journey, "Middle", customer)
+    make_step(journey, "Last", customer)
+    stale = Step.objects.get(pk=middle.pk)
+    for index in range(12):
+        make_step(journey, f"Squeezed {index}", customer, after=Step.objects.get(pk=first.pk))
+    assert Step.objects.get(pk=middle.pk).position != stale.position
+    make_step(journey, "Late", customer, after=stale)
+    assert titles_in_process_order(journey)[-3:] == ["Middle", "Late", "Last"]
+
+
 def test_the_first_step_in_a_department_gives_it_a_lane_once(journey, customer, contact):
     make_step(journey, "A", customer)
     make_step(journey, "B", contact)

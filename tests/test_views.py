@@ -693,3 +693,37 @@ def test_add_lane_offers_only_departments_without_a_lane(journey, member_client)
     html = member_client.get(reverse("board", args=[journey.pk])).content.decode()
     select = html.split('id="new-lane"')[1].split("</select>")[0]
     assert "IT" in select and "Customer" not in select and "Contact centre" not in select
+
+
+def test_a_lane_once_added_is_no_longer_offered_to_anyone(journey, member_client):
+    it, finance = make_department("IT"), make_department("Finance")
+    response = post(member_client, "lane_add", {"department": it.pk}, journey_id=journey.pk)
+    form = response.content.decode().split('id="lane-form"')[1].split("</form>")[0]
+    assert 'hx-swap-oob="true"' in form  # the same choice reaches every open board
+    select = form.split('id="new-lane"')[1].split("</select>")[0]
+    assert f'value="{finance.pk}"' in select and f'value="{it.pk}"' not in select
+    # A step in the last department without a lane gives it one: nothing is left to offer, the form hides.
+    new_step = {"title": "Adjusts the debit", "department": finance.pk}
+    response = post(member_client, "step_create", new_step, journey_id=journey.pk)
+    form = response.content.decode().split('id="lane-form"')[1].split("</form>")[0]
+    assert " hidden" in form.split(">")[0] and f'value="{finance.pk}"' not in form
+
+
+def new_journey_lane_choice(user) -> str:
+    journey = make_journey(facilitator=user, title="A new question")
+    client = Client()
+    client.force_login(user)
+    html = client.get(reverse("board", args=[journey.pk])).content.decode()
+    return html.split('id="new-step-lane"')[1].split("</select>")[0]
+
+
+def test_a_new_journeys_first_step_goes_to_the_customer_lane():
+    make_department("Claims")
+    make_department("Klant")
+    assert " selected>Klant</option>" in new_journey_lane_choice(make_user("author"))
+
+
+def test_without_a_customer_department_the_first_step_goes_to_the_authors_own():
+    make_department("Claims")
+    contact = make_department("Contact centre")
+    assert " selected>Contact centre</option>" in new_journey_lane_choice(make_user("agent", departments=[contact]))

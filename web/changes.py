@@ -41,10 +41,10 @@ from journeys.errors import (
 from journeys.models import Event, Journey
 from live.fragments import render_changes, render_event, render_follow_ups
 from web.conflicts import render_conflict
+from web.forms import text_only
 from web.middleware import Gone
 
 logger = logging.getLogger(__name__)
-from web.forms import text_only
 
 OP_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

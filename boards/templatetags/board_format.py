@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,3 +28,13 @@ def duration(minutes: int | None) -> str:
             return _("%(hours)d h") % {"hours": round(minutes / MINUTES_PER_HOUR)}
         return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
     return _("%(minutes)d min") % {"minutes": minutes}
+
+
+@register.filter
+def is_chosen(value: Any, chosen: Any) -> bool:
+    """Whether a choice's value is among a field's values (ids as numbers, strings or model instances): "1" is not
+    chosen by [13], as a substring test would have it."""
+    if value in (None, ""):
+        return False
+    values = chosen if isinstance(chosen, list | tuple | set) else [chosen]
+    return str(value) in {str(getattr(item, "pk", item)) for item in values if item not in (None, "")}

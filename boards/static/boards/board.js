@@ -76,7 +76,9 @@
   // The drawer opens when a step's details arrive and closes with Esc or its close button.
   const drawer = document.getElementById("drawer");
   document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target === drawer) {
+    // A change posted from a card (a keyboard move) inherits the card's hx-target="#drawer" but swaps nothing into
+    // it: only a step's details open the drawer (an empty white panel otherwise).
+    if (event.detail.target === drawer && drawer.querySelector("[data-step-id]")) {
       drawer.classList.add("open");
       const stepId = drawer.querySelector("[data-step-id]")?.dataset.stepId;
       markSelected(stepId);

@@ -119,7 +119,10 @@
   }
   const PROJECTOR = { headerW: 64, minColW: 150, maxColW: 460, minLaneH: 120, maxLaneH: 420, minTitle: 14, maxTitle: 40 };
   const BOARD_FIT = { headerW: 64, minColW: 112, maxColW: 360, minLaneH: 100, maxLaneH: 300, minTitle: 11, maxTitle: 24 };
-  let fitted = isProjector ? PROJECTOR : null; // the limits of the fitted grid in use, or null for the server's
+  // A phone: the grid drawn for a narrow screen (narrow upright lane names, a card and a bit of the next per screen).
+  const PHONE = { headerW: 34, minColW: 200, maxColW: 250, minLaneH: 118, maxLaneH: 150, minTitle: 14, maxTitle: 17 };
+  const isPhone = !isProjector && window.matchMedia("(max-width: 600px)").matches;
+  let fitted = isProjector ? PROJECTOR : isPhone ? PHONE : null; // the fitted grid in use, or null for the server's
   function applyGrid() {
     const map = boardMap();
     if (!map) return;
@@ -174,6 +177,7 @@
     applyGrid();
     const map = boardMap();
     if (!map) return;
+    map.style.minWidth = "";
     const whole = Math.min(1, scroller.clientWidth / map.offsetWidth, scroller.clientHeight / map.offsetHeight);
     setScale(whole);
     scroller.scrollLeft = 0;
@@ -191,7 +195,7 @@
   // Back to the board as the server draws it, at 100 %.
   function actualSize() {
     leaveFit();
-    fitted = null;
+    fitted = isPhone ? PHONE : null;
     applyGrid();
     setScale(1);
     say("100%");
@@ -283,6 +287,9 @@
     const bigger = map && (map.offsetWidth * scale > scroller.clientWidth + 40 || map.offsetHeight * scale > scroller.clientHeight + 40);
     minimap.hidden = !bigger || isProjector || scroller.clientWidth < 500;
     if (minimap.hidden) return;
+    const shell = scroller.parentElement.getBoundingClientRect(), view = scroller.getBoundingClientRect();
+    minimap.style.right = `${shell.right - view.right + 14}px`;
+    minimap.style.bottom = `${shell.bottom - view.bottom + 14}px`;
     const w = 200, ratio = w / map.offsetWidth, h = Math.max(Math.round(map.offsetHeight * ratio), 24);
     minimap.width = w * devicePixelRatio;
     minimap.height = h * devicePixelRatio;
@@ -377,6 +384,361 @@
     });
   }
 
+  // Cards by where they are on screen: arrow keys go to the nearest card in that direction ----------------------
+  const allCards = () => Array.from(document.querySelectorAll("#board-map .step-card"));
+  function centre(element) {
+    const box = element.getBoundingClientRect();
+    return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+  }
+  function neighbour(from, key, skip) {
+    const a = centre(from);
+    let best = null, bestScore = Infinity;
+    allCards().forEach((card) => {
+      if (card === from || card === skip) return;
+      const b = centre(card), dx = b.x - a.x, dy = b.y - a.y;
+      const [along, across] = { ArrowRight: [dx, dy], ArrowLeft: [-dx, dy], ArrowDown: [dy, dx], ArrowUp: [-dy, dx] }[key];
+      if (along <= 1) return;
+      const score = along + 3 * Math.abs(across);
+      if (score < bestScore) { best = card; bestScore = score; }
+    });
+    return best;
+  }
+  const handoffExists = (from, to) => !!document.querySelector(`#board-map g.handoff[data-from="${from}"][data-to="${to}"]`);
+
+  // A change sent as a real htmx form, so board.js gives it its operation id, retries and error notices.
+  const outbox = document.createElement("div");
+  outbox.hidden = true;
+  outbox.className = "wall-outbox";
+  body.appendChild(outbox);
+  function send(url, values, done) {
+    const form = document.createElement("form");
+    form.setAttribute("hx-post", url);
+    form.setAttribute("hx-swap", "none");
+    Object.entries(values).forEach(([name, value]) => {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    });
+    outbox.appendChild(form);
+    htmx.process(form);
+    form.addEventListener("htmx:afterRequest", (event) => {
+      const xhr = event.detail.xhr;
+      if (!xhr || xhr.status === 0 || [502, 503, 504].includes(xhr.status)) return; // board.js tries again
+      form.remove();
+      done?.(xhr);
+    });
+    htmx.trigger(form, "submit");
+  }
+  function toast(text) {
+    say(text);
+    let box = document.getElementById("wall-toast");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "wall-toast";
+      box.className = "wall-toast";
+      box.setAttribute("aria-hidden", "true"); // the live region says it
+      body.appendChild(box);
+    }
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { box.hidden = true; }, 3500);
+  }
+  const message = (name, values = {}) =>
+    Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, value), body.dataset[name] || "");
+  const titleOf = (card) => card.querySelector(".step-title")?.textContent.trim() || "";
+
+  // Hand-offs: drag from a card's handle to another card, or press c on a card, choose with the arrows, Enter ----
+  function linkCards(source, target) {
+    if (!source || !target || source === target) return;
+    if (handoffExists(source.dataset.stepId, target.dataset.stepId)) {
+      toast(message("msgAlreadyLinked"));
+      return;
+    }
+    const sourceId = source.id;
+    send(`/j/${journeyId}/steps/${source.dataset.stepId}/handoffs/add/`, { to_step: target.dataset.stepId, label: "" }, (xhr) => {
+      if (xhr.status < 300) say(message("msgLinked", { 1: titleOf(source), 2: titleOf(target) }));
+      else if (xhr.status === 422) toast(new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector(".errorlist")?.textContent || message("msgAlreadyLinked"));
+      const again = document.getElementById(sourceId);
+      if (again && (document.activeElement === body || !document.activeElement)) again.focus();
+    });
+  }
+  const overlay = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  overlay.setAttribute("class", "connect-overlay");
+  overlay.setAttribute("aria-hidden", "true");
+  overlay.innerHTML = '<defs><marker id="connect-head" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1a5fcc"/></marker></defs><path marker-end="url(#connect-head)"/>';
+  body.appendChild(overlay);
+  function drawConnectLine(source, x2, y2) {
+    const box = source.getBoundingClientRect();
+    const x1 = box.right, y1 = box.top + box.height / 2, bend = Math.max(Math.abs(x2 - x1) / 2, 30);
+    overlay.querySelector("path").setAttribute("d", `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`);
+    overlay.classList.add("active");
+  }
+  function clearConnect() {
+    overlay.classList.remove("active");
+    document.querySelectorAll(".step-card.connect-source, .step-card.connect-target").forEach((card) => card.classList.remove("connect-source", "connect-target"));
+  }
+  let dragLink = null;
+  document.addEventListener("pointerdown", (event) => {
+    const handle = event.target.closest?.(".connect-handle");
+    if (!handle || isProjector) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const source = handle.closest(".step-card");
+    dragLink = { source, id: event.pointerId, target: null };
+    source.classList.add("connect-source");
+    drawConnectLine(source, event.clientX, event.clientY);
+  }, true);
+  window.addEventListener("pointermove", (event) => {
+    if (!dragLink || event.pointerId !== dragLink.id) return;
+    drawConnectLine(dragLink.source, event.clientX, event.clientY);
+    const over = document.elementFromPoint(event.clientX, event.clientY)?.closest?.(".step-card");
+    const target = over && over !== dragLink.source ? over : null;
+    if (target !== dragLink.target) {
+      dragLink.target?.classList.remove("connect-target");
+      target?.classList.add("connect-target");
+      dragLink.target = target;
+    }
+  });
+  function endDragLink(event) {
+    if (!dragLink || event.pointerId !== dragLink.id) return;
+    const { source } = dragLink;
+    const over = event.type === "pointerup" && document.elementFromPoint(event.clientX, event.clientY)?.closest?.(".step-card");
+    dragLink = null;
+    clearConnect();
+    if (over && over !== source) linkCards(source, over);
+  }
+  window.addEventListener("pointerup", endDragLink);
+  window.addEventListener("pointercancel", endDragLink);
+  // The handle is part of the card: pressing it neither opens the card nor starts moving it.
+  document.addEventListener("click", (event) => { if (event.target.closest?.(".connect-handle")) event.stopPropagation(); }, true);
+  document.addEventListener("dragstart", (event) => { if (dragLink || event.target.closest?.(".connect-handle")) event.preventDefault(); }, true);
+
+  let keyLink = null; // { source, target } while choosing a step to hand off to from the keyboard
+  function suggestedTarget(source) {
+    const cards = allCards();
+    const later = cards.slice(cards.indexOf(source) + 1).find((card) => !handoffExists(source.dataset.stepId, card.dataset.stepId));
+    return later || neighbour(source, "ArrowRight") || cards.find((card) => card !== source) || null;
+  }
+  function chooseTarget(target) {
+    keyLink.target?.classList.remove("connect-target");
+    keyLink.target = target;
+    target.classList.add("connect-target");
+    target.scrollIntoView({ block: "nearest", inline: "nearest" });
+    const box = target.getBoundingClientRect();
+    drawConnectLine(keyLink.source, box.left - 4, box.top + box.height / 2);
+    say(message("msgChooseTarget", { 1: titleOf(keyLink.source), 2: titleOf(target) }));
+  }
+  function startKeyLink(source) {
+    const target = suggestedTarget(source);
+    if (!target) return;
+    keyLink = { source, target: null };
+    source.classList.add("connect-source");
+    chooseTarget(target);
+  }
+  function endKeyLink(link) {
+    const { source, target } = keyLink;
+    keyLink = null;
+    clearConnect();
+    source.focus();
+    if (link) linkCards(source, target);
+  }
+
+  // Place where you point: a double-click (or double tap) in a lane adds a step there ----------------------------
+  function currentGrid(map) {
+    if (!fitted) return serverGrid(map);
+    return fittedGrid(map, scroller.clientWidth, scroller.clientHeight, fitted);
+  }
+  // The step the new one goes after: the last one in the process order left of the point (or in its column in
+  // another lane), so the new step lands in the column pointed at; before the first step when none is.
+  function anchorAt(row, column) {
+    const slots = Array.from(document.querySelectorAll("#board-map .slot")); // in process order
+    let after = null;
+    slots.forEach((slot) => {
+      const c = Number(slot.dataset.column), r = Number(slot.dataset.row);
+      if (c < column || (c === column && r !== row)) after = slot;
+    });
+    const id = (slot) => slot.querySelector(".step-card")?.dataset.stepId;
+    if (after) return { after: id(after) };
+    return slots.length ? { before: id(slots[0]) } : {};
+  }
+  let editor = null;
+  function openEditor(row, column, anchor, from) {
+    closeEditor();
+    const map = boardMap();
+    const lane = map?.querySelector(`.lane[data-row="${row}"]`);
+    if (!lane) return;
+    const g = currentGrid(map);
+    const laneName = lane.querySelector(".lane-name")?.textContent.trim() || "";
+    const form = document.createElement("form");
+    form.className = "wall-editor";
+    form.setAttribute("hx-post", `/j/${journeyId}/steps/add/`);
+    form.setAttribute("hx-swap", "none");
+    form.style.left = `${g.headerW + g.pad + column * g.colW}px`;
+    form.style.top = `${row * g.laneH + (g.laneH - g.cardH) / 2}px`;
+    form.style.width = `${g.cardW}px`;
+    form.style.height = `${g.cardH}px`;
+    form.style.setProperty("--lane-colour", getComputedStyle(lane).getPropertyValue("--lane-colour"));
+    const label = message("msgNewStepIn", { 1: laneName });
+    form.innerHTML = '<label class="visually-hidden" for="wall-editor-title"></label><textarea id="wall-editor-title" name="title" maxlength="120" rows="3" autocomplete="off"></textarea>' +
+      '<input type="hidden" name="department"><input type="hidden" name="after"><input type="hidden" name="before">' +
+      '<p class="wall-editor-hint" aria-hidden="true"></p>';
+    form.querySelector("label").textContent = label;
+    form.querySelector("textarea").placeholder = label;
+    form.querySelector(".wall-editor-hint").textContent = message("msgEditorHint");
+    form.elements.department.value = lane.dataset.departmentId || "";
+    form.elements.after.value = anchor.after || "";
+    form.elements.before.value = anchor.before || "";
+    zoomBox.appendChild(form);
+    htmx.process(form);
+    editor = { form, row, column, anchor, from, fixedAnchor: !!from };
+    form.addEventListener("htmx:afterRequest", (event) => {
+      const xhr = event.detail.xhr;
+      if (!xhr || xhr.status >= 300 || !event.detail.successful) return;
+      const stepId = xhr.getResponseHeader("X-Journey-Step");
+      closeEditor(false);
+      const card = stepId && document.getElementById(`step-${stepId}`);
+      if (card) { card.focus(); card.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+    });
+    const field = form.querySelector("textarea");
+    field.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        if (field.value.trim()) htmx.trigger(form, "submit");
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        closeEditor(true);
+      } else if ((event.key === "ArrowUp" || event.key === "ArrowDown") && event.altKey) {
+        event.preventDefault();
+        moveEditor(event.key === "ArrowUp" ? -1 : 1);
+      }
+    });
+    field.addEventListener("blur", () => setTimeout(() => {
+      if (editor?.form === form && !field.value.trim() && !form.contains(document.activeElement)) closeEditor(false);
+    }, 150));
+    field.focus({ preventScroll: true });
+    form.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+  // Alt+Up/Down in the editor: the new step goes in the lane above or below instead.
+  function moveEditor(offset) {
+    const rows = Number(boardMap()?.dataset.rows || 0);
+    const row = editor.row + offset;
+    if (row < 0 || row >= rows) return;
+    const { from, anchor, fixedAnchor } = editor;
+    let column = editor.column;
+    if (fixedAnchor) { // right after that step: beside it in another lane when the cell is free, else after it
+      const slot = document.getElementById(from)?.parentElement;
+      const at = Number(slot?.dataset.column ?? column - 1);
+      const taken = (r, c) => !!document.querySelector(`#board-map .slot[data-row="${r}"][data-column="${c}"]`);
+      column = row === Number(slot?.dataset.row) || taken(row, at) ? at + 1 : at;
+    }
+    const text = editor.form.querySelector("textarea").value;
+    openEditor(row, column, fixedAnchor ? anchor : anchorAt(row, column), from);
+    editor.form.querySelector("textarea").value = text;
+  }
+  function closeEditor(giveFocusBack) {
+    if (!editor) return;
+    const { form, from } = editor;
+    editor = null;
+    form.remove();
+    if (giveFocusBack && from) document.getElementById(from)?.focus();
+  }
+  function pointAt(clientX, clientY) {
+    const map = boardMap();
+    if (!map) return null;
+    const lane = Array.from(map.querySelectorAll(".lane")).find((candidate) => {
+      const box = candidate.getBoundingClientRect();
+      return clientY >= box.top && clientY < box.bottom;
+    });
+    if (!lane) return null;
+    const g = currentGrid(map);
+    const x = (clientX - map.getBoundingClientRect().left) / scale;
+    if (x < g.headerW) return null; // on the lane's name
+    const column = Math.max(0, Math.min(Math.floor((x - g.headerW - g.pad) / g.colW), Math.max(g.columns, 0)));
+    return { row: Number(lane.dataset.row), column };
+  }
+  function addWherePointed(event) {
+    if (isProjector || event.target.closest?.(".step-card, .lane-header, .wall-editor, button, a, input, textarea, select, .minimap")) return;
+    const spot = pointAt(event.clientX, event.clientY);
+    if (!spot) return;
+    event.preventDefault();
+    openEditor(spot.row, spot.column, anchorAt(spot.row, spot.column), null);
+  }
+  scroller.addEventListener("dblclick", addWherePointed);
+  let lastTap = null; // a double tap on a phone (touch-action leaves no double-tap zoom to the browser)
+  scroller.addEventListener("pointerup", (event) => {
+    if (event.pointerType !== "touch") return;
+    const now = Date.now();
+    if (lastTap && now - lastTap.time < 400 && Math.hypot(event.clientX - lastTap.x, event.clientY - lastTap.y) < 30) {
+      lastTap = null;
+      addWherePointed(event);
+    } else {
+      lastTap = { time: now, x: event.clientX, y: event.clientY };
+    }
+  });
+
+  // Keys on a focused card -----------------------------------------------------------------------------------------
+  // Arrows: the nearest card that way. c: hand off to (arrows choose, Enter links, Esc cancels). a: a new step after
+  // this one (Alt+arrows in it choose the lane). p: a pain point on this step. Enter (board.js) opens the step with
+  // the focus inside its panel.
+  let drawerIntent = null;
+  function openDrawer(card, intent) {
+    drawerIntent = { stepId: card.dataset.stepId, intent };
+    htmx.ajax("GET", card.getAttribute("hx-get"), { target: "#drawer", source: card });
+  }
+  window.addEventListener("keydown", (event) => {
+    if (keyLink) {
+      event.preventDefault();
+      event.stopPropagation();
+      if (event.key === "Escape") endKeyLink(false);
+      else if (event.key === "Enter" || event.key === " ") endKeyLink(true);
+      else if (event.key.startsWith("Arrow")) {
+        const next = neighbour(keyLink.target, event.key, keyLink.source); // a step does not hand off to itself
+        if (next) chooseTarget(next);
+      }
+      return;
+    }
+    const card = event.target.closest?.(".step-card");
+    if (!card || event.target !== card || event.ctrlKey || event.metaKey || event.altKey || isProjector) return;
+    if (event.key.startsWith("Arrow")) {
+      event.preventDefault();
+      event.stopPropagation();
+      const next = neighbour(card, event.key);
+      if (next) { next.focus({ preventScroll: true }); next.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+    } else if (event.key === "c") {
+      event.preventDefault();
+      event.stopPropagation();
+      startKeyLink(card);
+    } else if (event.key === "a") {
+      event.preventDefault();
+      event.stopPropagation();
+      const slot = card.parentElement;
+      openEditor(Number(slot.dataset.row), Number(slot.dataset.column) + 1, { after: card.dataset.stepId }, card.id);
+    } else if (event.key === "p") {
+      event.preventDefault();
+      event.stopPropagation();
+      openDrawer(card, "pain");
+    } else if (event.key === "Enter") {
+      drawerIntent = { stepId: card.dataset.stepId, intent: "inside" }; // board.js opens it
+    }
+  }, true);
+  // The opened panel takes the focus: its heading (read out first), or straight the new pain point's text.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target?.id !== "drawer" || !drawerIntent) return;
+    const { stepId, intent } = drawerIntent;
+    drawerIntent = null;
+    const detail = document.getElementById(`step-detail-${stepId}`);
+    if (!detail) return;
+    const field = intent === "pain" ? document.getElementById(`new-pain-${stepId}-text`) : null;
+    const heading = document.getElementById(`step-${stepId}-heading`);
+    if (heading && !heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+    (field || heading)?.focus();
+    if (field) field.scrollIntoView({ block: "center" });
+  });
+
   // Everything above again after a push or an answer swapped part of the map, once per frame -------------------
   let pending = false;
   let gridPending = false;
@@ -390,6 +752,9 @@
       else if (gridPending && fitted) applyGrid();
       if (gridPending) markDistance();
       gridPending = false;
+      const map = boardMap();
+      // The lanes run on to the right edge of the screen, however few steps there are yet.
+      if (map && !isProjector) map.style.minWidth = `${Math.floor(scroller.clientWidth / scale)}px`;
       showVotes();
       showFocus();
       scheduleMinimap();
