@@ -93,6 +93,7 @@ SEED = """
 import json
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
 from journeys import services
 from journeys.models import Department, Membership
 
@@ -103,17 +104,22 @@ def session_for(user):
     store.create()
     return store.session_key
 
-users = get_user_model().objects
-customer, _ = Department.objects.get_or_create(name="Customer", defaults={"colour": "#1f77b4"})
-contact, _ = Department.objects.get_or_create(name="Contact centre", defaults={"colour": "#ff7f0e"})
-editor = users.create_user(username=f"editor-{users.count()}", first_name="Anna")
-customer.members.add(editor)
-viewer = users.create_user(username=f"viewer-{users.count()}", first_name="Bram")
-contact.members.add(viewer)
-journey = services.journey_create(title="I am moving: change my address", actor=editor)
-Membership.objects.create(journey=journey, user=viewer)
-print(json.dumps({"journey": journey.pk, "department": customer.pk,
-                  "editor": session_for(editor), "viewer": session_for(viewer)}))
+def seed():
+    users = get_user_model().objects
+    customer, _ = Department.objects.get_or_create(name="Customer", defaults={"colour": "#1f77b4"})
+    contact, _ = Department.objects.get_or_create(name="Contact centre", defaults={"colour": "#ff7f0e"})
+    editor = users.create_user(username=f"editor-{users.count()}", first_name="Anna")
+    customer.members.add(editor)
+    viewer = users.create_user(username=f"viewer-{users.count()}", first_name="Bram")
+    contact.members.add(viewer)
+    journey = services.journey_create(title="I am moving: change my address", actor=editor)
+    Membership.objects.create(journey=journey, user=viewer)
+    return {"journey": journey.pk, "department": customer.pk,
+            "editor": session_for(editor), "viewer": session_for(viewer)}
+
+if MIGRATE:
+    call_command("migrate", verbosity=0)
+print(json.dumps([seed() for _n in range(COUNT)]))
 """
 
 
@@ -125,44 +131,73 @@ class Seed:
     viewer: str
 
 
+def seeds(env: dict[str, str], count: int, *, migrate: bool = False) -> list[Seed]:
+    """`count` journeys, each with an editor and a viewer (logged in), after migrating first if asked: one Django
+    start-up for all of it, which is most of the cost on a busy machine."""
+    code = f"MIGRATE, COUNT = {migrate!r}, {count!r}\n" + SEED
+    out = manage(env, "shell", "-c", code)
+    return [Seed(**fields) for fields in json.loads(out.strip().splitlines()[-1])]
+
+
 def seed(env: dict[str, str]) -> Seed:
-    out = manage(env, "shell", "-c", SEED)
-    return Seed(**json.loads(out.strip().splitlines()[-1]))
+    return seeds(env, 1)[0]
 
 
-def start_daphne(port: int, env: dict[str, str], app: str = "config.asgi:application") -> subprocess.Popen:
+def launch_daphne(port: int, env: dict[str, str], app: str = "config.asgi:application") -> subprocess.Popen:
     cmd = [sys.executable, "-m", "daphne", *DAPHNE_WEBSOCKET_FLAGS, "-b", "127.0.0.1", "-p", str(port)]
     # A file, not a pipe nobody reads: a full pipe would freeze daphne at its next log line.
     log = tempfile.NamedTemporaryFile(prefix=f"daphne-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen([*cmd, app], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     proc.log_path = log.name
-    deadline = time.monotonic() + 30
+    proc.port = port
+    return proc
+
+
+def wait_until_serving(proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline:
-        if reachable(("127.0.0.1", port)):
-            return proc
+        if reachable(("127.0.0.1", proc.port)):
+            return
         time.sleep(0.05)
     proc.kill()
-    raise RuntimeError(f"daphne on port {port} did not start: {Path(log.name).read_text()[-2000:]}")
+    raise RuntimeError(f"daphne on port {proc.port} did not start: {log_of(proc)[-2000:]}")
+
+
+def start_daphne(port: int, env: dict[str, str], app: str = "config.asgi:application") -> subprocess.Popen:
+    proc = launch_daphne(port, env, app)
+    wait_until_serving(proc)
+    return proc
+
+
+def log_of(proc: subprocess.Popen) -> str:
+    """What a daphne started here has logged so far (its stderr)."""
+    return Path(proc.log_path).read_text(errors="replace")
+
+
+def stop_daphnes(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        Path(proc.log_path).unlink(missing_ok=True)
 
 
 @contextmanager
 def daphnes(env: dict[str, str], count: int = 1, app: str = "config.asgi:application"):
-    procs, urls = [], []
+    """`count` daphne processes, started side by side."""
+    procs = []
     try:
         for _n in range(count):
-            port = free_port()
-            procs.append(start_daphne(port, env, app))
-            urls.append(f"http://127.0.0.1:{port}")
-        yield urls, procs
+            procs.append(launch_daphne(free_port(), env, app))
+        for proc in procs:
+            wait_until_serving(proc)
+        yield [f"http://127.0.0.1:{proc.port}" for proc in procs], procs
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            Path(proc.log_path).unlink(missing_ok=True)
+        stop_daphnes(procs)
 
 
 class Editor:
@@ -214,3 +249,54 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+class RecordingSocket:
+    """A board socket like a browser tab's: says hello, then records when each sequenced frame arrived and how the
+    socket closed (the htmx ws extension gives up for good after 1000, 1001 and 1011)."""
+
+    def __init__(self, base_url: str, session_key: str, journey_id: int) -> None:
+        self.url = ws_url(base_url, journey_id)
+        self.headers = ws_headers(base_url, session_key)
+        self.frames: list[tuple[float, int, int, str]] = []  # (monotonic time, seq, base, kind)
+        self.close_code: int | None = None
+        self.closed_at: float | None = None
+
+    async def open(self, seq: int = 0) -> RecordingSocket:
+        import asyncio
+
+        import websockets
+
+        self.socket = await websockets.connect(self.url, additional_headers=self.headers, max_queue=None)
+        await self.socket.send(json.dumps({"type": "hello", "seq": seq}))
+        self.task = asyncio.create_task(self._listen())
+        return self
+
+    async def _listen(self) -> None:
+        import websockets
+
+        try:
+            async for message in self.socket:
+                header = frame_header(message[:300])
+                if header:
+                    self.frames.append((time.monotonic(), *header))
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self.closed_at = time.monotonic()
+            self.close_code = self.socket.close_code
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def arrival(self, seq: int) -> float | None:
+        """When the push (or a catch-up or snapshot) bringing `seq` arrived, if it did."""
+        for at, frame_seq, _base, kind in self.frames:
+            if kind in ("push", "catchup", "snapshot") and frame_seq >= seq:
+                return at
+        return None
+
+    async def close(self) -> None:
+        await self.socket.close()
+        await self.task

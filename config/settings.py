@@ -137,11 +137,17 @@ else:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # "redis" (channels_redis.core.RedisChannelLayer) or "redis-pubsub" (RedisPubSubChannelLayer); see the README.
 REDIS_CHANNEL_LAYER = os.environ.get("REDIS_CHANNEL_LAYER", "redis")
+# RedisChannelLayer waits for messages with a blocking BZPOPMIN of 5 s; redis-py 8 gives up on any read after 5 s
+# by default, so on a quiet board the read lost that race and every socket of the process closed with 1011. Reads
+# may take three times the blocking wait; a Redis that stops answering still fails within 15 s. Options in the URL
+# (`?socket_timeout=30`) take precedence over these.
+REDIS_SOCKET_TIMEOUT = 15
+REDIS_HOSTS = [{"address": REDIS_URL, "socket_timeout": REDIS_SOCKET_TIMEOUT, "socket_connect_timeout": 5}]
 if REDIS_URL and REDIS_CHANNEL_LAYER == "redis-pubsub":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("REDIS_PREFIX", "asgi")},
+            "CONFIG": {"hosts": REDIS_HOSTS, "prefix": os.environ.get("REDIS_PREFIX", "asgi")},
         }
     }
 elif REDIS_URL:
@@ -149,7 +155,7 @@ elif REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": REDIS_HOSTS,
                 "prefix": os.environ.get("REDIS_PREFIX", "asgi"),
                 "capacity": 500,
                 "expiry": 30,

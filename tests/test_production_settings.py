@@ -221,3 +221,18 @@ def test_admin_works_under_the_enforced_content_security_policy(csp_daphne, page
     page.goto(f"{csp_daphne}/admin/journeys/journey/add/")
     page.locator("#journey_form").wait_for()
     assert violations == []
+
+
+@pytest.mark.parametrize("layer", ["redis", "redis-pubsub"])
+def test_redis_reads_outlast_the_layers_blocking_wait(layer: str):
+    # redis-py 8 gives up on a read after 5 s unless told otherwise; RedisChannelLayer blocks for 5 s waiting for
+    # messages. Equal timeouts closed idle sockets with 1011 (tests/test_scaleout.py shows it end to end).
+    from channels_redis.core import RedisChannelLayer
+
+    code = "import json, django; django.setup(); from django.conf import settings as s; "
+    code += "print(json.dumps(s.CHANNEL_LAYERS['default']))"
+    result = run(["-c", code], production_env(REDIS_URL="redis://127.0.0.1:6379/0", REDIS_CHANNEL_LAYER=layer))
+    assert result.returncode == 0, result.stderr
+    [host] = json.loads(result.stdout)["CONFIG"]["hosts"]
+    assert host["address"] == "redis://127.0.0.1:6379/0"
+    assert host["socket_timeout"] >= 2 * RedisChannelLayer.brpop_timeout

@@ -1,13 +1,21 @@
-"""Two daphne processes on PostgreSQL + Redis: a change posted to one reaches sockets on both, with the same seq.
+"""Two daphne processes on PostgreSQL + Redis, for each Redis channel layer: a change posted to one reaches sockets
+on both, with the same seq, and sockets left idle stay open and get the next change promptly.
 
 Runs in every `pytest`/`make test`/.ci/run. If PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) is not
 reachable this FAILS: a skipped scale-out test would hide exactly the set-up it exists to check.
+
+Database and Redis prefix are named after this checkout and pytest-xdist worker (or TEST_DATABASE_NAME and
+REDIS_PREFIX when set), so runs in other worktrees or workers never share, or drop, each other's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import os
+from contextlib import suppress
+from dataclasses import dataclass
 
 import pytest
 import websockets
@@ -17,12 +25,34 @@ from tests.live_client import run_async
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.slow]
 
-DATABASE_NAME = "journeyboard_sync_scaleout"
+LAYERS = ("redis", "redis-pubsub")
 REDIS_URL = f"redis://{harness.REDIS[0]}:{harness.REDIS[1]}/13"
+# Longer than every timeout on the way: redis-py's 5 s read timeout, channels_redis's 5 s BZPOPMIN, two heartbeats.
+IDLE_SECONDS = 35
+HEARTBEAT_SECONDS = 15
+PROMPTLY = 3.0  # seconds; a push takes tens of milliseconds, a socket that has to reconnect first about one
 
 
-@pytest.fixture(scope="module")
-def two_processes():
+def run_name() -> str:
+    checkout = "jb_" + hashlib.sha1(str(harness.ROOT).encode()).hexdigest()[:8]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"{os.environ.get('TEST_DATABASE_NAME', checkout)}_scaleout_{worker}"
+
+
+def redis_prefix(layer: str) -> str:
+    return f"{os.environ.get('REDIS_PREFIX', run_name())}.scaleout.{layer}."
+
+
+@dataclass
+class Pair:
+    """Two daphne processes on one Redis channel layer, with a journey of their own."""
+
+    urls: list[str]
+    procs: list
+    seed: harness.Seed
+
+
+def require_services() -> None:
     missing = [
         name
         for name, address in (("PostgreSQL", harness.POSTGRES), ("Redis", harness.REDIS))
@@ -37,15 +67,41 @@ def two_processes():
             "`docker run -p 6379:6379 redis`.",
             pytrace=False,
         )
-    database_url = harness.fresh_postgres_database(DATABASE_NAME)
-    env = harness.app_env(DATABASE_URL=database_url, REDIS_URL=REDIS_URL, BOARD_HEARTBEAT_SECONDS="15")
-    harness.manage(env, "migrate", "-v0")
-    seed = harness.seed(env)
+
+
+@pytest.fixture(scope="module")
+def database_url():
+    require_services()
+    url = harness.fresh_postgres_database(run_name())
+    yield url
+    harness.drop_postgres_database(run_name())
+
+
+@pytest.fixture(scope="module")
+def pairs(database_url) -> dict[str, Pair]:
+    """Two daphne processes per layer, all four on one database; they start while it is migrated and seeded."""
+    envs = {
+        layer: harness.app_env(
+            DATABASE_URL=database_url,
+            REDIS_URL=REDIS_URL,
+            REDIS_CHANNEL_LAYER=layer,
+            REDIS_PREFIX=redis_prefix(layer),
+            BOARD_HEARTBEAT_SECONDS=str(HEARTBEAT_SECONDS),
+        )
+        for layer in LAYERS
+    }
+    procs = {layer: [harness.launch_daphne(harness.free_port(), env) for _n in range(2)] for layer, env in envs.items()}
     try:
-        with harness.daphnes(env, count=2) as (urls, _procs):
-            yield urls, seed, database_url
+        seeds = harness.seeds(harness.app_env(DATABASE_URL=database_url), len(LAYERS), migrate=True)
+        for pair in procs.values():
+            for proc in pair:
+                harness.wait_until_serving(proc)
+        yield {
+            layer: Pair([f"http://127.0.0.1:{proc.port}" for proc in procs[layer]], procs[layer], seed)
+            for layer, seed in zip(LAYERS, seeds, strict=True)
+        }
     finally:
-        harness.drop_postgres_database(DATABASE_NAME)
+        harness.stop_daphnes([proc for pair in procs.values() for proc in pair])
 
 
 async def next_sequenced(socket, timeout: float = 10) -> tuple[tuple[int, int, str], str]:
@@ -64,8 +120,9 @@ def current_seq(database_url: str, journey_id: int) -> int:
         return conn.execute("SELECT seq FROM journeys_journey WHERE id = %s", [journey_id]).fetchone()[0]
 
 
-def test_change_posted_to_one_process_reaches_sockets_on_both_with_agreeing_seq(two_processes):
-    (first, second), seed, database_url = two_processes
+@pytest.mark.parametrize("layer", LAYERS)
+def test_change_posted_to_one_process_reaches_sockets_on_both_with_agreeing_seq(pairs, database_url, layer):
+    (first, second), seed = pairs[layer].urls, pairs[layer].seed
 
     async def scenario():
         sockets = []
@@ -104,3 +161,58 @@ def test_change_posted_to_one_process_reaches_sockets_on_both_with_agreeing_seq(
             await socket.close()
 
     run_async(scenario)
+
+
+def test_idle_sockets_stay_open_and_the_next_change_reaches_both_processes_promptly_on_each_layer(pairs, database_url):
+    """A quiet board (heartbeats only) for longer than the layers' timeouts; then a change posted to each process.
+
+    Both layers idle at the same time, so the wait is paid once. With redis-py 8's default 5 s read timeout racing
+    RedisChannelLayer's 5 s BZPOPMIN, sockets were closed with 1011 every few seconds."""
+
+    async def idle_then_edit(layer: str, pair: Pair) -> list[str]:
+        seed = pair.seed
+        sockets = [harness.RecordingSocket(url, seed.viewer, seed.journey) for url in pair.urls for _n in range(2)]
+        for socket in sockets:
+            await socket.open()
+        start = await asyncio.to_thread(current_seq, database_url, seed.journey)
+        async with asyncio.timeout(10):
+            while not all(socket.arrival(start) for socket in sockets):  # the hello's answer: all set
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(IDLE_SECONDS)
+
+        problems = [
+            f"{layer}: a socket on process {sockets.index(socket) // 2 + 1} was closed with {socket.close_code} "
+            f"after {socket.closed_at - (socket.frames[0][0]):.1f} s idle"
+            for socket in sockets
+            if not socket.is_open
+        ]
+        for number, (url, proc) in enumerate(zip(pair.urls, pair.procs, strict=True), start=1):
+            # Blocking calls in threads: the other layer's sockets are recording on this event loop.
+            editor = await asyncio.to_thread(harness.Editor, url, seed.editor, seed.journey)
+            await asyncio.to_thread(editor.add_step, f"Posted to process {number} after the quiet", seed.department)
+            seq = await asyncio.to_thread(current_seq, database_url, seed.journey)
+            alive = [socket for socket in sockets if socket.is_open]
+            with suppress(TimeoutError):
+                async with asyncio.timeout(PROMPTLY):
+                    while not all(socket.arrival(seq) for socket in alive):
+                        await asyncio.sleep(0.01)
+            late = [socket for socket in alive if socket.arrival(seq) is None]
+            if late:
+                problems.append(
+                    f"{layer}: {len(late)} of {len(alive)} sockets lacked the change posted to process "
+                    f"{number} after {PROMPTLY} s"
+                )
+            errors = [line for line in harness.log_of(proc).splitlines() if "Error" in line or "Exception" in line]
+            if errors:
+                problems.append(f"{layer}: process {number} logged {len(errors)} errors, the last: {errors[-1]}")
+        for socket in sockets:
+            if socket.is_open:
+                await socket.close()
+        return problems
+
+    async def scenario() -> list[str]:
+        found = await asyncio.gather(*(idle_then_edit(layer, pair) for layer, pair in pairs.items()))
+        return [problem for problems in found for problem in problems]
+
+    problems = run_async(scenario)
+    assert not problems, "\n".join(problems)
