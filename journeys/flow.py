@@ -105,6 +105,7 @@ class Flow:
     assumed_shares: tuple[int, ...] = ()  # steps whose routes' shares are (partly) assumed
     departments: tuple[DepartmentFlow, ...] = ()
     repeats_per_handoff: dict[int, float] = field(default_factory=dict)  # loop hand-off id -> expected times taken
+    customer_lane: int | None = None
 
     @property
     def failure_demand(self) -> float | None:
@@ -489,7 +490,7 @@ def flow(graph: nx.DiGraph, *, customer_lane: int | None) -> Flow:
     start = first_customer_step(graph, customer_lane)
     probabilities, problems, assumed = route_probabilities(chain)
     route = main_route(chain, start, probabilities)
-    shares = {"share_problems": problems, "assumed_shares": assumed}
+    shares = {"share_problems": problems, "assumed_shares": assumed, "customer_lane": customer_lane}
     if start is None:
         return Flow(start, route, None, None, **shares)
     nodes = reachable(chain, start, probabilities)
