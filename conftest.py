@@ -64,6 +64,19 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings):
+    """Rate-limit counts of this test's own: user and journey ids repeat between tests (rolled back), and the
+    in-process store would otherwise carry one test's counts into the next."""
+    import uuid
+
+    location = f"ratelimit-{uuid.uuid4().hex}"
+    settings.CACHES = {**settings.CACHES, "ratelimit": {"BACKEND": LOCMEM, "LOCATION": location}}
+
+
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
+
 @pytest.fixture(scope="session")
 def daphne_server(django_db_setup):
     from django.conf import settings

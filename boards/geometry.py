@@ -10,19 +10,21 @@ from dataclasses import dataclass
 
 from journeys.selectors import BoardData
 
-CARD_WIDTH = 190
+CARD_WIDTH = 180
 CARD_HEIGHT = 96
-COLUMN_WIDTH = 265  # a card and a gap wide enough for a short hand-off label between two cards
-LANE_HEIGHT = 150
-LANE_HEADER_WIDTH = 170
+COLUMN_WIDTH = 236  # a card and a gap wide enough for a short hand-off label between two cards
+LANE_HEIGHT = 136
+LANE_HEADER_WIDTH = 150
 CARD_TOP_MARGIN = (LANE_HEIGHT - CARD_HEIGHT) // 2
-PADDING = 24
+PADDING = 20
 
 
 @dataclass(frozen=True)
 class Box:
     x: int
     y: int
+    column: int = 0
+    row: int = 0
 
     @property
     def style(self) -> str:
@@ -32,6 +34,8 @@ class Box:
 @dataclass(frozen=True)
 class Arrow:
     handoff_id: int
+    source: int
+    target: int
     path: str
     label: str
     label_x: int
@@ -40,6 +44,18 @@ class Arrow:
     crosses_lanes: bool
     # A straight arrow between two cards of one lane: its label sits above the line, in the gap, not on it.
     label_above: bool = False
+
+
+def grid_attributes() -> dict[str, int]:
+    """The numbers the browser needs to lay the same grid out again at another size (the projector's fit)."""
+    return {
+        "card-width": CARD_WIDTH,
+        "card-height": CARD_HEIGHT,
+        "column-width": COLUMN_WIDTH,
+        "lane-height": LANE_HEIGHT,
+        "header-width": LANE_HEADER_WIDTH,
+        "padding": PADDING,
+    }
 
 
 def lane_index(board: BoardData) -> dict[int | None, int]:
@@ -52,6 +68,8 @@ def card_boxes(board: BoardData) -> dict[int, Box]:
         step.pk: Box(
             x=LANE_HEADER_WIDTH + PADDING + board.layout.columns[step.pk] * COLUMN_WIDTH,
             y=lanes[step.department_id] * LANE_HEIGHT + CARD_TOP_MARGIN,
+            column=board.layout.columns[step.pk],
+            row=lanes[step.department_id],
         )
         for step in board.steps
     }
@@ -79,6 +97,8 @@ def _forward_arrow(handoff, start: Box, end: Box) -> Arrow:
     crosses_lanes = start.y != end.y
     return Arrow(
         handoff.pk,
+        handoff.from_step_id,
+        handoff.to_step_id,
         path,
         handoff.label,
         (x1 + x2) // 2,
@@ -96,4 +116,14 @@ def _loop_arrow(handoff, start: Box, end: Box) -> Arrow:
     dip = max(y1, y2) + CARD_TOP_MARGIN - 8
     path = f"M{x1},{y1} C{x1},{dip} {x2},{dip} {x2},{y2}"
     under_the_curve = (3 * dip) // 4 + (y1 + y2) // 8 + 10
-    return Arrow(handoff.pk, path, handoff.label, (x1 + x2) // 2, under_the_curve, True, start.y != end.y)
+    return Arrow(
+        handoff.pk,
+        handoff.from_step_id,
+        handoff.to_step_id,
+        path,
+        handoff.label,
+        (x1 + x2) // 2,
+        under_the_curve,
+        True,
+        start.y != end.y,
+    )

@@ -32,6 +32,8 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "canvas_height": height,
         "lane_height": geometry.LANE_HEIGHT,
         "lane_header_width": geometry.LANE_HEADER_WIDTH,
+        "grid": geometry.grid_attributes(),
+        "column_count": board.layout.column_count,
     }
 
 
@@ -68,7 +70,8 @@ def step_handoffs_context(step: Step) -> dict[str, Any]:
 @register_fragments("*")
 def board_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     """The board's own parts a change touched: the whole map after a layout change, else the cards and drawer parts
-    of the steps it names; a deleted step's card and drawer go."""
+    of the steps it names; a deleted step's card and drawer go; the hand-off lists of steps linked to a step renamed
+    or deleted name it, so they follow."""
     parts = []
     if targets.get("layout"):
         parts.append(render_map(journey))
@@ -77,4 +80,6 @@ def board_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
         parts.extend(step_parts(step, with_card=not targets.get("layout")))
     if targets.get("deleted_step"):
         parts.append(render_part("step-gone", {"step_id": targets["deleted_step"]}, oob=True))
+    linked = Step.objects.filter(pk__in=targets.get("linked_steps", []), journey=journey).exclude(pk__in=step_ids)
+    parts += [render_part("step-handoffs", step_handoffs_context(step), oob=True) for step in linked]
     return parts

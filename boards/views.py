@@ -7,18 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from boards import flow_rendering, rendering, svg_export
 from boards import forms as board_forms
-from journeys import selectors, services
-from journeys.models import Handoff, PainPoint, Step
+from journeys import invites, permissions, selectors, services
+from journeys.errors import NotAllowed
+from journeys.models import Handoff, Journey, PainPoint, Step
 from web.changes import FragmentAnswers, apply_change, journey_child, member_journey
 from web.downloads import download_name
+from web.ratelimit import limits_new_journeys
 
 
 def render_form_part(name: str, form: forms.Form, **context: Any) -> str:
@@ -29,6 +33,7 @@ def render_form_part(name: str, form: forms.Form, **context: Any) -> str:
 
 
 @login_required
+@limits_new_journeys
 def journey_list(request: HttpRequest) -> HttpResponse:
     form = board_forms.JourneyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,11 +50,55 @@ def journey_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def journey_join(request: HttpRequest, invite_token: str) -> HttpResponse:
-    journey = services.journey_join(invite_token=invite_token, user=request.user)
+    """GET asks, POST joins: a page elsewhere that sends a logged-in visitor to the link makes nobody join."""
+    journey = invites.journey_for_invite(invite_token=invite_token)
     if journey is None:
         return render(request, "boards/invite_invalid.html", status=404)
-    return redirect("board", journey_id=journey.pk)
+    if selectors.journeys_for_user(request.user).filter(pk=journey.pk).exists():
+        return redirect("board", journey_id=journey.pk)
+    if request.method == "POST":
+        try:
+            invites.invite_join(journey=journey, user=request.user)
+        except NotAllowed as refusal:
+            return render(request, "boards/invite_invalid.html", {"reason": str(refusal)}, status=403)
+        return redirect("board", journey_id=journey.pk)
+    return render(request, "boards/join.html", {"journey": journey})
+
+
+@login_required
+@require_GET
+def journey_invite(request: HttpRequest, journey_id: int) -> HttpResponse:
+    return invite_page(request, member_journey(request, journey_id))
+
+
+@login_required
+@require_POST
+def journey_invite_renew(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    try:
+        invites.invite_renew(journey=journey, actor=request.user)
+    except NotAllowed as refusal:
+        return invite_page(request, journey, status=403, error=str(refusal))
+    messages.success(request, _("The invite link is renewed: the old one no longer works."))
+    return redirect("journey_invite", journey_id=journey.pk)
+
+
+def invite_page(request: HttpRequest, journey: Journey, *, status: int = 200, error: str = "") -> HttpResponse:
+    facilitator = permissions.is_facilitator(journey, request.user)
+    context = {
+        "journey": journey,
+        "invite_url": invite_url(request, journey),
+        "facilitator": facilitator,
+        "invitees": invites.joined_through_invites(journey) if facilitator else [],
+        "error": error,
+    }
+    return render(request, "boards/invite.html", context, status=status)
+
+
+def invite_url(request: HttpRequest, journey: Journey) -> str:
+    return request.build_absolute_uri(reverse("journey_join", args=[journey.invite_token]))
 
 
 @login_required
@@ -63,7 +112,7 @@ def board(request: HttpRequest, journey_id: int) -> HttpResponse:
             journey=journey, initial={"department": selectors.default_lane_department_id(journey)}
         ),
         "lane_form": board_forms.LaneForm(departments=selectors.departments_without_lane(journey)),
-        "invite_url": request.build_absolute_uri(reverse("journey_join", args=[journey.invite_token])),
+        "invite_url": invite_url(request, journey),
     }
     return render(request, "boards/board.html", context)
 
@@ -137,6 +186,7 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
             initial={"department": step.department_id, "base_version": step.version},
         ),
         "pain_point_form": board_forms.PainPointForm(),
+        "is_facilitator": permissions.is_facilitator(journey, request.user),  # the drawer is never pushed
     }
     return render(request, "boards/parts.html#step-detail", context)
 

@@ -13,16 +13,17 @@ django_http = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the apps loaded)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from config.routing import origin_checked, websocket_urlpatterns  # noqa: E402
+from config.static_files import StaticFiles  # noqa: E402
+from live.frame_budget import FrameBudgetMiddleware  # noqa: E402
 
-http_app = ASGIStaticFilesHandler(django_http) if settings.SERVE_STATIC else django_http
+http_app = StaticFiles(django_http) if settings.SERVE_STATIC else django_http
 
 application = ProtocolTypeRouter(
     {
         "http": http_app,
-        "websocket": origin_checked(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": origin_checked(AuthMiddlewareStack(FrameBudgetMiddleware(URLRouter(websocket_urlpatterns)))),
     }
 )
 

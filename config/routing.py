@@ -2,35 +2,48 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.security.websocket import AllowedHostsOriginValidator, OriginValidator
+from channels.security.websocket import OriginValidator
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import path
+from django.urls import path, re_path, register_converter
 
+from config.origins import SameOriginValidator
 from dashboard.consumers import DashboardConsumer
 from live.consumers import BoardConsumer
+from live.not_found import IdConverter, NotFoundConsumer
+from notifications.consumers import BellConsumer
 from painpoints.consumers import OwnerListConsumer
 
+register_converter(IdConverter, "id")
+
 websocket_urlpatterns: list = [
-    path("ws/j/<int:journey_id>/", BoardConsumer.as_asgi()),
+    path("ws/j/<id:journey_id>/", BoardConsumer.as_asgi()),
     # Manager dashboards: a doorbell when pain points change.
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     # Owners' lists ("Pain points for my departments"): a doorbell when a pain point of one of my departments changes.
     path("ws/pain-points/", OwnerListConsumer.as_asgi()),
+    # The bell in every page's header: a doorbell when the person's notifications change.
+    path("ws/notifications/", BellConsumer.as_asgi()),
+    # Anything else, an id too long for the database included: accepted, then closed with 4404.
+    re_path(r"", NotFoundConsumer.as_asgi()),
 ]
 
 
 def origin_checked(app: Any) -> Any:
-    """Only pages of our own site may open a board socket (the session cookie would ride along from any site).
-
-    AllowedHostsOriginValidator lets every origin through when ALLOWED_HOSTS holds "*", so a broad ALLOWED_HOSTS
-    needs the explicit WEBSOCKET_ALLOWED_ORIGINS list.
-    """
+    """Only pages of our own site may open a socket (the session cookie would ride along from any site): by default
+    the socket's own origin (scheme, host and port; see config/origins.py), or the explicit
+    WEBSOCKET_ALLOWED_ORIGINS, which a broad ALLOWED_HOSTS needs."""
     if settings.WEBSOCKET_ALLOWED_ORIGINS:
+        without_scheme = [origin for origin in settings.WEBSOCKET_ALLOWED_ORIGINS if "://" not in origin]
+        if without_scheme:  # Channels would then compare the host name only, whatever the scheme and port
+            raise ImproperlyConfigured(
+                f"WEBSOCKET_ALLOWED_ORIGINS needs whole origins with their scheme, e.g. https://board.example.org "
+                f"(not {without_scheme[0]})."
+            )
         return OriginValidator(app, settings.WEBSOCKET_ALLOWED_ORIGINS)
     if any(host == "*" or host.startswith(".") for host in settings.ALLOWED_HOSTS):
         raise ImproperlyConfigured(
             "ALLOWED_HOSTS is broad: set WEBSOCKET_ALLOWED_ORIGINS to the origins that serve the board "
             "(e.g. https://board.example.org)."
         )
-    return AllowedHostsOriginValidator(app)
+    return SameOriginValidator(app)

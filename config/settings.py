@@ -7,6 +7,7 @@ DATABASE_URL switches to PostgreSQL and REDIS_URL to Redis for several daphne pr
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "csp",
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "journeys",
     "live",
     "boards",
@@ -61,6 +66,9 @@ INSTALLED_APPS = [
     "workshops",
     "dashboard",
     "exchange",
+    "notifications",
+    "accounts",
+    "api",
     "demo",
 ]
 
@@ -76,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "web.ratelimit.BoardRateLimitMiddleware",
+    "web.middleware.JourneyAnswerMiddleware",
+    "notifications.middleware.RememberLanguageMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -91,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -164,6 +176,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes), for the login page and the admin alike: after LOGIN_FAILURE_LIMIT wrong passwords
+# for one username from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES (429 and a page saying so),
+# even with the right password. By username and address together: a workshop room shares one address, so an
+# address alone would lock everyone out after a few typos, and a username alone would let anyone lock a colleague
+# out. An administrator unlocks early in the admin (Axes: access attempts) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "web.lockout.locked_out_response"
+AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a record of every successful login
+# The client address is daphne's REMOTE_ADDR: behind a proxy, run daphne with --proxy-headers (see the README).
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "journey_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -183,22 +209,83 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Board traffic is tiny: the socket carries a hello and resync requests in, everything else goes out.
 WEBSOCKET_MAX_FRAME_BYTES = envint("WEBSOCKET_MAX_FRAME_BYTES", "2048")
+# What one socket may send, in bursts, per 10 seconds (live/frame_budget.py); past it the socket is closed (4029).
+WEBSOCKET_FRAMES_PER_10S = envint("WEBSOCKET_FRAMES_PER_10S", "50")
+WEBSOCKET_BYTES_PER_10S = envint("WEBSOCKET_BYTES_PER_10S", "65536")
 BOARD_HEARTBEAT_SECONDS = envint("BOARD_HEARTBEAT_SECONDS", "15")
 
 # Embedded mode: daphne serves /static/ itself (from the app folders). In production whitenoise serves the
 # collected, compressed, hashed files instead.
 SERVE_STATIC = envbool("SERVE_STATIC", "false" if PRODUCTION else "true")
 
-# Export and import: the largest journey file an upload may be.
-JOURNEY_IMPORT_MAX_BYTES = envint("JOURNEY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+# How big one journey may grow, on the board and by import (journeys/limits.py).
+JOURNEY_MAX_STEPS = envint("JOURNEY_MAX_STEPS", "500")
+JOURNEY_MAX_HANDOFFS = envint("JOURNEY_MAX_HANDOFFS", "1000")
+JOURNEY_MAX_PAIN_POINTS = envint("JOURNEY_MAX_PAIN_POINTS", "1000")
 
-# Board changes one user may make on one journey per minute; a flood beyond it gets 429 and a message.
+# Export and import: the largest journey file an upload may be, how deeply its JSON may nest and how many digits a
+# number in it may have (Python's own parser has neither limit: deep nesting and huge numbers were server errors).
+JOURNEY_IMPORT_MAX_BYTES = envint("JOURNEY_IMPORT_MAX_BYTES", str(2 * 1024 * 1024))
+JOURNEY_IMPORT_MAX_DEPTH = envint("JOURNEY_IMPORT_MAX_DEPTH", "20")
+JOURNEY_IMPORT_MAX_NUMBER_DIGITS = envint("JOURNEY_IMPORT_MAX_NUMBER_DIGITS", "20")
+# Imports running at once in one daphne process; more wait their turn (a check and write of a journey at the limits
+# takes a second or two of CPU, which every page of that process shares).
+JOURNEY_IMPORTS_AT_ONCE = envint("JOURNEY_IMPORTS_AT_ONCE", "1")
+
+# Board changes one user may make on one journey in any 60 seconds (a sliding window, web/ratelimit.py); a flood
+# beyond it gets 429 and a message. New journeys (created, imported or copied) one user may start in any hour.
 BOARD_CHANGES_PER_MINUTE = envint("BOARD_CHANGES_PER_MINUTE", "120")
+JOURNEYS_PER_USER_PER_HOUR = envint("JOURNEYS_PER_USER_PER_HOUR", "20")
 CACHES["ratelimit"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jb-ratelimit"}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 )
+
+# E-mail: notifications, digests and answers to reporters. Printed on the console unless EMAIL_BACKEND is "smtp".
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}.get(os.environ.get("EMAIL_BACKEND", "console"), os.environ.get("EMAIL_BACKEND", ""))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "false")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "10")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Journey Board <journeyboard@localhost>")
+# The address people reach the site at: links in e-mails are made from it (commands have no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Owners hear of a target date this many days ahead (and once more when it has passed).
+NOTIFY_DUE_SOON_DAYS = envint("NOTIFY_DUE_SOON_DAYS", "3")
+# REST API (/api/v1/): personal tokens (or the session, for the docs page), cursor pages, a per-user request limit.
+API_REQUESTS_PER_MINUTE = envint("API_REQUESTS_PER_MINUTE", "300")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Journey Board API",
+    "DESCRIPTION": "Read journeys and pain points; create pain points and move them along their lifecycle. "
+    "Authenticate with a personal API token from your profile page: `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from our own static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # Content-Security-Policy. No inline scripts, no eval: htmx is configured through JSON (the htmx-config meta) and
 # behaviour lives in static files. Cards and lanes are placed with style attributes, hence style-src-attr.

@@ -15,4 +15,7 @@ urlpatterns = [
     path("", include("workshops.lens_mirror_urls")),
     path("", include("dashboard.urls")),
     path("", include("exchange.urls")),
+    path("", include("notifications.urls")),
+    path("", include("accounts.urls")),
+    path("api/v1/", include("api.urls")),
 ]

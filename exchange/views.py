@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from exchange import services as exchange
 from web.changes import member_journey
 from web.downloads import download_name
+from web.ratelimit import limits_new_journeys
 
 
 class ImportForm(forms.Form):
@@ -49,6 +50,7 @@ def journey_export(request: HttpRequest, journey_id: int) -> HttpResponse:
 
 
 @login_required
+@limits_new_journeys
 def journey_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -64,6 +66,7 @@ def journey_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@limits_new_journeys
 def journey_copy(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     initial = {"title": journey.title}

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from journeys.models import (
     Department,
+    FormerMember,
     Handoff,
     Journey,
     Lane,
@@ -36,8 +37,21 @@ class LaneInline(admin.TabularInline):
 class JourneyAdmin(admin.ModelAdmin):
     list_display = ["title", "created_by", "created_at", "seq"]
     search_fields = ["title"]
-    readonly_fields = ["invite_token", "seq", "version"]
+    readonly_fields = ["invite_token", "invite_renewed_at", "seq", "version"]
     inlines = [MembershipInline, LaneInline]
+
+
+@admin.register(FormerMember)
+class FormerMemberAdmin(admin.ModelAdmin):
+    """Who was removed from which journey: an invite link issued before `removed_at` does not let them back in.
+    Deleting a row here lets that person join again through the current link."""
+
+    list_display = ["user", "journey", "removed_at"]
+    list_filter = ["journey"]
+    readonly_fields = ["user", "journey", "removed_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
 
 
 @admin.register(Step)

@@ -1,9 +1,10 @@
 """How every change to a journey is made: one transaction, one sequence number, one event, one notification.
 
-Each write service runs inside `journey_change`. It locks the journey row (so sequence numbers are handed out one
-at a time), turns a repeated operation id into `ReplayedOperation`, lets the service check versions and write,
-then appends the event. Listeners of `journey_changed` (the live board) hear about it only after commit, so no
-client ever sees a change that was rolled back.
+Each write service runs inside `journey_change`. It locks the journey row (so sequence numbers are handed out one at a
+time), turns a repeated operation id into `ReplayedOperation` (or `OperationReused` when the repeat carries other
+content than the first time), lets the service check versions and write, then appends the event. Listeners of
+`journey_changed` (the live board) hear about it only after commit, so no client ever sees a change that was rolled
+back.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core import serializers
 from django.db import models, transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 
-from journeys.errors import NotAMember, ReplayedOperation, StaleEdit
+from journeys.errors import NotAMember, OperationReused, ReplayedOperation, StaleEdit
 from journeys.models import Event, Journey
 from journeys.permissions import is_member
 
@@ -27,6 +30,19 @@ logger = logging.getLogger(__name__)
 
 # Sent after commit with `event`: the committed Event.
 journey_changed = Signal()
+
+# A digest of what the operation being applied asks for (the web layer computes it from the request), so the services
+# keep their signatures: an operation id sent again with other content is refused, not answered as already applied.
+_operation_digest: ContextVar[str] = ContextVar("operation_digest", default="")
+
+
+@contextmanager
+def operation_content(digest: str) -> Iterator[None]:
+    token = _operation_digest.set(digest)
+    try:
+        yield
+    finally:
+        _operation_digest.reset(token)
 
 
 def row_key(row: models.Model) -> str:
@@ -94,8 +110,13 @@ def journey_change(*, journey: Journey, actor: Any, kind: str, op_id: str = "") 
         locked = Journey.objects.select_for_update().get(pk=journey.pk)
         if actor is not None and not is_member(locked, actor):
             raise NotAMember
+        digest = _operation_digest.get() if op_id else ""
         if op_id:
             prior = Event.objects.filter(journey=locked, op_id=op_id).first()
+            if prior is not None and digest and prior.op_digest and prior.op_digest != digest:
+                raise OperationReused(
+                    _("This change was sent before with other content, so it was not saved. Make it again.")
+                )
             if prior is not None:
                 raise ReplayedOperation(prior)
         change = Change(journey=locked, kind=kind)
@@ -109,6 +130,7 @@ def journey_change(*, journey: Journey, actor: Any, kind: str, op_id: str = "") 
             actor=actor,
             kind=kind,
             op_id=op_id,
+            op_digest=digest,
             targets=change.targets,
             undo=change.undo_record(),
             undoes=change.undoes,

@@ -37,6 +37,11 @@ class StaleEdit(Conflict):
         self.attempted = attempted
 
 
+class OperationReused(Conflict):
+    """The operation id was applied before, with other content: the new content was not saved (409). A browser sends
+    a new id for a new submit, so this only happens when a page reuses an id it should not."""
+
+
 class TooManyChanges(ChangeRefused):
     """The actor is over a rate limit (429)."""
 

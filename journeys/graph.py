@@ -70,34 +70,38 @@ def is_back_edge(graph: nx.DiGraph, source: int, target: int) -> bool:
 
 
 def layout(graph: nx.DiGraph) -> Layout:
-    """Place every step in a column so that the board reads left to right in process order.
+    """Place every step in a column: a layered layout over the hand-offs, loops ignored, read left to right.
 
-    A step sits right of every step that hands off to it (loops excepted), right of the step before it in its own
-    lane (so a lane never holds two cards in one column), and never left of the step before it in the process
-    order, so steps without arrows still land where the participants put them. These constraints form a DAG whose
+    A step sits right of every step that hands off to it (hand-offs back to an earlier step, the loops, excepted)
+    and right of the step before it in its own lane (so a lane never holds two cards in one column). A step nobody
+    hands off to yet is never left of the step before it in the process order, so a new or unlinked step lands
+    where its author put it. Steps that do not follow each other share a column: a branch sits beside the other
+    branch, not after it. These constraints form a DAG (every one points forward in the process order) whose
     longest paths give the columns.
     """
     order = process_order(graph)
     rank = {node: index for index, node in enumerate(order)}
     constraints = nx.DiGraph()
     constraints.add_nodes_from(order)
+    back_edges = set()
+    placed_by_handoff = set()
+    for source, target, data in graph.edges(data=True):
+        if rank[target] < rank[source]:
+            back_edges.add(data["id"])
+        else:
+            constraints.add_edge(source, target, gap=1)
+            placed_by_handoff.add(target)
     for earlier, later in zip(order, order[1:], strict=False):
-        constraints.add_edge(earlier, later, gap=0)
+        if later not in placed_by_handoff and not constraints.has_edge(earlier, later):
+            constraints.add_edge(earlier, later, gap=0)
     last_in_lane: dict[int | None, int] = {}
     for node in order:
         lane = graph.nodes[node]["lane"]
         if lane in last_in_lane:
             constraints.add_edge(last_in_lane[lane], node, gap=1)
         last_in_lane[lane] = node
-    back_edges = set()
-    for source, target, data in graph.edges(data=True):
-        if rank[target] < rank[source]:
-            back_edges.add(data["id"])
-        else:
-            gap = max(constraints.edges[source, target]["gap"], 1) if constraints.has_edge(source, target) else 1
-            constraints.add_edge(source, target, gap=gap)
     columns: dict[int, int] = {}
-    for node in nx.topological_sort(constraints):
+    for node in order:  # the process order is a topological order of these constraints
         columns[node] = max(
             (columns[pred] + constraints.edges[pred, node]["gap"] for pred in constraints.predecessors(node)),
             default=0,

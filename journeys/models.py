@@ -50,6 +50,8 @@ class Journey(models.Model):
     invite_token = models.CharField(
         _("invite token"), max_length=64, unique=True, default=new_invite_token, editable=False
     )
+    # When the facilitator last renewed the invite link (null: the link the journey started with).
+    invite_renewed_at = models.DateTimeField(_("invite link renewed at"), null=True, blank=True, editable=False)
     # The last sequence number handed out for a change on this journey; the event log is the truth.
     seq = models.PositiveBigIntegerField(_("sequence number"), default=0, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -82,11 +84,30 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    joined_through_invite = models.BooleanField(_("joined through the invite link"), default=False, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["journey", "user"], name="one_membership_per_user")]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.journey}"
+
+
+class FormerMember(models.Model):
+    """Someone removed from a journey, and when: an invite link issued before that no longer lets them back in."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="+", verbose_name=_("journey"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    removed_at = models.DateTimeField(_("removed at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["journey", "user"], name="one_former_membership_per_user")]
+        verbose_name = _("former member")
+        verbose_name_plural = _("former members")
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.journey}"
@@ -298,6 +319,8 @@ class Event(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     kind = models.CharField(max_length=40)
     op_id = models.CharField(max_length=64, blank=True)
+    # What the operation asked for (a digest of its fields): the same id sent again with other content is refused.
+    op_digest = models.CharField(max_length=64, blank=True, default="")
     # What changed, as {"step": id} / {"handoff": id} / {"pain_point": id, "step": id} / {"layout": true}.
     targets = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeys import limits
 from journeys.changes import Change, bump_version, check_version, journey_change
 from journeys.flow import share_problem
 from journeys.models import (
@@ -39,14 +40,6 @@ def journey_create(*, title: str, description: str = "", actor: Any) -> Journey:
     with transaction.atomic():
         journey = Journey.objects.create(title=title, description=description.strip(), created_by=actor)
         Membership.objects.create(journey=journey, user=actor, role=Membership.Role.FACILITATOR)
-    return journey
-
-
-def journey_join(*, invite_token: str, user: Any) -> Journey | None:
-    """Make `user` a participant of the journey behind the invite token; None when the token is unknown."""
-    journey = Journey.objects.filter(invite_token=invite_token).first()
-    if journey is not None:
-        Membership.objects.get_or_create(journey=journey, user=user)
     return journey
 
 
@@ -159,6 +152,7 @@ def step_create(
     _check_department(department)
     _check_same_journey(journey, after)
     with journey_change(journey=journey, actor=actor, kind="step.created", op_id=op_id) as change:
+        limits.require_room(journey, "steps")
         anchor = after if after is not None else _last_step(journey)
         step = Step.objects.create(
             journey=journey,
@@ -199,11 +193,14 @@ def step_update(
         step = Step.objects.select_for_update().get(pk=step.pk)
         check_version(step, base_version, attempted)
         change.snapshot(step)
+        renamed = step.title != title
         for name, value in attempted.items():
             setattr(step, name, value.strip() if isinstance(value, str) else value)
         bump_version(step)
         step.save()
         change.touch(step=step.pk)
+        if renamed:  # the hand-off lists of the steps linked to it name it
+            change.touch(linked_steps=_linked_steps(step))
     return step
 
 
@@ -253,8 +250,14 @@ def step_delete(*, step: Step, actor: Any, base_version: int | None, op_id: str 
         change.snapshot(current, *Handoff.objects.filter(Q(from_step=current) | Q(to_step=current)))
         pain_points = list(current.pain_points.all())
         change.snapshot(*pain_points, *PainPointActivity.objects.filter(pain_point__in=pain_points))
-        change.touch(layout=True, deleted_step=current.pk)
+        change.touch(layout=True, deleted_step=current.pk, linked_steps=_linked_steps(current))
         current.delete()
+
+
+def _linked_steps(step: Step) -> list[int]:
+    """The other steps a step hands off to or receives from: their hand-off lists name it."""
+    linked = Handoff.objects.filter(Q(from_step=step) | Q(to_step=step)).values_list("from_step_id", "to_step_id")
+    return sorted({pk for pair in linked for pk in pair} - {step.pk})
 
 
 # Hand-offs ------------------------------------------------------------------------------------------------------
@@ -275,6 +278,7 @@ def handoff_create(
     if Handoff.objects.filter(from_step=from_step, to_step=to_step).exists():
         raise ValidationError({"to_step": _("These two steps are already linked.")})
     with journey_change(journey=journey, actor=actor, kind="handoff.created", op_id=op_id) as change:
+        limits.require_room(journey, "handoffs")
         handoff = Handoff.objects.create(journey=journey, from_step=from_step, to_step=to_step, label=label.strip())
         change.created(handoff)
         change.touch(layout=True, handoff=handoff.pk, step=from_step.pk, other_step=to_step.pk)
@@ -430,6 +434,7 @@ def pain_point_create(
     if severity not in PainPoint.Severity.values:
         raise ValidationError({"severity": _("Choose low, medium or high.")})
     with journey_change(journey=step.journey, actor=actor, kind="pain_point.created", op_id=op_id) as change:
+        limits.require_room(step.journey, "pain_points")
         pain_point = PainPoint.objects.create(
             journey=step.journey,
             step=step,

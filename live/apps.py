@@ -8,7 +8,18 @@ class LiveConfig(AppConfig):
     name = "live"
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_out
+        from django.db.models.signals import post_delete, post_save, pre_save
+
         from journeys.changes import journey_changed
-        from live import broadcast
+        from journeys.models import Membership
+        from live import account, broadcast
 
         journey_changed.connect(broadcast.on_journey_changed, dispatch_uid="live.broadcast")
+        # Signals, not services: logout is Django's view, and users and memberships also change in the admin (and
+        # go with cascades); every one of those paths must close the sockets.
+        user_logged_out.connect(account.on_logged_out, dispatch_uid="live.account.logout")
+        pre_save.connect(account.on_user_saving, sender=get_user_model(), dispatch_uid="live.account.saving")
+        post_save.connect(account.on_user_saved, sender=get_user_model(), dispatch_uid="live.account.saved")
+        post_delete.connect(account.on_membership_deleted, sender=Membership, dispatch_uid="live.account.left")

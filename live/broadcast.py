@@ -167,6 +167,30 @@ async def follow_groups(channel_name: str, *, wanted: set[str], joined: set[str]
         await layer.group_add(group, channel_name)
 
 
+# Accounts: every socket of a user listens to the user's group, so the end of their access closes it at once ------
+
+
+def account_group(user_id: int) -> str:
+    return f"account-{user_id}"
+
+
+async def follow_account(user_id: int, channel_name: str) -> None:
+    await get_channel_layer().group_add(account_group(user_id), channel_name)
+
+
+async def leave_account(user_id: int, channel_name: str) -> None:
+    await get_channel_layer().group_discard(account_group(user_id), channel_name)
+
+
+def account_ended(user_id: int, *, session: str) -> None:
+    """Close the user's sockets opened with that session (a tag of it, see live.account), or all of them ("")."""
+    ring([account_group(user_id)], {"type": "account.ended", "session": session})
+
+
+def account_left_journey(user_id: int, journey_id: int) -> None:
+    ring([account_group(user_id)], {"type": "account.left_journey", "journey": journey_id})
+
+
 # Catch-up: what a (re)connecting or lagging socket needs ------------------------------------------------------
 
 

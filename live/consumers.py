@@ -20,11 +20,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
-from live import broadcast, presence
+from live import account, broadcast, presence
 
 # Close codes. The htmx ws extension retries only 1006/1011/1012/1013, so these end the socket for good.
 NOT_ALLOWED = 4403
-MESSAGE_TOO_BIG = 1009
 
 # Handlers that forward a frame without touching the database: they skip Channels' per-message
 # close_old_connections, a thread hop per recipient per broadcast.
@@ -75,7 +74,7 @@ def requested_seq(text: str) -> int | None:
     return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0 else None
 
 
-class BoardConsumer(AsyncWebsocketConsumer):
+class BoardConsumer(account.EndsWithAccess, AsyncWebsocketConsumer):
     journey_id: int
     watching = False
     heartbeat_task: asyncio.Task | None = None
@@ -103,6 +102,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close(code=NOT_ALLOWED)
             return
         await broadcast.join(self.journey_id, self.language, self.channel_name)
+        await self.follow_account()
         self.watching = True
         self.heartbeat_task = asyncio.create_task(self.beat())
         self.presence_task = asyncio.create_task(broadcast.presence_changed(self.journey_id))
@@ -114,14 +114,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
             return
         self.watching = False
         await broadcast.leave(self.journey_id, self.language, self.channel_name)
+        await self.leave_account()
         await database_sync_to_async(presence.depart)(channel_name=self.channel_name)
         await broadcast.presence_changed(self.journey_id)  # awaited: the consumer is about to stop
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
-            await self.close(code=MESSAGE_TOO_BIG)
-            return
         since = requested_seq(text_data or "")
         if not self.watching or since is None or not self.budget.take():
             return
@@ -144,15 +141,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(settings.BOARD_HEARTBEAT_SECONDS)
             try:
-                seq, pruned = await database_sync_to_async(presence.heartbeat)(
-                    journey_id=self.journey_id, user=self.scope.get("user"), channel_name=self.channel_name
+                seq, pruned = await database_sync_to_async(account.still_watching)(
+                    journey_id=self.journey_id, scope=self.scope, channel_name=self.channel_name
                 )
-            except presence.NoLongerWatching:  # removed from the journey since connecting: no more pushes
+            except presence.NoLongerWatching:  # logged out or removed since connecting: no more pushes
                 await self.close(code=NOT_ALLOWED)
                 return
             await self.send(text_data=broadcast.frame(kind="heartbeat", seq=seq, base=seq))
             # Re-joining refreshes the membership, so the layer's group_expiry can be short: a killed process's
             # sockets leave the group within minutes, live ones never hit the 24-hour cliff.
             await broadcast.join(self.journey_id, self.language, self.channel_name)
+            await self.follow_account()
             if pruned:
                 await broadcast.presence_changed(self.journey_id)

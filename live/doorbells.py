@@ -17,12 +17,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from live import broadcast
+from live import account, broadcast
 
 NOT_ALLOWED = 4403  # accept, then close: a refusal before accept looks like a network error and is retried forever
 
 
-class DoorbellConsumer(AsyncWebsocketConsumer):
+class DoorbellConsumer(account.EndsWithAccess, AsyncWebsocketConsumer):
     groups: list[str] = []
     doorbell_type = ""  # the layer message type live.broadcast rings this socket's groups with
     joined: set[str] = set()
@@ -33,6 +33,9 @@ class DoorbellConsumer(AsyncWebsocketConsumer):
 
     def marker(self, user_id: int) -> str:
         raise NotImplementedError
+
+    def groups_while_signed_in(self, user_id: int) -> set[str] | None:
+        return self.groups_to_follow(user_id) if account.session_alive(scope=self.scope) else None
 
     async def connect(self) -> None:
         await self.accept()
@@ -48,6 +51,7 @@ class DoorbellConsumer(AsyncWebsocketConsumer):
             self.beat_task.cancel()
         await broadcast.follow_groups(self.channel_name, wanted=set(), joined=self.joined)
         self.joined = set()
+        await self.leave_account()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """These pages have nothing to say; whatever arrives is ignored."""
@@ -56,11 +60,12 @@ class DoorbellConsumer(AsyncWebsocketConsumer):
         """(Re)join the groups, then send the marker: read after joining, so a change committed before the socket
         listened is not missed."""
         user_id = self.scope["user"].pk
-        wanted = await database_sync_to_async(self.groups_to_follow)(user_id)
+        wanted = await database_sync_to_async(self.groups_while_signed_in)(user_id)
         if wanted is None:
             await self.close(code=NOT_ALLOWED)
             return False
         await broadcast.follow_groups(self.channel_name, wanted=wanted, joined=self.joined)
+        await self.follow_account()
         self.joined = wanted
         marker = await database_sync_to_async(self.marker)(user_id)
         await self.send(text_data=json.dumps({"marker": marker}))

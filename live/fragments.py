@@ -57,14 +57,24 @@ def render_changes(journey: Journey, targets: dict[str, Any], *, follow_ups: boo
     for key, renderers in FRAGMENT_RENDERERS.items():
         if key == "*" or targets.get(key):
             for renderer in renderers:
-                parts.extend(renderer(journey, targets))
+                parts.extend(rendered(renderer, journey, targets))
     if follow_ups:
         parts.append(render_follow_ups(journey, targets))
     return "\n".join(part for part in parts if part)
 
 
 def render_follow_ups(journey: Journey, targets: dict[str, Any]) -> str:
-    return "\n".join(part for renderer in FOLLOW_UP_RENDERERS for part in renderer(journey, targets))
+    return "\n".join(part for renderer in FOLLOW_UP_RENDERERS for part in rendered(renderer, journey, targets))
+
+
+def rendered(renderer: FragmentRenderer, journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """One renderer's parts. The change they show is committed: a renderer that fails costs its own parts only (and
+    is logged), never the answer to the person who made the change, nor the other parts of the push."""
+    try:
+        return renderer(journey, targets)
+    except Exception:
+        logger.exception("Fragment renderer %s failed on journey %s for %s", renderer.__qualname__, journey.pk, targets)
+        return []
 
 
 # The push of a change and the HTTP answer to whoever made it carry the same fragments: the push renders them

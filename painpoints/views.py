@@ -6,7 +6,6 @@ change reaches every open board through `journey_change` like any other.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -28,59 +27,24 @@ from painpoints import forms as pp_forms
 from painpoints import rendering as pain_point_rendering
 from painpoints import selectors as pp_selectors
 from painpoints import services as lifecycle
+from painpoints.actions import SERVICES, Service
 from web import csv_export
 from web.changes import PageAnswers, apply_change, journey_child
 
-Service = Callable[[PainPoint, Any, dict[str, Any], str], Any]
-
-# action -> (form, how to call its service with the cleaned form data, the message after success)
+# action -> (form, the service it calls (painpoints/actions.py, shared with the API), the message after success)
 ACTIONS: dict[str, tuple[type[forms.Form], Service, str]] = {
-    "pick_up": (
-        pp_forms.VersionedForm,
-        lambda pp, user, data, op: lifecycle.pain_point_pick_up(
-            pain_point=pp, actor=user, base_version=data["base_version"], op_id=op
-        ),
-        gettext_lazy("You picked up this pain point."),
-    ),
-    "hand_over": (
-        pp_forms.HandOverForm,
-        lambda pp, user, data, op: lifecycle.pain_point_hand_over(
-            pain_point=pp, actor=user, to_user_id=data["to_user"], base_version=data["base_version"], op_id=op
-        ),
-        gettext_lazy("Handed over."),
-    ),
+    "pick_up": (pp_forms.VersionedForm, SERVICES["pick_up"], gettext_lazy("You picked up this pain point.")),
+    "hand_over": (pp_forms.HandOverForm, SERVICES["hand_over"], gettext_lazy("Handed over.")),
     "give_back": (
         pp_forms.ReasonForm,
-        lambda pp, user, data, op: lifecycle.pain_point_give_back(
-            pain_point=pp, actor=user, reason=data["reason"], base_version=data["base_version"], op_id=op
-        ),
+        SERVICES["give_back"],
         gettext_lazy("Given back: it is open for someone else to pick up."),
     ),
-    "plan_fix": (
-        pp_forms.PlanFixForm,
-        lambda pp, user, data, op: lifecycle.pain_point_plan_fix(pain_point=pp, actor=user, op_id=op, **data),
-        gettext_lazy("The fix is planned."),
-    ),
-    "solve": (
-        pp_forms.SolveForm,
-        lambda pp, user, data, op: lifecycle.pain_point_solve(pain_point=pp, actor=user, op_id=op, **data),
-        gettext_lazy("Marked solved."),
-    ),
-    "wont_fix": (
-        pp_forms.ReasonForm,
-        lambda pp, user, data, op: lifecycle.pain_point_mark_wont_fix(pain_point=pp, actor=user, op_id=op, **data),
-        gettext_lazy("Marked won't fix."),
-    ),
-    "reopen": (
-        pp_forms.ReasonForm,
-        lambda pp, user, data, op: lifecycle.pain_point_reopen(pain_point=pp, actor=user, op_id=op, **data),
-        gettext_lazy("Reopened."),
-    ),
-    "comment": (
-        pp_forms.CommentForm,
-        lambda pp, user, data, op: lifecycle.pain_point_comment(pain_point=pp, actor=user, op_id=op, **data),
-        gettext_lazy("Comment added."),
-    ),
+    "plan_fix": (pp_forms.PlanFixForm, SERVICES["plan_fix"], gettext_lazy("The fix is planned.")),
+    "solve": (pp_forms.SolveForm, SERVICES["solve"], gettext_lazy("Marked solved.")),
+    "wont_fix": (pp_forms.ReasonForm, SERVICES["wont_fix"], gettext_lazy("Marked won't fix.")),
+    "reopen": (pp_forms.ReasonForm, SERVICES["reopen"], gettext_lazy("Reopened.")),
+    "comment": (pp_forms.CommentForm, SERVICES["comment"], gettext_lazy("Comment added.")),
 }
 
 

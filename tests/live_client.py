@@ -28,6 +28,7 @@ HEADER = re.compile(
 )
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "path"}
 ORIGIN = (b"origin", b"http://127.0.0.1")
+HOST = (b"host", b"127.0.0.1")  # a browser's socket on the page's own origin sends both
 
 
 # A tiny DOM: enough to swap elements by id the way htmx's out-of-band swap does. ------------------------------
@@ -134,7 +135,7 @@ def session_cookie(user) -> bytes:
 
 class BoardClient:
     def __init__(self, journey_id: int, cookie: bytes, *, last: int, page: str = "", language: str = "en") -> None:
-        headers = [ORIGIN, (b"cookie", cookie + f"; django_language={language}".encode())]
+        headers = [ORIGIN, HOST, (b"cookie", cookie + f"; django_language={language}".encode())]
         self.socket = WebsocketCommunicator(application, f"/ws/j/{journey_id}/", headers=headers)
         self.last = last
         self.dom = Node("#root", [], parse(page))

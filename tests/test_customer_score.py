@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from journeys.errors import FacilitatorOnly
-from tests.factories import PASSWORD, make_workshop
+from tests.factories import make_workshop
 from workshops import services
 from workshops.models import ScoreMeasurement
 from workshops.selectors import indicator_summary, sparkline_points
@@ -101,7 +101,7 @@ def test_the_board_header_shows_the_score_with_its_trend_sparkline():
     record(journey, facilitator, "60", days_ago=7)
     record(journey, facilitator, "58")
     client = Client()
-    client.login(username=ann.username, password=PASSWORD)
+    client.force_login(ann)
     html = client.get(f"/j/{journey.pk}/").content.decode()
     header = html[html.index('id="customer-indicator"') : html.index('id="presence"')]
     assert '<strong class="score-value"' in header and ">58<" in header

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from demo.data import DEMO_PASSWORD, DEMO_TITLE
 from journeys.models import Department, Event, Journey, Lane, PainPoint, Step
@@ -58,7 +59,7 @@ def test_demo_prints_every_user_with_a_password_that_works():
     assert f"password {DEMO_PASSWORD}" in output
     for username in ("anna", "bram", "carla", "dirk", "eva"):
         assert f"  {username} " in output
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None
+        assert authenticate(RequestFactory().post("/login/"), username=username, password=DEMO_PASSWORD) is not None
     assert "anna     Anna de Vries, Contact centre (facilitator)" in output
 
 
@@ -82,4 +83,4 @@ def test_demo_reset_rebuilds_the_journey_and_keeps_passwords():
     assert rebuilt.pk != journey.pk
     assert not Step.objects.filter(journey__title=DEMO_TITLE).exclude(journey=rebuilt).exists()
     assert Step.objects.filter(journey=rebuilt).count() == 12
-    assert authenticate(username="anna", password=DEMO_PASSWORD) is not None
+    assert authenticate(RequestFactory().post("/login/"), username="anna", password=DEMO_PASSWORD) is not None

@@ -193,6 +193,7 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         "import": ("anna", reverse("journey_import")),
         "copy": ("anna", reverse("journey_copy", args=[journey.pk])),
         "dashboard": ("eva", reverse("dashboard")),
+        "invitations": ("anna", reverse("journey_invite", args=[journey.pk])),
         "flow view": ("anna", reverse("journey_flow", args=[journey.pk])),
         "routes editor": ("anna", reverse("step_routes", args=[journey.pk, step.pk])),
     }
@@ -211,7 +212,36 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
             "eva",
             reverse("pain_point_page", args=[copy.pk, elsewhere.pk]),
         )
+    if "notifications_inbox" in names:  # the bell's inbox and the notification settings (notifications)
+        _one_notification_of_each_kind(journey, "carla")
+        urls["notifications"] = ("carla", reverse("notifications_inbox"))
+        urls["notification settings"] = ("carla", reverse("notification_preferences"))
     return urls
+
+
+def _one_notification_of_each_kind(journey: Journey, username: str) -> None:
+    from notifications.models import Kind, Notification
+    from notifications.services import Draft, notifications_create
+
+    if Notification.objects.filter(recipient__username=username).exists():
+        return
+    user = get_user_model().objects.get(username=username)
+    pain_point = journey.pain_points.exclude(target_date=None).first()
+    anna = get_user_model().objects.get(username="anna")
+    for kind in Kind.values:  # one call each: a call tells a person of one subject once
+        detail = "accepted" if kind == Kind.REPORT_OUTCOME else "Status in one system"
+        draft = Draft(
+            recipient_id=user.pk,
+            kind=kind,
+            actor_id=anna.pk,
+            journey_id=journey.pk,
+            pain_point_id=pain_point.pk,
+            text=pain_point.text,
+            detail=detail,
+            url=f"/j/{journey.pk}/",
+        )
+        notifications_create(drafts=[draft])
+    assert Notification.objects.filter(recipient=user).count() == len(Kind.values)
 
 
 def _url_names() -> set[str]:

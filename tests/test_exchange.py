@@ -41,7 +41,7 @@ def board_without_ids(journey: Journey) -> str:
     html = re.sub(r"/j/\d+/steps/\d+/", "/j/J/steps/S/", html)
     html = re.sub(r"/j/\d+/", "/j/J/", html)
     html = re.sub(r'(id="(?:step|handoff|arrow-label)-)\d+', r"\1N", html)
-    html = re.sub(r'data-(step-id|seq|version)="\d+"', r'data-\1="N"', html)
+    html = re.sub(r'data-(step-id|seq|version|from|to)="\d+"', r'data-\1="N"', html)
     return html
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from journeys.graph import HandoffEdge, StepNode, journey_graph, layout
 
-CUSTOMER, CONTACT = 1, 2
+CUSTOMER, CONTACT, FINANCE = 1, 2, 3
 
 
 def graph_of(steps, edges):
@@ -35,3 +35,25 @@ def test_unlinked_steps_keep_their_place_and_never_share_a_cell():
     columns = layout(g).columns
     assert columns[1] < columns[2]
     assert columns[3] >= columns[2]
+
+
+def test_a_branch_sits_beside_the_other_branch_not_after_it():
+    # 1 hands off to 2 and 4; 2 to 3. Step 4 comes last in the process order but follows only step 1.
+    g = graph_of(
+        [(1, CUSTOMER, 1), (2, CONTACT, 2), (3, CONTACT, 3), (4, FINANCE, 4)],
+        [(1, 2), (2, 3), (1, 4)],
+    )
+    assert layout(g).columns == {1: 0, 2: 1, 3: 2, 4: 1}
+    assert layout(g).column_count == 3
+
+
+def test_a_step_nobody_hands_off_to_stays_after_the_step_before_it():
+    # 3 was put after 2 but nothing hands off to it yet: it does not jump back to column 0.
+    g = graph_of([(1, CUSTOMER, 1), (2, CONTACT, 2), (3, FINANCE, 3)], [(1, 2)])
+    assert layout(g).columns == {1: 0, 2: 1, 3: 1}
+
+
+def test_a_lane_never_holds_two_cards_in_one_column_even_when_branches_meet_there():
+    g = graph_of([(1, CUSTOMER, 1), (2, CONTACT, 2), (3, CONTACT, 3)], [(1, 2), (1, 3)])
+    columns = layout(g).columns
+    assert columns[2] != columns[3]

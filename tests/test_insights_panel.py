@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def logged_in(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

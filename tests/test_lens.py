@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from journeys import lens
 from journeys.changes import NotAMember, StaleEdit
 from journeys.models import Event, LensAnswer, LensQuestion
-from tests.factories import PASSWORD, make_journey, make_step, make_user
+from tests.factories import make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def seeded_questions():
 
 
 def logged_in(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

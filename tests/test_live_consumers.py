@@ -7,16 +7,20 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import channel_layers, get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from boards.rendering import render_map
-from journeys.models import Event, Journey, Step
-from live import broadcast, consumers
+from config.asgi import application
+from journeys.models import Event, Journey, Membership, Step
+from live import broadcast, close_codes, consumers
+from live.frame_budget import FrameBudget, FrameGate
 from live.models import BoardPresence
 from tests.factories import make_department, make_journey, make_step, make_user
-from tests.live_client import ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
+from tests.live_client import HOST, ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -242,18 +246,231 @@ def test_non_member_socket_is_accepted_then_closed_with_4403(workshop):
     run(scenario)
 
 
-def test_oversized_frame_closes_the_socket_with_1009(workshop, settings):
+def test_oversized_frame_closes_the_socket_with_4009_and_is_logged_once(workshop, caplog):
     journey, anna, *_ = workshop
 
     async def scenario():
         client = await open_client(journey, anna)
-        await client.socket.send_to(text_data='{"type": "hello", "seq": 0, "pad": "' + "x" * 4096 + '"}')
-        output = await client.socket.receive_output(timeout=2)
-        while output["type"] == "websocket.send":  # a presence frame may come first
-            output = await client.socket.receive_output(timeout=2)
-        assert output == {"type": "websocket.close", "code": 1009}
+        for _n in range(5):  # 2,049-16,384 bytes: under daphne's frame limit, over ours
+            await client.socket.send_to(text_data='{"type": "hello", "seq": 0, "pad": "' + "x" * 4096 + '"}')
+        return await close_of(client)
 
-    run(scenario)
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.FRAME_TOO_BIG}
+    closings = [record for record in caplog.records if record.name == "live.frame_budget"]
+    assert len(closings) == 1 and "4009" in closings[0].getMessage()
+    assert f"user {anna.pk}" in closings[0].getMessage()
+
+
+def test_a_flood_of_small_frames_closes_the_socket_with_4029(workshop, settings):
+    journey, anna, *_ = workshop
+    settings.WEBSOCKET_FRAMES_PER_10S = 20
+
+    async def scenario():
+        client = await open_client(journey, anna)
+        for _n in range(200):
+            await client.socket.send_to(text_data="{}")
+        return await close_of(client)
+
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.TOO_MANY_FRAMES}
+
+
+def test_a_flood_of_bytes_within_the_frame_count_closes_the_socket_with_4029(workshop, settings):
+    journey, anna, *_ = workshop
+    settings.WEBSOCKET_BYTES_PER_10S = 10_000
+
+    async def scenario():
+        client = await open_client(journey, anna)
+        for _n in range(6):
+            await client.socket.send_to(text_data="x" * 2000)
+        return await close_of(client)
+
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.TOO_MANY_FRAMES}
+
+
+def test_the_gate_drains_a_flood_at_once_and_passes_on_only_the_budget(settings):
+    """daphne's queue is emptied as fast as it fills and nothing past the budget is kept (memory stays flat)."""
+    settings.WEBSOCKET_FRAMES_PER_10S = 50
+
+    async def scenario():
+        daphne_queue: asyncio.Queue = asyncio.Queue()
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        gate = FrameGate({"type": "websocket", "path": "/ws/j/1/"}, daphne_queue.get, send)
+        pump = asyncio.create_task(gate.pump())
+        await gate.send({"type": "websocket.accept"})
+        for _n in range(20_000):
+            daphne_queue.put_nowait({"type": "websocket.receive", "text": "x" * 1000})
+        await asyncio.sleep(0)  # one turn of the event loop
+        drained = daphne_queue.qsize()
+        daphne_queue.put_nowait({"type": "websocket.disconnect", "code": 1006})
+        await pump
+        return drained, gate.inbox.qsize(), sent
+
+    drained, waiting, sent = run_async(scenario)
+    assert drained == 0
+    assert waiting <= 50 + 1  # the frames within budget and the disconnect
+    assert sent == [{"type": "websocket.accept"}, {"type": "websocket.close", "code": close_codes.TOO_MANY_FRAMES}]
+
+
+def test_the_frame_budget_refills_evenly_over_ten_seconds():
+    now = [0.0]
+    budget = FrameBudget(frames=10, bytes_=1000, clock=lambda: now[0])
+    assert all(budget.spend(10) for _n in range(10))
+    assert not budget.spend(10)
+    now[0] = 1.0  # one second: one frame more
+    assert budget.spend(10)
+    assert not budget.spend(10)
+    now[0] = 100.0  # never more than the burst
+    assert sum(budget.spend(1) for _n in range(20)) == 10
+    assert not FrameBudget(frames=10, bytes_=1000).spend(1001)
+
+
+# Access ends, sockets close ---------------------------------------------------------------------------------
+
+
+def logged_in(user) -> tuple[Client, bytes]:
+    """A browser of `user` for HTTP and the cookie of that same session for its sockets."""
+    http = browser_of(user)
+    return http, f"sessionid={http.cookies['sessionid'].value}".encode()
+
+
+async def board_socket(journey: Journey, cookie: bytes) -> BoardClient:
+    client = BoardClient(journey.pk, cookie, last=journey.seq)
+    assert (await client.connect())[0]
+    await client.greet()
+    return client
+
+
+async def stays_open(client: BoardClient, seconds: float = 0.5) -> bool:
+    """Whether the socket is still open after `seconds` (presence frames may arrive meanwhile)."""
+    while not await client.socket.receive_nothing(timeout=seconds):
+        if (await client.socket.receive_output())["type"] == "websocket.close":
+            return False
+    return True
+
+
+async def closed_within(client: BoardClient, seconds: float = 1.0) -> dict | None:
+    """The close message if the server closes the socket within `seconds` (frames before it are skipped)."""
+    async with asyncio.timeout(seconds):
+        while (output := await client.socket.receive_output(timeout=seconds))["type"] == "websocket.send":
+            pass
+    return output
+
+
+def test_logout_closes_that_sessions_sockets_at_once_and_no_other(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60  # at once: long before any heartbeat
+    journey, anna, *_ = workshop
+    laptop, laptop_cookie = logged_in(anna)
+    _phone, phone_cookie = logged_in(anna)
+
+    async def scenario():
+        on_laptop, on_phone = await board_socket(journey, laptop_cookie), await board_socket(journey, phone_cookie)
+        await sync_to_async(laptop.post)("/logout/")
+        closing = await closed_within(on_laptop)
+        still_open = await stays_open(on_phone)
+        again = BoardClient(journey.pk, laptop_cookie, last=0)
+        assert (await again.connect())[0]
+        refused = await closed_within(again)
+        await on_phone.disconnect()
+        return closing, still_open, refused
+
+    closing, still_open, refused = run(scenario)
+    assert closing == {"type": "websocket.close", "code": close_codes.SIGNED_OUT}
+    assert still_open
+    assert refused == {"type": "websocket.close", "code": close_codes.NOT_ALLOWED}
+
+
+def test_a_password_change_or_deactivation_closes_every_socket_of_the_user_at_once(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60
+    journey, anna, bram, _customer = workshop
+    _laptop, laptop_cookie = logged_in(anna)
+    _phone, phone_cookie = logged_in(anna)
+    _bram, bram_cookie = logged_in(bram)
+
+    def change_password():
+        anna.set_password("a whole new one 2027")
+        anna.save()
+
+    def deactivate():
+        bram.is_active = False
+        bram.save()
+
+    async def scenario():
+        sockets = [await board_socket(journey, cookie) for cookie in (laptop_cookie, phone_cookie, bram_cookie)]
+        await sync_to_async(change_password)()
+        annas = [await closed_within(socket) for socket in sockets[:2]]
+        brams_still_open = await stays_open(sockets[2])
+        await sync_to_async(deactivate)()
+        return annas, brams_still_open, await closed_within(sockets[2])
+
+    annas, brams_still_open, brams = run(scenario)
+    assert annas == [{"type": "websocket.close", "code": close_codes.SIGNED_OUT}] * 2
+    assert brams_still_open
+    assert brams == {"type": "websocket.close", "code": close_codes.SIGNED_OUT}
+
+
+def test_removing_a_member_closes_their_socket_on_that_journey_at_once(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60
+    journey, anna, bram, _customer = workshop
+    elsewhere = make_journey(facilitator=anna, members=[bram], title="Other journey")
+    _http, cookie = logged_in(bram)
+
+    async def scenario():
+        here, there = await board_socket(journey, cookie), await board_socket(elsewhere, cookie)
+        await sync_to_async(Membership.objects.filter(journey=journey, user=bram).delete)()
+        closing = await closed_within(here)
+        still_open = await stays_open(there)
+        await there.disconnect()
+        return closing, still_open
+
+    closing, still_open = run(scenario)
+    assert closing == {"type": "websocket.close", "code": close_codes.NOT_ALLOWED}
+    assert still_open
+
+
+def test_a_session_ended_without_a_message_closes_the_socket_at_the_next_heartbeat(workshop, settings):
+    """The layer may drop the message: the heartbeat reads the session afresh."""
+    settings.BOARD_HEARTBEAT_SECONDS = 1
+    journey, anna, *_ = workshop
+    http, cookie = logged_in(anna)
+
+    async def scenario():
+        client = await board_socket(journey, cookie)
+        await sync_to_async(Session.objects.filter(session_key=http.cookies["sessionid"].value).delete)()
+        return await closed_within(client, seconds=3)
+
+    assert run(scenario) == {"type": "websocket.close", "code": close_codes.NOT_ALLOWED}
+
+
+def test_logout_closes_the_owners_list_and_dashboard_sockets_too(workshop, settings):
+    settings.BOARD_HEARTBEAT_SECONDS = 60
+    _journey, anna, *_ = workshop
+    anna.is_superuser = True  # a manager: the dashboard socket is hers too
+    anna.save()
+    http, cookie = logged_in(anna)
+
+    async def scenario():
+        sockets = []
+        for path in ("/ws/pain-points/", "/ws/dashboard/"):
+            socket = WebsocketCommunicator(application, path, headers=[ORIGIN, HOST, (b"cookie", cookie)])
+            assert (await socket.connect())[0]
+            assert "marker" in await socket.receive_from(timeout=3)
+            sockets.append(socket)
+        await sync_to_async(http.post)("/logout/")
+        return [await socket.receive_output(timeout=1) for socket in sockets]
+
+    assert run(scenario) == [{"type": "websocket.close", "code": close_codes.SIGNED_OUT}] * 2
+
+
+async def close_of(client: BoardClient) -> dict:
+    """The close message, past any frames (presence, catch-up) sent before it."""
+    output = await client.socket.receive_output(timeout=3)
+    while output["type"] == "websocket.send":
+        output = await client.socket.receive_output(timeout=3)
+    return output
 
 
 def test_hello_is_rate_limited_per_connection(workshop):
@@ -283,19 +500,81 @@ def test_junk_messages_get_no_answer(workshop):
     run(scenario)
 
 
-def test_socket_from_a_foreign_origin_is_refused(workshop):
+@pytest.mark.parametrize(
+    ("origin", "host"),
+    [
+        (b"https://evil.example", b"127.0.0.1"),
+        (b"http://127.0.0.1:9999", b"127.0.0.1"),  # another port of the same machine
+        (b"https://127.0.0.1", b"127.0.0.1"),  # another scheme
+        (b"http://127.0.0.1", b"127.0.0.1:8000"),
+        (b"http://evil.example", b"evil.example"),  # same origin, but no host of ours
+        (b"null", b"127.0.0.1"),
+        (b"http://127.0.0.1:notaport", b"127.0.0.1"),
+    ],
+)
+def test_socket_from_another_origin_scheme_or_port_is_refused(workshop, origin, host):
     journey, anna, *_ = workshop
 
     async def scenario():
         client = BoardClient(journey.pk, await sync_to_async(session_cookie)(anna), last=0)
-        client.socket.scope["headers"] = [
-            (b"origin", b"https://evil.example") if name == ORIGIN[0] else (name, value)
-            for name, value in client.socket.scope["headers"]
-        ]
+        headers = [header for header in client.socket.scope["headers"] if header[0] not in (b"origin", b"host")]
+        client.socket.scope["headers"] = [(b"origin", origin), (b"host", host), *headers]
         connected, _code = await client.connect()
         assert not connected
 
     run(scenario)
+
+
+def test_a_socket_behind_a_tls_proxy_must_come_from_the_https_page(workshop, settings):
+    settings.ALLOWED_HOSTS = ["board.example.org"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    journey, anna, *_ = workshop
+
+    async def connects(origin: bytes, proto: bytes) -> bool:
+        client = BoardClient(journey.pk, await sync_to_async(session_cookie)(anna), last=0)
+        headers = [header for header in client.socket.scope["headers"] if header[0] not in (b"origin", b"host")]
+        client.socket.scope["headers"] = [
+            (b"origin", origin),
+            (b"host", b"board.example.org"),
+            (b"x-forwarded-proto", proto),
+            *headers,
+        ]
+        connected, _code = await client.connect()
+        await client.disconnect()
+        return connected
+
+    async def scenario():
+        return [
+            await connects(b"https://board.example.org", b"https"),
+            await connects(b"http://board.example.org", b"https"),
+            await connects(b"https://board.example.org", b"http"),
+        ]
+
+    assert run(scenario) == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    "path", ["/ws/nothing/", "/ws/j/99999999999999999999999/", "/ws/j/9223372036854775808/", "/ws/j/x/", "/"]
+)
+def test_unknown_socket_paths_and_ids_no_row_can_have_are_closed_with_4404(workshop, path, caplog):
+    _journey, anna, *_ = workshop
+
+    async def scenario():
+        cookie = await sync_to_async(session_cookie)(anna)
+        socket = WebsocketCommunicator(application, path, headers=[ORIGIN, HOST, (b"cookie", cookie)])
+        connected, _code = await socket.connect()
+        return connected, await socket.receive_output(timeout=2)
+
+    assert run(scenario) == (True, {"type": "websocket.close", "code": close_codes.NOT_FOUND})
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_websocket_origins_must_name_their_scheme(settings):
+    from config.routing import origin_checked
+
+    settings.WEBSOCKET_ALLOWED_ORIGINS = ["board.example.org"]
+    with pytest.raises(ImproperlyConfigured, match="https://board.example.org"):
+        origin_checked(lambda scope, receive, send: None)
 
 
 def test_broad_allowed_hosts_need_explicit_websocket_origins(settings):

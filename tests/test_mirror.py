@@ -12,13 +12,13 @@ from journeys import mirror
 from journeys.errors import FacilitatorOnly
 from journeys.models import CustomerScore, Event, MirrorEstimate, MirrorSurvey
 from live import fragments
-from tests.factories import PASSWORD, give_estimates, make_journey, make_step, make_user
+from tests.factories import give_estimates, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def logged_in(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -200,7 +200,8 @@ def test_the_routed_socket_checks_the_origin_and_refuses_a_visitor_without_a_ses
     from config.asgi import application
 
     async def scenario() -> tuple[dict[str, Any], bool]:
-        visitor = WebsocketCommunicator(application, "/ws/pain-points/", headers=[(b"origin", b"http://127.0.0.1")])
+        own_page = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
+        visitor = WebsocketCommunicator(application, "/ws/pain-points/", headers=own_page)
         connected, _code = await visitor.connect()
         assert connected
         closing = await visitor.receive_output(timeout=2)

@@ -61,7 +61,7 @@ def test_solving_a_pain_point_reaches_a_second_client_over_the_socket():
     url = f"/j/{journey.pk}/pain-points/{pain_point.pk}/do/"
 
     async def scenario() -> list[str]:
-        headers = [(b"origin", b"http://127.0.0.1"), (b"cookie", cookie)]
+        headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1"), (b"cookie", cookie)]
         watcher = WebsocketCommunicator(application, f"/ws/j/{journey.pk}/", headers=headers)
         connected, _code = await watcher.connect()
         assert connected

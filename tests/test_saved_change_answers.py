@@ -72,3 +72,12 @@ def test_a_failing_listener_after_commit_does_not_fail_the_request(journey, clie
 
     assert response.status_code == 200
     assert journey.steps.get().title == "Fills in the online form"
+
+
+def test_a_failing_renderer_costs_only_its_own_parts(journey, client, broken_renderer):
+    step = journey.steps.get()
+
+    answer = rename(client, step, "Fills in the online form", "rename-op-0003")
+
+    assert answer.status_code == 200
+    assert f'id="step-{step.pk}"' in answer.content.decode()  # the card, from the board's own renderer

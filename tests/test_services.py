@@ -59,19 +59,6 @@ def test_a_journey_without_a_title_is_refused_and_not_saved():
     assert not Journey.objects.exists()
 
 
-def test_joining_with_a_valid_token_makes_a_participant_once(journey):
-    user = make_user()
-    assert services.journey_join(invite_token=journey.invite_token, user=user) == journey
-    assert services.journey_join(invite_token=journey.invite_token, user=user) == journey
-    assert journey.memberships.filter(user=user, role="participant").count() == 1
-
-
-def test_joining_with_an_unknown_token_joins_nothing(journey):
-    user = make_user()
-    assert services.journey_join(invite_token="not-a-token", user=user) is None
-    assert not journey.memberships.filter(user=user).exists()
-
-
 # Steps ---------------------------------------------------------------------------------------------------------
 
 
@@ -235,7 +222,11 @@ def test_deleting_a_step_takes_its_hand_offs_and_pain_points(journey, customer):
     assert list(Step.objects.filter(journey=journey)) == [a]
     assert not Handoff.objects.exists()
     assert not PainPoint.objects.exists()
-    assert Event.objects.filter(journey=journey).last().targets == {"layout": True, "deleted_step": b.pk}
+    assert Event.objects.filter(journey=journey).last().targets == {
+        "layout": True,
+        "deleted_step": b.pk,
+        "linked_steps": [a.pk],
+    }
 
 
 def test_a_stale_delete_keeps_the_step(journey, customer):

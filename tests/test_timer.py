@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from journeys.errors import FacilitatorOnly
-from tests.factories import PASSWORD, make_workshop
+from tests.factories import make_workshop
 from workshops import services
 from workshops.models import WorkshopTimer
 from workshops.selectors import timer_state
@@ -89,7 +89,7 @@ def test_a_reconnecting_browser_gets_the_deadline_and_the_server_time_to_count_f
     # The timer has been running for 100 s when this participant's browser reconnects.
     WorkshopTimer.objects.filter(journey=journey).update(started_at=timezone.now() - timedelta(seconds=100))
     client = Client()
-    client.login(username=ann.username, password=PASSWORD)
+    client.force_login(ann)
     response = client.get(f"/j/{journey.pk}/workshop/state/")
     attrs = timer_attributes(response.content.decode())
     assert attrs["status"] == "running"
@@ -104,7 +104,7 @@ def test_a_reconnecting_browser_sees_a_paused_timer_with_its_remaining_time():
     services.timer_start(journey=journey, actor=facilitator, duration_seconds=300, now=T0)
     services.timer_pause(journey=journey, actor=facilitator, now=T0 + timedelta(seconds=45))
     client = Client()
-    client.login(username=ann.username, password=PASSWORD)
+    client.force_login(ann)
     attrs = timer_attributes(client.get(f"/j/{journey.pk}/workshop/state/").content.decode())
     assert (attrs["status"], attrs["remaining-ms"], attrs["deadline-ms"]) == ("paused", "255000", "")
 
@@ -113,6 +113,6 @@ def test_a_reconnecting_browser_sees_a_paused_timer_with_its_remaining_time():
 def test_the_clock_endpoint_gives_the_server_time_in_milliseconds():
     journey, _facilitator, (ann, _bob), _points = make_workshop(pain_points=0)
     client = Client()
-    client.login(username=ann.username, password=PASSWORD)
+    client.force_login(ann)
     now_ms = client.get(f"/j/{journey.pk}/workshop/clock/").json()["now"]
     assert abs(now_ms - timezone.now().timestamp() * 1000) < 5_000

@@ -72,6 +72,7 @@ URL_KWARGS_OF = {"workshop_timer": {"action": "start"}}
 # URLs of a journey that answer a GET (pages and edit forms); every other one is a change and wants a POST.
 GET_URLS = {
     "board",
+    "journey_invite",
     "step_detail",
     "step_edit",
     "pain_point_edit",
@@ -87,6 +88,12 @@ GET_URLS = {
     "workshop_clock",
     "workshop_state",
     "workshop_projector",
+    # The REST API reads the same journeys (its own tests: tests/test_api.py)
+    "api_journey",
+    "api_lanes",
+    "api_steps",
+    "api_handoffs",
+    "api_journey_pain_points",
 }
 
 
@@ -172,22 +179,13 @@ def test_rows_of_another_journey_are_404_even_for_a_member(journey, member_clien
 
 def test_anonymous_visitor_is_sent_to_log_in_from_every_url(journey):
     anonymous = Client()
-    urls = [url for _name, url in every_journey_url(journey)]
+    urls = [url for name, url in every_journey_url(journey) if not name.startswith("api_")]
     for url in [reverse("journey_list"), reverse("journey_join", args=["x"]), *urls]:
         response = anonymous.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login") + "?next="), url
-
-
-def test_a_valid_invite_link_makes_a_participant_and_opens_the_board(journey):
-    newcomer = make_user()
-    client = Client()
-    client.force_login(newcomer)
-    response = client.get(reverse("journey_join", args=[journey.invite_token]))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("board", args=[journey.pk])
-    assert Membership.objects.get(journey=journey, user=newcomer).role == "participant"
-    assert client.get(response["Location"]).status_code == 200
+    for name, url in every_journey_url(journey):  # the API does not redirect a program to a login page
+        assert not name.startswith("api_") or anonymous.get(url).status_code == 401, url
 
 
 def test_an_invalid_invite_link_is_404_and_joins_nothing(journey):
@@ -280,6 +278,20 @@ def test_a_repeated_operation_id_applies_once(journey, member_client, customer):
     assert 'id="board-map"' in second.content.decode()
 
 
+def test_an_operation_id_sent_again_with_other_content_is_refused_and_saves_nothing(journey, member_client):
+    form = step(journey, "Fills in the web form")
+    first = {"title": "Foo", "base_version": form.version, "op_id": "first-save-of-foo"}
+    post(member_client, "step_edit", first, journey_id=journey.pk, step_id=form.pk)
+
+    corrected = post(member_client, "step_edit", {**first, "title": "Food"}, journey_id=journey.pk, step_id=form.pk)
+
+    assert corrected.status_code == 409
+    assert "sent before with other content" in corrected.content.decode()
+    form.refresh_from_db()
+    assert form.title == "Foo"
+    assert Event.objects.filter(journey=journey, op_id="first-save-of-foo").count() == 1
+
+
 def test_a_malformed_operation_id_is_refused(journey, member_client, customer):
     before = snapshot()
     response = post(member_client, "step_create", {"title": "X", "op_id": "<script>"}, journey_id=journey.pk)
@@ -342,6 +354,44 @@ def test_deleting_a_step_shows_it_is_gone(journey, member_client):
     assert response.status_code == 200
     assert f'id="step-detail-{first.pk}"' in response.content.decode()
     assert not Step.objects.filter(pk=first.pk).exists()
+
+
+def test_renaming_a_step_renames_it_in_the_hand_off_lists_of_the_steps_linked_to_it(journey, member_client):
+    form, rekey = step(journey, "Fills in the web form"), step(journey, "Re-keys the address")
+    data = {"title": "Types the address again", "base_version": rekey.version}
+
+    response = post(member_client, "step_edit", data, journey_id=journey.pk, step_id=rekey.pk)
+
+    html = response.content.decode()
+    their_list = html[html.index(f'id="step-{form.pk}-handoffs"') :]
+    assert "Types the address again" in their_list[: their_list.index("</div>")]
+
+
+def test_deleting_a_step_takes_it_out_of_the_hand_off_lists_of_the_steps_linked_to_it(journey, member_client):
+    form, rekey = step(journey, "Fills in the web form"), step(journey, "Re-keys the address")
+
+    response = post(
+        member_client, "step_delete", {"base_version": rekey.version}, journey_id=journey.pk, step_id=rekey.pk
+    )
+
+    html = response.content.decode()
+    their_list = html[html.index(f'id="step-{form.pk}-handoffs"') :]
+    assert "Re-keys the address" not in their_list[: their_list.index("</div>")]
+
+
+def test_an_action_on_something_deleted_meanwhile_says_so_in_words(journey, member_client):
+    handoff = Handoff.objects.get(journey=journey)
+    rekey = step(journey, "Re-keys the address")
+    post(member_client, "step_delete", {"base_version": rekey.version}, journey_id=journey.pk, step_id=rekey.pk)
+
+    label = post(
+        member_client, "handoff_update", {"label": "x", "base_version": 1}, journey_id=journey.pk, handoff_id=handoff.pk
+    )
+    panel = member_client.get(reverse("step_detail", args=[journey.pk, rekey.pk]), headers={"HX-Request": "true"})
+
+    assert label.status_code == panel.status_code == 404
+    assert label.content.decode() == "This hand-off has been deleted in the meantime, so nothing was changed."
+    assert panel.content.decode() == "This step has been deleted in the meantime, so nothing was changed."
 
 
 # Changes: bad input (422, message in the form, nothing saved) ---------------------------------------------------

@@ -140,9 +140,11 @@ def test_the_projector_follows_the_facilitator_and_the_timer_is_shared(live_daph
 
     ann_page.click(f"#step-{first.step_id}")  # a participant opening a step does not move the projector
     expect(ann_page.locator("#drawer.open")).to_be_visible()
-    lead.click(f"#step-{first.step_id}")
+    lead.click(f"#step-{first.step_id}")  # nor does the facilitator opening it: only presenting it does
+    expect(lead.locator("#drawer.open")).to_be_visible()
+    lead.get_by_role("button", name="Present this step").click()
     expect(projector.locator(f"#step-{first.step_id}.focus")).to_be_visible(timeout=LIVE)
-    expect(projector.locator("#facilitator-focus")).to_have_text("Now discussing: Customer fills in the form")
+    expect(projector.locator("#facilitator-focus")).to_contain_text("Now discussing: Customer fills in the form")
 
     lead.fill("#timer-minutes", "2")
     lead.click("[data-timer-start]")

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from journeys.models import Event
-from tests.factories import PASSWORD, make_user, make_workshop
+from tests.factories import make_user, make_workshop
 from workshops import services
 from workshops.models import Dot, FacilitatorFocus, ScoreMeasurement, VotingRound, WorkshopTimer
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(user) -> Client:
     client = Client()
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -3,14 +3,16 @@
     return apply_change(request, journey, form, service, FragmentAnswers(journey, invalid=...))
 
 `apply_change` checks the operation id, validates the form, runs the service (which runs inside
-`journeys.changes.journey_change`) and maps every refusal of `journeys.errors` to one status: 404 not a member,
-403 not allowed, 409 conflict (stale version, illegal transition, nothing to undo), 422 bad input, 429 too many.
-Nothing is saved in any of those. What the answer looks like is the view's business (its `Answers`): out-of-band
-fragments for the board and the workshop tools, a redirect with a message for the plain form pages.
+`journeys.changes.journey_change`, told a digest of what the request asks for: an operation id sent again with other
+content is refused with 409, not answered as already applied) and maps every refusal of `journeys.errors` to one status:
+404 not a member, 403 not allowed, 409 conflict (stale version, illegal transition, nothing to undo), 422 bad input, 429
+too many. Nothing is saved in any of those. What the answer looks like is the view's business (its `Answers`):
+out-of-band fragments for the board and the workshop tools, a redirect with a message for the plain form pages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import uuid
@@ -26,6 +28,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from journeys import selectors
+from journeys.changes import operation_content
 from journeys.errors import (
     ChangeRefused,
     Conflict,
@@ -38,6 +41,7 @@ from journeys.errors import (
 from journeys.models import Event, Journey
 from live.fragments import render_changes, render_event, render_follow_ups
 from web.conflicts import render_conflict
+from web.middleware import Gone
 
 logger = logging.getLogger(__name__)
 
@@ -80,16 +84,51 @@ def apply_change(
         return answers.refused(InvalidOperationId(_("The operation id is not valid.")), 400)
     if not form.is_valid():
         return answers.invalid(form)
-    try:
-        service(form.cleaned_data, op_id)
-    except ReplayedOperation as replay:
-        return answers.applied(replay.event, replayed=True)
-    except ValidationError as error:
-        add_errors(form, error)
+    with operation_content(request_digest(request)):
+        outcome = run_change(journey, lambda op: service(form.cleaned_data, op), op_id)
+    if outcome.invalid is not None:
+        add_errors(form, outcome.invalid)
         return answers.invalid(form)
+    if outcome.refusal is not None:
+        return answers.refused(outcome.refusal, status_of(outcome.refusal))
+    return answers.applied(outcome.event, replayed=outcome.replayed)
+
+
+@dataclass
+class Outcome:
+    """What became of one change: applied (`event`, `replayed` when the operation id was used before), refused
+    (`refusal`, nothing saved) or invalid input (`invalid`, field by field, nothing saved)."""
+
+    event: Event | None = None
+    replayed: bool = False
+    result: Any = None
+    refusal: ChangeRefused | None = None
+    invalid: ValidationError | None = None
+
+
+def run_change(journey: Journey, service: Callable[[str], Any], op_id: str) -> Outcome:
+    """Run a service under an operation id: the one write path of the pages (`apply_change`) and the API."""
+    try:
+        result = service(op_id)
+    except ReplayedOperation as replay:
+        return Outcome(event=replay.event, replayed=True)
+    except ValidationError as error:
+        return Outcome(invalid=error)
     except ChangeRefused as refusal:
-        return answers.refused(refusal, status_of(refusal))
-    return answers.applied(Event.objects.get(journey=journey, op_id=op_id), replayed=False)
+        return Outcome(refusal=refusal)
+    return Outcome(event=Event.objects.get(journey=journey, op_id=op_id), result=result)
+
+
+# What a browser sends besides the change itself: it differs between an operation's first try and its retry.
+NOT_CONTENT = {"op_id", "csrfmiddlewaretoken"}
+
+
+def request_digest(request: HttpRequest) -> str:
+    """What the request asks for: its path, its fields and the files it carries."""
+    fields = [(key, value) for key, value in request.POST.lists() if key not in NOT_CONTENT]
+    files = [(key, upload.name, upload.size) for key, upload in request.FILES.items()]
+    content = repr((request.path, sorted(fields), files))
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -148,8 +187,21 @@ def member_journey(request: HttpRequest, journey_id: int) -> Journey:
 
 
 def journey_child(request: HttpRequest, journey_id: int, model: type, pk: int) -> tuple[Journey, Any]:
+    """The journey and one of its rows; for a row deleted meanwhile, a 404 that says so in words (web.middleware)."""
     journey = member_journey(request, journey_id)
-    return journey, get_object_or_404(model, pk=pk, journey=journey)
+    child = model.objects.filter(pk=pk, journey=journey).first()
+    if child is None:
+        raise Gone(gone_message(model))
+    return journey, child
+
+
+def gone_message(model: type) -> str:
+    messages = {
+        "step": _("This step has been deleted in the meantime, so nothing was changed."),
+        "handoff": _("This hand-off has been deleted in the meantime, so nothing was changed."),
+        "painpoint": _("This pain point has been deleted in the meantime, so nothing was changed."),
+    }
+    return messages.get(model._meta.model_name, _("This has been deleted in the meantime, so nothing was changed."))
 
 
 @dataclass

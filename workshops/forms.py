@@ -74,5 +74,6 @@ class FocusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["step"] = forms.ModelChoiceField(
             queryset=Step.objects.filter(journey=journey),
+            required=False,  # no step: stop presenting
             error_messages={"invalid_choice": _("That step is not on this journey."), "required": _("Choose a step.")},
         )

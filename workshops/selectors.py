@@ -147,6 +147,15 @@ class VotingBoard:
     dots_placed: int
     voters: int
 
+    @property
+    def dots_per_step(self) -> list[tuple[int, int]]:
+        """(step id, dots on its pain points) for the steps that got dots, for the badges on the cards."""
+        per_step: Counter[int] = Counter()
+        for row in self.rows:
+            if row.dots:
+                per_step[row.pain_point.step_id] += row.dots
+        return sorted(per_step.items())
+
 
 def latest_round(journey: Journey) -> VotingRound | None:
     return VotingRound.objects.filter(journey=journey).first()

@@ -235,11 +235,12 @@ def _state(timer: WorkshopTimer, now: datetime) -> timer_math.TimerState:
 # Facilitator focus ------------------------------------------------------------------------------------------------
 
 
-def focus_set(*, journey: Journey, actor: Any, step: Step, op_id: str = "") -> FacilitatorFocus:
-    if step.journey_id != journey.pk:
+def focus_set(*, journey: Journey, actor: Any, step: Step | None, op_id: str = "") -> FacilitatorFocus:
+    """Present a step on the projector (and to everyone following the facilitator); None stops presenting."""
+    if step is not None and step.journey_id != journey.pk:
         raise ValidationError({"step": _("That step is not on this journey.")})
     with journey_change(journey=journey, actor=actor, kind="focus.moved", op_id=op_id) as change:
         require_facilitator(journey, actor)
         focus, _created = FacilitatorFocus.objects.update_or_create(journey=journey, defaults={"step": step})
-        change.touch(focus=step.pk)
+        change.touch(focus=step.pk if step is not None else True)
     return focus

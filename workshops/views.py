@@ -11,7 +11,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from boards import rendering
@@ -20,6 +22,7 @@ from web.changes import FragmentAnswers, apply_change, member_journey
 from workshops import forms as workshop_forms
 from workshops import fragments, selectors, services
 from workshops.models import VotingRound
+from workshops.qr import qr_svg
 
 
 def _message(form: forms.Form, message_id: str) -> str:
@@ -212,11 +215,14 @@ def state(request: HttpRequest, journey_id: int) -> HttpResponse:
 @require_GET
 def projector(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
+    invite_url = request.build_absolute_uri(reverse("journey_join", args=[journey.invite_token]))
     context = {
         **rendering.map_context(journey),
         **fragments.indicator_context(journey),
         **fragments.timer_context(journey),
         **fragments.voting_context(journey),
         **fragments.focus_context(journey),
+        "invite_url": invite_url,
+        "invite_qr": qr_svg(invite_url, title=_("Scan to join this board")),
     }
     return render(request, "workshops/projector.html", context)

@@ -1,4 +1,5 @@
-// The board's interactions: operation ids and retries, the step drawer, keyboard moves, drag and drop, zoom.
+// The board's interactions: operation ids and retries, the step drawer, keyboard moves, drag and drop.
+// Pan, zoom and the rest of the wall are in wall.js.
 // The live socket lives in live.js.
 (function () {
   "use strict";
@@ -230,8 +231,6 @@
     if (target.closest("[data-help]")) document.getElementById("help-dialog").showModal();
     const copy = target.closest("[data-copy]");
     if (copy) copyText(copy);
-    const zoom = target.closest("[data-zoom]");
-    if (zoom) setZoom(zoom.dataset.zoom);
   });
 
   // Moving a step: one POST to the move endpoint, from the keyboard or by dragging.
@@ -308,9 +307,6 @@
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") { event.preventDefault(); document.getElementById("new-step-title")?.focus(); }
     if (event.key === "?") { event.preventDefault(); document.getElementById("help-dialog").showModal(); }
-    if (event.key === "+" || event.key === "=") setZoom("in");
-    if (event.key === "-") setZoom("out");
-    if (event.key === "0") setZoom("fit");
   });
 
   // Drag and drop: drop a card on a lane; it lands after the last card left of the drop point.
@@ -355,49 +351,4 @@
     });
   }
 
-  // Zoom and fit-to-screen for boards wider than the screen. The inner wrapper is scaled; the outer one takes the
-  // scaled size, so the scroll area follows the zoom. Whenever the map is swapped in at another size (a local change
-  // or a push), the observer sizes the outer wrapper again.
-  let scale = 1;
-  const zoomOuter = document.getElementById("board-zoom");
-  const zoomInner = document.getElementById("board-zoom-inner");
-  function applyZoom() {
-    const map = document.getElementById("board-map");
-    if (!map || !zoomOuter || !zoomInner) return;
-    zoomInner.style.transform = scale === 1 ? "" : `scale(${scale})`;
-    zoomOuter.classList.toggle("zoomed", scale !== 1);
-    keepLaneNamesInSight();
-    // The lanes run on to the right edge of the screen, however few steps there are yet.
-    const scroller = document.getElementById("board-scroll");
-    map.style.minWidth = scroller ? `${Math.floor(scroller.clientWidth / scale)}px` : "";
-    zoomOuter.style.width = `${Math.ceil(map.offsetWidth * scale)}px`;
-    zoomOuter.style.height = `${Math.ceil(map.offsetHeight * scale)}px`;
-    zoomOuter.dataset.scale = String(scale);
-  }
-  function setZoom(how) {
-    const scroller = document.getElementById("board-scroll");
-    const map = document.getElementById("board-map");
-    if (!map) return;
-    if (how === "in") scale = Math.min(scale * 1.2, 2);
-    else if (how === "out") scale = Math.max(scale / 1.2, 0.2);
-    else if (how === "fit") {
-      const naturalWidth = parseFloat(map.style.width) || map.offsetWidth;  // its own width, not the stretched one
-      scale = Math.min(1, scroller.clientWidth / naturalWidth, scroller.clientHeight / map.offsetHeight);
-    }
-    applyZoom();
-    announce(`${Math.round(scale * 100)}%`);
-  }
-  // Sticky lane names stick in unscaled coordinates, so inside a scaled board they drift; while zoomed they follow
-  // the scroll position by hand instead.
-  function keepLaneNamesInSight() {
-    const scroller = document.getElementById("board-scroll");
-    if (zoomOuter && scroller) zoomOuter.style.setProperty("--scroll-x", `${scale === 1 ? 0 : scroller.scrollLeft / scale}px`);
-  }
-  document.getElementById("board-scroll")?.addEventListener("scroll", keepLaneNamesInSight, { passive: true });
-  if (zoomInner && window.ResizeObserver) {
-    const observer = new ResizeObserver(applyZoom);
-    observer.observe(zoomInner);
-    observer.observe(document.getElementById("board-scroll"));
-  }
-  applyZoom();
 })();

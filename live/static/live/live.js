@@ -8,7 +8,7 @@
   const root = document.getElementById("live-board");
   if (!root) return;
   const HEADER = /^\s*<div id="board-seq"[^>]*? data-seq="(\d+)" data-base="(\d+)" data-kind="(\w+)" data-actor="(\d*)" data-summary="([^"]*)"/;
-  const NO_RETRY = [1009, 4403];
+  const NO_RETRY = [1009, 4009, 4029, 4403, 4404]; // see live/close_codes.py
   const heartbeatMs = Number(root.dataset.heartbeatSeconds || 15) * 1000;
   const me = root.dataset.userId;
   let last = Number(document.getElementById("board-seq")?.dataset.seq || 0);

@@ -1,5 +1,6 @@
 // Workshop tools in the browser: the shared timer counted down on the server's clock, a participant's own dots,
-// the facilitator's focus (sent on the board, followed on the projector), and catching up after a reconnect.
+// time's up (on screen and, where the browser allows, a sound), and catching up after a reconnect. The facilitator's
+// "present this step" is followed in boards/wall.js.
 (function () {
   "use strict";
   const body = document.body;
@@ -47,6 +48,7 @@
     if (timer.dataset.status === "running" || timer.dataset.status === "done") {
       remaining = Number(timer.dataset.deadlineMs) - serverNow();
       const done = remaining <= 0;
+      if (done && shownFor !== timer.dataset.deadlineMs) timeIsUp(remaining, timer.dataset.deadlineMs);
       timer.classList.toggle("status-done", done);
       timer.classList.toggle("status-running", !done);
       if (done) timer.querySelector(".timer-status").textContent = timer.dataset.labelDone;
@@ -54,6 +56,60 @@
     const text = formatSeconds(remaining);
     if (display.textContent !== text) display.textContent = text;
   }
+  // Time's up: a large message (and three beeps where the browser lets a page play sound) when the countdown ends
+  // while the page is open, or ended less than a minute ago; it goes once the facilitator resets or restarts it.
+  const timesUp = document.getElementById("times-up");
+  let shownFor = null; // the deadline whose end was shown: once each, however often the page ticks
+  function timeIsUp(remaining, deadline) {
+    shownFor = deadline;
+    if (!timesUp || remaining < -60000) return;
+    timesUp.hidden = false;
+    beep();
+  }
+  function hideTimesUp() {
+    if (timesUp) timesUp.hidden = true;
+  }
+  let audio = null;
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+      [0, 0.45, 0.9].forEach((start) => {
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = 880;
+        gain.gain.setValueAtTime(0.0001, audio.currentTime + start);
+        gain.gain.exponentialRampToValueAtTime(0.3, audio.currentTime + start + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + start + 0.35);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(audio.currentTime + start);
+        tone.stop(audio.currentTime + start + 0.4);
+      });
+    } catch {
+      // No sound here: the message on screen says it.
+    }
+  }
+  // A browser lets a page make sound only after someone used it: unlock it on the first click or key.
+  const unlock = () => {
+    try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); audio.resume(); } catch { /* no sound */ }
+  };
+  document.addEventListener("pointerdown", unlock, { once: true });
+  document.addEventListener("keydown", unlock, { once: true });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-times-up-close]")) hideTimesUp();
+    const qr = event.target.closest("[data-qr-toggle]");
+    if (qr) {
+      const panel = document.getElementById("qr-panel");
+      panel.hidden = !panel.hidden;
+      document.querySelectorAll("[data-qr-toggle][aria-expanded]").forEach((b) => b.setAttribute("aria-expanded", String(!panel.hidden)));
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && timesUp && !timesUp.hidden) hideTimesUp();
+    if (event.key === "Escape" && document.getElementById("qr-panel") && !document.getElementById("qr-panel").hidden) {
+      document.getElementById("qr-panel").hidden = true;
+    }
+  });
   setInterval(tick, 250);
   tick();
 
@@ -103,37 +159,16 @@
       });
   }
 
-  // The facilitator's focus: the board reports the step the facilitator opens; the projector highlights it (again
-  // when a pushed map or card replaces the highlighted one).
-  // Deferred past htmx's settle step, which puts a swapped card's server-rendered class back after ~20 ms.
-  let focusTimer = null;
-  function followFocus() {
-    if (!isProjector) return;
-    clearTimeout(focusTimer);
-    focusTimer = setTimeout(highlightFocus, 60);
-  }
-  function highlightFocus() {
-    const focus = document.getElementById("facilitator-focus");
-    document.querySelectorAll(".step-card.focus").forEach((card) => card.classList.remove("focus"));
-    const card = focus && focus.dataset.stepId && document.getElementById(`step-${focus.dataset.stepId}`);
-    if (!card) return;
-    card.classList.add("focus");
-    card.scrollIntoView({ block: "center", inline: "center", behavior: "smooth" });
-  }
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (!isFacilitator || event.detail.target.id !== "drawer") return;
-    const stepId = event.detail.target.querySelector("[data-step-id]")?.dataset.stepId;
-    if (stepId) htmx.ajax("POST", `${base}focus/`, { values: { step: stepId }, swap: "none", source: body });
-  });
-
   // htmx fires oobAfterSwap on every element swapped so far in the same response or frame: act once per fragment,
   // on the element that was just swapped in.
   function afterUpdate(event) {
     const target = event.detail.target;
     if (!target || event.target.id !== target.id) return;
     if (target.id === "voting-panel" || target.id === "voting-status") refreshMyDots();
-    if (target.id === "facilitator-focus" || target.id === "board-map" || /^step-\d+$/.test(target.id)) followFocus();
-    if (target.id === "workshop-timer") tick();
+    if (target.id === "workshop-timer") {
+      if (document.getElementById("workshop-timer")?.dataset.status !== "done") hideTimesUp(); // the swapped-in one
+      tick();
+    }
   }
   document.body.addEventListener("htmx:oobAfterSwap", afterUpdate);
   // A successful change clears the message line; a refused one (403, e.g. not the facilitator) shows why.
@@ -171,5 +206,4 @@
   }, POLL_MS);
 
   refreshMyDots();
-  followFocus();
 })();
