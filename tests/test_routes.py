@@ -9,7 +9,7 @@ from journeys import services, undo
 from journeys.models import Event, Handoff
 from journeys.services import RouteFigures
 from live.broadcast import change_summary
-from tests.factories import PASSWORD, link, make_department, make_journey, make_step, make_user
+from tests.factories import link, make_department, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def branching():
 
 
 def logged_in(client, user):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
