@@ -16,6 +16,7 @@ from journeys.models import Department, Handoff, Journey, Step
 from live.fragments import register_fragments
 
 ROUTES = "boards/routes.html"
+SHOWN_REPEATS = 0.005  # fewer repeat contacts per question than this show as none
 
 
 # The routes of one step, in its drawer ---------------------------------------------------------------------------
@@ -82,8 +83,15 @@ class DepartmentRow:
 
 
 def department_rows(figures: flow.Flow, steps: dict[int, Step], graph: Any) -> list[DepartmentRow]:
-    """Departments whose hand-offs are followed by waiting or repeat contacts, the most repeats first."""
-    wanted = [row for row in figures.departments if row.wait_minutes > 0 or row.repeat_contacts > 0]
+    """Departments whose hand-offs are followed by waiting or repeat contacts, the most repeats first. The customer's
+    own lane only when repeat contacts start there before any department had the case: its waiting is the
+    customer's own time (the days before they call), not the organisation's."""
+    wanted = [
+        row
+        for row in figures.departments
+        if row.repeat_contacts >= SHOWN_REPEATS
+        or (row.wait_minutes > 0 and (row.department is None or row.department != figures.customer_lane))
+    ]
     departments = Department.objects.in_bulk([row.department for row in wanted if row.department is not None])
     rows = []
     for row in sorted(wanted, key=lambda row: (-row.repeat_contacts, -row.wait_minutes)):

@@ -23,7 +23,7 @@ from dashboard.models import JourneyFlowDay
 from journeys import flow, insight_data
 from journeys.models import Event, Journey
 
-FLOW_CHANGES = ("step.", "handoff.", "lane.", "routes.", "journey.", "undo", "redo")
+FLOW_CHANGES = ("step.", "handoff.", "lane.", "journey.", "undo", "redo")
 
 
 def figures_of(figures: flow.Flow) -> dict[str, Any]:

@@ -105,6 +105,7 @@ class Flow:
     assumed_shares: tuple[int, ...] = ()  # steps whose routes' shares are (partly) assumed
     departments: tuple[DepartmentFlow, ...] = ()
     repeats_per_handoff: dict[int, float] = field(default_factory=dict)  # loop hand-off id -> expected times taken
+    customer_lane: int | None = None
 
     @property
     def failure_demand(self) -> float | None:
@@ -365,13 +366,28 @@ def _back_substitute(order: list[int], equations: dict) -> dict[int, dict[Hashab
 def expected_visits(chain: Chain, start: int, probabilities: Probabilities, nodes: set[int]) -> dict[int, float] | None:
     """How often, on average, one customer question passes each step of `nodes` (those reachable from start)."""
     inflow: dict[int, list[tuple[int, float]]] = {}
-    for source, target, _data in chain.edges():
-        chance = probabilities.get((source, target), 0.0)
-        if chance > 0 and source in nodes:
-            inflow.setdefault(target, []).append((source, chance))
-    order = [node for node in chain.order if node in nodes]
+    for source in nodes:
+        for target, _data in chain.out[source]:
+            chance = probabilities[source, target]
+            if chance > 0:
+                inflow.setdefault(target, []).append((source, chance))
+    order = sorted(nodes, key=chain.rank.__getitem__)
     solved = solve_visits(order, inflow, {start: {"visits": 1.0}})
     return None if solved is None else {node: value.get("visits", 0.0) for node, value in solved.items()}
+
+
+def forward_visits(chain: Chain, start: int, forward: Probabilities) -> dict[int, float]:
+    """Expected visits when no case loops back: one pass in process order, which the forward routes follow."""
+    visits = {start: 1.0}
+    for node in chain.order[chain.rank[start] :]:
+        count = visits.get(node)
+        if not count:
+            continue
+        for target, _data in chain.out[node]:
+            chance = forward.get((node, target), 0.0)
+            if chance > 0:
+                visits[target] = visits.get(target, 0.0) + count * chance
+    return visits
 
 
 def expected_minutes(chain: Chain, visits: dict[int, float], probabilities: Probabilities) -> float:
@@ -489,7 +505,7 @@ def flow(graph: nx.DiGraph, *, customer_lane: int | None) -> Flow:
     start = first_customer_step(graph, customer_lane)
     probabilities, problems, assumed = route_probabilities(chain)
     route = main_route(chain, start, probabilities)
-    shares = {"share_problems": problems, "assumed_shares": assumed}
+    shares = {"share_problems": problems, "assumed_shares": assumed, "customer_lane": customer_lane}
     if start is None:
         return Flow(start, route, None, None, **shares)
     nodes = reachable(chain, start, probabilities)
@@ -504,7 +520,7 @@ def flow(graph: nx.DiGraph, *, customer_lane: int | None) -> Flow:
         if chain.is_loop(source, target) and probabilities[source, target] > 0
     }
     forward = without_loops(chain, probabilities)
-    straight = expected_visits(chain, start, forward, reachable(chain, start, forward)) or {}
+    straight = forward_visits(chain, start, forward)
     ids = {(source, target): data["id"] for source, target, data in chain.edges()}
     return Flow(
         start=start,

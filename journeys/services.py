@@ -355,7 +355,7 @@ def step_routes_update(*, step: Step, actor: Any, routes: list[RouteFigures], op
     their shares can be checked together: they add up to 100 %, or leave something for the routes without one."""
     for route in routes:
         _check_route_figures(route)
-    with journey_change(journey=step.journey, actor=actor, kind="routes.updated", op_id=op_id) as change:
+    with journey_change(journey=step.journey, actor=actor, kind="handoff.routes_updated", op_id=op_id) as change:
         handoffs = {h.pk: h for h in Handoff.objects.select_for_update().filter(from_step_id=step.pk)}
         if any(route.handoff_id not in handoffs for route in routes):
             raise ValidationError(

@@ -66,8 +66,10 @@ def test_the_repeat_contact_after_the_letter_counts_for_the_department_that_post
 
     section = render_panel(journey, oob=False).split('id="insight-flow"')[1].split("</section>")[0]
 
-    policy = section.split("Where the system fails the customer")[1].split("</li>")[0]
+    departments = section.split("Where the system fails the customer")[1]
+    policy = departments.split("</li>")[0]
     assert ">Policy</button>" in policy and "0.33 repeat contacts" in policy
+    assert ">Customer</button>" not in departments  # the customer's own half hour before calling is not the system's
 
 
 def test_a_loop_that_can_never_be_left_is_named_with_its_steps_not_an_endless_number(moving):

@@ -143,3 +143,27 @@ def test_the_flow_csv_lists_the_daily_figures_with_the_languages_decimal_mark(lo
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Klantreis", "Dag", "Contacten per klantvraag", "Faalvraag (%)"]
     assert rows[1][:4] == [journey.title, timezone.localdate().isoformat(), "1,333", "25,0"]
+
+
+def test_the_flow_card_costs_the_same_queries_whatever_the_number_of_journeys_and_days(looping):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(make_manager())
+    flow_day_record(journey=looping[0])
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/dashboard/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    today = timezone.localdate()
+    for number in range(5):
+        journey = make_journey(title=f"Journey {number}")
+        for days_ago in (60, 30, 10, 0):
+            JourneyFlowDay.objects.create(journey=journey, day=today - timedelta(days_ago), contacts_per_question=1.5)
+
+    assert queries() == few

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from journeys import services, undo
 from journeys.models import Event, Handoff
 from journeys.services import RouteFigures
+from live.broadcast import change_summary
 from tests.factories import link, make_department, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,8 @@ def test_the_routes_of_a_step_are_saved_as_one_change(branching):
     assert (to_policy.wait_minutes, to_policy.share_percent, to_policy.complete_accurate_percent) == (2880, 30, 60)
     assert to_answer.version == to_policy.version == 2
     event = Event.objects.get(journey=journey, seq=seq + 1)
-    assert event.kind == "routes.updated" and event.targets == {"step": calls.pk}
+    assert event.kind == "handoff.routes_updated" and event.targets == {"step": calls.pk}
+    assert change_summary(event).endswith("changed a hand-off")  # what a screen reader hears on the other boards
 
 
 def test_shares_that_do_not_add_up_to_100_are_refused_with_their_total(branching):
