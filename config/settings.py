@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dashboard",
     "exchange",
     "notifications",
+    "comments",
     "demo",
 ]
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("", include("exchange.urls")),
     path("", include("notifications.urls")),
+    path("", include("comments.urls")),
 ]

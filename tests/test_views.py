@@ -86,6 +86,8 @@ GET_URLS = {
     "workshop_clock",
     "workshop_state",
     "workshop_projector",
+    "step_comments",
+    "mention_candidates",
 }
 
 
