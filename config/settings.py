@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "api",
+    "comments",
     "demo",
 ]
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
+    path("", include("comments.urls")),
 ]

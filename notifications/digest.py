@@ -265,7 +265,7 @@ def render_digest(digest: Digest) -> Any:
         "list_url": emails.absolute(reverse("my_pain_points") + "?state=active"),
     }
     return emails.render_email(
-        template="digest",
+        template="notifications/email/digest",
         context=context,
         language=digest.language,
         to=digest.user.email,

@@ -42,7 +42,7 @@ def unsubscribe_url(*, user_id: int | None = None, address: str = "") -> str:
 
 
 def render_email(*, template: str, context: dict[str, Any], language: str, to: str, unsubscribe: str) -> OutgoingEmail:
-    """The e-mail `notifications/email/<template>` (subject, .txt and .html) for `to`, not saved yet."""
+    """The e-mail `<template>_subject.txt`, `<template>.txt` and `<template>.html` for `to`, not saved yet."""
     context = {
         **context,
         "site_url": settings.SITE_URL.rstrip("/"),
@@ -50,9 +50,9 @@ def render_email(*, template: str, context: dict[str, Any], language: str, to: s
         "preferences_url": absolute(reverse("notification_preferences")),
     }
     with translation.override(language):
-        subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
-        text = render_to_string(f"notifications/email/{template}.txt", context)
-        html = render_to_string(f"notifications/email/{template}.html", {**context, "language": language})
+        subject = render_to_string(f"{template}_subject.txt", context)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", {**context, "language": language})
     return OutgoingEmail(
         to=to,
         subject=" ".join(subject.split())[:300],

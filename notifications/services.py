@@ -138,7 +138,7 @@ def _notification_email(notification: Notification, user: Any, language: str) ->
         "journey_title": notification.journey.title if notification.journey_id else "",
     }
     return emails.render_email(
-        template="notification",
+        template="notifications/email/notification",
         context=context,
         language=language,
         to=user.email,

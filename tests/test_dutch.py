@@ -105,10 +105,23 @@ def user_data() -> list[str]:
     texts += PainPointActivity.objects.values_list("text", flat=True)
     texts += Handoff.objects.values_list("label", flat=True)
     texts += Department.objects.values_list("name", flat=True)
+    texts += after_the_workshop_user_data()
     for user in get_user_model().objects.all():
         texts += [user.get_full_name(), user.username]
     texts += UNTRANSLATED_BY_DESIGN
     return sorted({" ".join(text.split()) for text in texts if text.strip()}, key=len, reverse=True)
+
+
+def after_the_workshop_user_data() -> list[str]:
+    """What people typed into comments and notifications (their text is the pain point's or comment's)."""
+    from comments.models import StepComment
+    from notifications.models import Notification
+
+    texts: list[str] = []
+    texts += StepComment.objects.values_list("text", flat=True)
+    texts += Notification.objects.values_list("text", flat=True)
+    texts += Notification.objects.exclude(kind="report_outcome").values_list("detail", flat=True)
+    return texts
 
 
 def without_user_data(text: str) -> str:

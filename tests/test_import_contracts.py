@@ -30,6 +30,7 @@ FORBIDDEN = [
     ("painpoints", "dashboard.views"),
     ("api", "notifications.views"),
     ("notifications", "api.views"),
+    ("accounts", "comments.views"),
 ]
 
 

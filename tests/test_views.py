@@ -93,6 +93,8 @@ GET_URLS = {
     "api_steps",
     "api_handoffs",
     "api_journey_pain_points",
+    "step_comments",
+    "mention_candidates",
 }
 
 
