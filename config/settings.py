@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "exchange",
     "accounts",
     "api",
+    "webhooks",
     "demo",
 ]
 
@@ -231,6 +232,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Links in messages that leave the app (webhooks): the address people open the board at.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Webhooks: only to hosts an administrator allowed, never to internal addresses unless their network is allowed too.
+# Hosts: "tickets.example.org", ".example.org" (any subdomain) or "*" (any host). Networks: "10.1.2.0/24".
+WEBHOOK_ALLOWED_HOSTS = envlist("WEBHOOK_ALLOWED_HOSTS", "")
+WEBHOOK_INTERNAL_NETWORKS = envlist("WEBHOOK_INTERNAL_NETWORKS", "")
+WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", "false")
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", "10")
+# Waits before each retry after a failed attempt (Standard Webhooks' suggested schedule); then it is given up.
+WEBHOOK_RETRY_SECONDS = [int(s) for s in envlist("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")]
+WEBHOOK_POLL_SECONDS = envint("WEBHOOK_POLL_SECONDS", "2")
 
 # Content-Security-Policy. No inline scripts, no eval: htmx is configured through JSON (the htmx-config meta) and
 # behaviour lives in static files. Cards and lanes are placed with style attributes, hence style-src-attr.

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("exchange.urls")),
     path("", include("accounts.urls")),
     path("api/v1/", include("api.urls")),
+    path("", include("webhooks.urls")),
 ]
