@@ -170,6 +170,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Single sign-on with OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set; see the README for
+# Keycloak and Microsoft Entra ID. LOCAL_LOGIN=false switches password sign-in off (the admin's too).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+LOCAL_LOGIN = envbool("LOCAL_LOGIN", "true") or not SSO_ENABLED
+SSO_PROVIDER_NAME = os.environ.get("SSO_PROVIDER_NAME", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = envbool("OIDC_USE_PKCE", "true")
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_LINK_BY_EMAIL = envbool("OIDC_LINK_BY_EMAIL", "true")
+OIDC_DEPARTMENTS_CLAIM = os.environ.get("OIDC_DEPARTMENTS_CLAIM", "")
+OIDC_MANAGERS_CLAIM = os.environ.get("OIDC_MANAGERS_CLAIM", OIDC_DEPARTMENTS_CLAIM or "groups")
+OIDC_MANAGER_VALUES = envlist("OIDC_MANAGER_VALUES", "")
+AUTHENTICATION_BACKENDS = [
+    *(["accounts.oidc.SsoBackend"] if SSO_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
+]
+if SSO_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "journey_list"
 LOGOUT_REDIRECT_URL = "login"
