@@ -10,6 +10,9 @@ from accounts import sso
 
 
 class SsoBackend(OIDCAuthenticationBackend):
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return sso.merged_claims(super().get_userinfo(access_token, id_token, payload), payload)
+
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))
 

@@ -18,6 +18,14 @@ from journeys.models import Department
 from journeys.permissions import MANAGERS_GROUP
 
 
+def merged_claims(userinfo: dict[str, Any], id_token_claims: dict[str, Any]) -> dict[str, Any]:
+    """The user endpoint's claims; with OIDC_CLAIMS_FROM_ID_TOKEN also the ID token's (Entra ID sends groups only
+    there). Where both have a claim, the user endpoint's stands."""
+    if not settings.OIDC_CLAIMS_FROM_ID_TOKEN:
+        return userinfo
+    return {**id_token_claims, **userinfo}
+
+
 def claim_values(claims: dict[str, Any], name: str) -> list[str]:
     value = claims.get(name) if name else None
     if value is None:

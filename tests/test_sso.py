@@ -101,3 +101,10 @@ def test_with_local_accounts_on_and_no_single_sign_on_the_page_is_as_before(clie
     page = client.get(reverse("login")).content.decode()
     assert 'id="id_password"' in page and "oidc" not in page
     assert client.post(reverse("login"), {"username": "anna", "password": PASSWORD}).status_code == 302
+
+
+def test_claims_from_the_id_token_count_only_when_switched_on(settings):
+    userinfo, id_token = {"sub": "x", "email": "a@b.example"}, {"sub": "x", "groups": ["IT"], "email": "old@b.example"}
+    assert sso.merged_claims(userinfo, id_token) == userinfo
+    settings.OIDC_CLAIMS_FROM_ID_TOKEN = True
+    assert sso.merged_claims(userinfo, id_token) == {"sub": "x", "email": "a@b.example", "groups": ["IT"]}
