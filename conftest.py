@@ -95,3 +95,14 @@ def daphne_server(django_db_setup):
 def live_daphne(daphne_server, transactional_db):
     """A real daphne serving the test database; rows a test commits are visible to it and flushed after."""
     return daphne_server
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_english():
+    """A request in Dutch leaves Dutch active on its thread (LocaleMiddleware activates, nothing deactivates): without
+    this, a later test in the same worker that calls a service directly reads its messages in Dutch."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

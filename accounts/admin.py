@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from accounts.models import ApiToken, DepartmentClaim
+from accounts.models import ApiToken, DepartmentClaim, SsoIdentity
 
 
 @admin.register(ApiToken)
@@ -16,3 +16,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class DepartmentClaimAdmin(admin.ModelAdmin):
     list_display = ["value", "department"]
     search_fields = ["value", "department__name"]
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(admin.ModelAdmin):
+    list_display = ["user", "subject", "last_sign_in"]
+    search_fields = ["user__username", "subject"]
+    readonly_fields = ["last_sign_in"]

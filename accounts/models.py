@@ -48,3 +48,20 @@ class DepartmentClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} → {self.department}"
+
+
+class SsoIdentity(models.Model):
+    """The person at the identity provider (its `sub` claim, stable for life) that a user here signs in as."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity", verbose_name=_("user")
+    )
+    subject = models.CharField(_("subject (sub claim)"), max_length=255, unique=True)
+    last_sign_in = models.DateTimeField(_("last sign-in"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+
+    def __str__(self) -> str:
+        return f"{self.user} = {self.subject}"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -61,3 +65,28 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404
     messages.success(request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name})
     return redirect("profile")
+
+
+class LoginView(auth_views.LoginView):
+    """The sign-in page: the organisation's single sign-on button when it is configured, the password form while
+    local accounts are on. With LOCAL_LOGIN=false no password is accepted (no backend checks one)."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context |= {
+            "sso_enabled": settings.SSO_ENABLED,
+            "sso_name": settings.SSO_PROVIDER_NAME,
+            "local_login": settings.LOCAL_LOGIN,
+            "sso_failed": self.request.GET.get("sso") == "failed",
+        }
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_LOGIN:
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """With local accounts off, the admin's password form would refuse everyone: send people to single sign-on."""
+    return redirect(f"{reverse('login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")

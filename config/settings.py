@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "api",
     "comments",
+    "webhooks",
     "demo",
 ]
 
@@ -188,7 +189,6 @@ AUTH_PASSWORD_VALIDATORS = [
 # even with the right password. By username and address together: a workshop room shares one address, so an
 # address alone would lock everyone out after a few typos, and a username alone would let anyone lock a colleague
 # out. An administrator unlocks early in the admin (Axes: access attempts) or with `manage.py axes_reset`.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -196,6 +196,35 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "web.lockout.locked_out_response"
 AXES_DISABLE_ACCESS_LOG = True  # keep failed attempts only, not a record of every successful login
 # The client address is daphne's REMOTE_ADDR: behind a proxy, run daphne with --proxy-headers (see the README).
+# Single sign-on with OpenID Connect (mozilla-django-oidc), on when OIDC_RP_CLIENT_ID is set; see the README for
+# Keycloak and Microsoft Entra ID. LOCAL_LOGIN=false switches password sign-in off (the admin's too).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+LOCAL_LOGIN = envbool("LOCAL_LOGIN", "true") or not SSO_ENABLED
+SSO_PROVIDER_NAME = os.environ.get("SSO_PROVIDER_NAME", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = envbool("OIDC_USE_PKCE", "true")
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", "10")
+OIDC_CLAIMS_FROM_ID_TOKEN = envbool("OIDC_CLAIMS_FROM_ID_TOKEN", "false")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_LINK_BY_EMAIL = envbool("OIDC_LINK_BY_EMAIL", "true")
+OIDC_DEPARTMENTS_CLAIM = os.environ.get("OIDC_DEPARTMENTS_CLAIM", "")
+OIDC_MANAGERS_CLAIM = os.environ.get("OIDC_MANAGERS_CLAIM", OIDC_DEPARTMENTS_CLAIM or "groups")
+OIDC_MANAGER_VALUES = envlist("OIDC_MANAGER_VALUES", "")
+# django-axes first, as it asks: it guards the password sign-in (login page and admin).
+AUTHENTICATION_BACKENDS = [
+    *(["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
+    *(["accounts.oidc.SsoBackend"] if SSO_ENABLED else []),
+]
+if SSO_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "journey_list"
@@ -293,6 +322,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Links in messages that leave the app (webhooks): the address people open the board at.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Webhooks: only to hosts an administrator allowed, never to internal addresses unless their network is allowed too.
+# Hosts: "tickets.example.org", ".example.org" (any subdomain) or "*" (any host). Networks: "10.1.2.0/24".
+WEBHOOK_ALLOWED_HOSTS = envlist("WEBHOOK_ALLOWED_HOSTS", "")
+WEBHOOK_INTERNAL_NETWORKS = envlist("WEBHOOK_INTERNAL_NETWORKS", "")
+WEBHOOK_ALLOW_HTTP = envbool("WEBHOOK_ALLOW_HTTP", "false")
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", "10")
+# Waits before each retry after a failed attempt (Standard Webhooks' suggested schedule); then it is given up.
+WEBHOOK_RETRY_SECONDS = [int(s) for s in envlist("WEBHOOK_RETRY_SECONDS", "5,300,1800,7200,18000,36000,36000")]
+WEBHOOK_POLL_SECONDS = envint("WEBHOOK_POLL_SECONDS", "2")
 
 # Content-Security-Policy. No inline scripts, no eval: htmx is configured through JSON (the htmx-config meta) and
 # behaviour lives in static files. Cards and lanes are placed with style attributes, hence style-src-attr.

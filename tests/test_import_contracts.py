@@ -31,6 +31,7 @@ FORBIDDEN = [
     ("api", "notifications.views"),
     ("notifications", "api.views"),
     ("accounts", "comments.views"),
+    ("comments", "webhooks.views"),
 ]
 
 
