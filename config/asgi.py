@@ -14,17 +14,20 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the apps loa
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from config.exposure import guarded  # noqa: E402
 from config.routing import origin_checked, websocket_urlpatterns  # noqa: E402
 from config.static_files import StaticFiles  # noqa: E402
 from live.frame_budget import FrameBudgetMiddleware  # noqa: E402
 
 http_app = StaticFiles(django_http) if settings.SERVE_STATIC else django_http
 
-application = ProtocolTypeRouter(
-    {
-        "http": http_app,
-        "websocket": origin_checked(AuthMiddlewareStack(FrameBudgetMiddleware(URLRouter(websocket_urlpatterns)))),
-    }
+application = guarded(
+    ProtocolTypeRouter(
+        {
+            "http": http_app,
+            "websocket": origin_checked(AuthMiddlewareStack(FrameBudgetMiddleware(URLRouter(websocket_urlpatterns)))),
+        }
+    )
 )
 
 # Everything loaded so far (Django, the apps, the URL conf) lives as long as the process. Moving it out of the

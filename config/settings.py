@@ -17,8 +17,18 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+DEVELOPMENT_SECRET_KEY = "local-development-only-not-secret"
+
+
 def envbool(name: str, default: str) -> bool:
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+    """Strict: a typo such as PRODUCTION=ture stops the start instead of quietly meaning false. Empty: the default."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in YES + NO:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ.get(name)!r} is neither true nor false: use true or false (or 1/0, yes/no, on/off)."
+        )
+    return value in YES
 
 
 def envint(name: str, default: str) -> int:
@@ -30,15 +40,17 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = envbool("PRODUCTION", "false")
-DEBUG = False if PRODUCTION else envbool("DEBUG", "true")
+DEBUG = envbool("DEBUG", "true") and not PRODUCTION  # read even in production: a typo stops the start
 if PRODUCTION:
     if not os.environ.get("SECRET_KEY"):
         raise ImproperlyConfigured("Set SECRET_KEY: it is required when PRODUCTION is true.")
     SECRET_KEY = os.environ["SECRET_KEY"]
 else:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "local-development-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# Development mode with the publicly known key: config/exposure.py warns loudly when it is reachable from elsewhere.
+PUBLICLY_KNOWN_KEY = not PRODUCTION and SECRET_KEY == DEVELOPMENT_SECRET_KEY
 # Origins allowed to open a board socket. Empty means "same as ALLOWED_HOSTS", which is only safe when that list
 # has no wildcard (AllowedHostsOriginValidator lets everything through for "*").
 WEBSOCKET_ALLOWED_ORIGINS = envlist("WEBSOCKET_ALLOWED_ORIGINS", "")

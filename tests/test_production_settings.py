@@ -236,3 +236,61 @@ def test_redis_reads_outlast_the_layers_blocking_wait(layer: str):
     [host] = json.loads(result.stdout)["CONFIG"]["hosts"]
     assert host["address"] == "redis://127.0.0.1:6379/0"
     assert host["socket_timeout"] >= 2 * RedisChannelLayer.brpop_timeout
+
+
+# Environment variables read strictly, and a loud warning for the publicly known key ----------------------------
+
+
+def development_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in production_env().items() if key not in ("PRODUCTION", "SECRET_KEY")}
+    return {**env, **extra}
+
+
+@pytest.mark.parametrize(("name", "value"), [("PRODUCTION", "ture"), ("DEBUG", "maybe"), ("CSP_ENFORCE", "yes please")])
+def test_a_yes_no_variable_with_a_typo_stops_the_start_with_a_message(name, value):
+    result = run(["manage.py", "check"], production_env(**{name: value}))
+    assert result.returncode != 0
+    assert f"{name}={value!r} is neither true nor false" in result.stderr
+
+
+def test_yes_no_variables_take_the_usual_spellings_and_empty_means_the_default():
+    assert settings_in(production_env(PRODUCTION="YES", SECURE_SSL_REDIRECT="0"))["SECURE_SSL_REDIRECT"] is False
+    assert settings_in(production_env(PRODUCTION="on", SECURE_SSL_REDIRECT=""))["SECURE_SSL_REDIRECT"] is True
+
+
+def test_development_mode_with_the_known_key_on_a_public_host_name_warns_loudly_at_start():
+    exposed = run(["-c", "import config.asgi"], development_env(ALLOWED_HOSTS="board.example.org,127.0.0.1"))
+    assert exposed.returncode == 0, exposed.stderr
+    assert "WARNING: Journey Board runs in DEVELOPMENT mode with the PUBLICLY KNOWN secret key" in exposed.stderr
+    assert "board.example.org" in exposed.stderr
+    local = run(["-c", "import config.asgi"], development_env(ALLOWED_HOSTS="127.0.0.1,localhost,[::1]"))
+    assert "WARNING" not in local.stderr
+    own_key = run(["-c", "import config.asgi"], development_env(SECRET_KEY=SECRET))
+    assert "WARNING" not in own_key.stderr
+
+
+@pytest.mark.django_db
+def test_development_mode_with_the_known_key_warns_once_when_reached_on_another_address(capsys):
+    from channels.testing import HttpCommunicator
+
+    from config.asgi import application
+    from config.exposure import WarnsWhenExposed
+    from tests.live_client import run_async
+
+    app = WarnsWhenExposed(application.application)
+
+    async def visit(server: tuple[str, int]) -> int:
+        communicator = HttpCommunicator(app, "GET", "/login/", headers=[(b"host", b"127.0.0.1")])
+        communicator.scope["server"] = server
+        return (await communicator.get_response(timeout=5))["status"]
+
+    async def from_loopback() -> int:
+        return await visit(("127.0.0.1", 8000))
+
+    async def twice_from_the_network() -> list[int]:
+        return [await visit(("192.168.1.20", 8000)), await visit(("192.168.1.20", 8000))]
+
+    assert run_async(from_loopback) == 200
+    assert "WARNING" not in capsys.readouterr().err
+    assert run_async(twice_from_the_network) == [200, 200]
+    assert capsys.readouterr().err.count("PUBLICLY KNOWN secret key, and a visitor reached it on 192.168.1.20") == 1
