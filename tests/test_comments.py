@@ -17,7 +17,7 @@ from journeys.models import Event
 from live import fragments
 from notifications.models import Kind, Notification
 from painpoints import services as lifecycle
-from tests.factories import PASSWORD, make_owners_world
+from tests.factories import make_owners_world
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def committed(django_capture_on_commit_callbacks):
 
 def logged_in(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

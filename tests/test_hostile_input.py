@@ -638,7 +638,7 @@ def test_a_workshop_score_with_10_to_the_20_responses_is_refused():
     user = make_user()
     journey = make_journey(facilitator=user)
     client = client_for(user)
-    url = reverse("workshop_score_record", args=[journey.pk])
+    url = reverse("workshop_indicator_measure", args=[journey.pk])
     response = client.post(url, {"measured_on": "2026-11-23", "value": "72", "responses": str(10**20)})
     assert response.status_code == 422
     assert "10000000" in response.content.decode().replace(".", "").replace(",", "")

@@ -701,7 +701,7 @@ def test_a_lane_once_added_is_no_longer_offered_to_anyone(journey, member_client
     it, finance = make_department("IT"), make_department("Finance")
     response = post(member_client, "lane_add", {"department": it.pk}, journey_id=journey.pk)
     form = response.content.decode().split('id="lane-form"')[1].split("</form>")[0]
-    assert 'hx-swap-oob="true"' in form  # the same choice reaches every open board
+    assert 'hx-swap-oob="morph"' in form  # the same choice reaches every open board
     select = form.split('id="new-lane"')[1].split("</select>")[0]
     assert f'value="{finance.pk}"' in select and f'value="{it.pk}"' not in select
     # A step in the last department without a lane gives it one: nothing is left to offer, the form hides.
