@@ -108,7 +108,7 @@ class JourneyPainPoints(_JourneyPart):
                 departments=departments, op_id=op,
             )  # fmt: skip
 
-        outcome = writes.change(request, journey, create, op_id)
+        outcome = writes.change(request, journey, create, op_id, data)
         return writes.answer(outcome, lambda done: _detail(request, done.event.targets["pain_point"]), created=True)
 
 
@@ -179,9 +179,8 @@ def action_view(action: str) -> type[APIView]:
             _colleague_id(data)
         op_id = writes.operation_id(request, data)
         service = SERVICES[action]
-        outcome = writes.change(
-            request, pain_point.journey, lambda op: service(pain_point, request.user, data, op), op_id
-        )
+        journey = pain_point.journey
+        outcome = writes.change(request, journey, lambda op: service(pain_point, request.user, data, op), op_id, data)
         return writes.answer(outcome, lambda _done: _detail(request, pain_point.pk))
 
     return type(f"PainPoint{action.title().replace('_', '')}", (APIView,), {"post": post})

@@ -7,6 +7,8 @@ inside `journey_change`, one refusal-to-status map), answered as JSON.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +19,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from journeys.changes import operation_content
 from journeys.errors import ChangeRefused, StaleEdit, TooManyChanges
 from journeys.models import Journey
 from web.changes import Outcome, run_change, status_of
@@ -29,13 +32,23 @@ def operation_id(request: Request, data: dict[str, Any]) -> str:
     return data.pop("op_id", "") or request.headers.get("Idempotency-Key", "") or uuid.uuid4().hex
 
 
-def change(request: Request, journey: Journey, service: Callable[[str], Any], op_id: str) -> Outcome:
+def content_digest(request: Request, data: dict[str, Any]) -> str:
+    """What the request asks for (its path and validated fields, the operation id left out): the same operation id
+    sent again with other content is refused (409), as on the pages."""
+    content = json.dumps([request.path, data], sort_keys=True, default=str)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def change(
+    request: Request, journey: Journey, service: Callable[[str], Any], op_id: str, data: dict[str, Any]
+) -> Outcome:
     wait = hit(board_changes(), f"{journey.pk}:{request.user.pk}")
     if wait:
         refusal = TooManyChanges(_("Too many changes in the last minute: wait a moment, then retry."))
         refusal.retry_after = wait
         return Outcome(refusal=refusal)
-    return run_change(journey, service, op_id)
+    with operation_content(content_digest(request, data)):
+        return run_change(journey, service, op_id)
 
 
 def answer(outcome: Outcome, body: Callable[[Outcome], Any], *, created: bool = False) -> Response:

@@ -465,6 +465,17 @@ def test_an_action_sent_twice_with_one_operation_id_happens_once(client, world):
     assert fresh(pain_point).activities.filter(kind="commented").count() == 1
 
 
+def test_an_operation_id_sent_again_with_other_content_is_refused_as_on_the_pages(client, world):
+    pain_point = world["pain_point"]
+    api = api_as(client, world["carla"])
+    api.post(act_url(pain_point, "comment"), {"text": "Called the customer", "op_id": "ticket-9-comment"})
+
+    again = api.post(act_url(pain_point, "comment"), {"text": "Something else", "op_id": "ticket-9-comment"})
+
+    assert again.status_code == 409 and "sent before with other content" in again.json()["detail"]
+    assert [a.text for a in fresh(pain_point).activities.filter(kind="commented")] == ["Called the customer"]
+
+
 def test_a_replayed_pick_up_answers_the_current_state_not_a_conflict(client, world):
     pain_point = world["pain_point"]
     api = api_as(client, world["carla"])

@@ -60,7 +60,7 @@ class Delivery(models.Model):
     event_type = models.CharField(_("event"), max_length=60)
     payload = models.JSONField()
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("number of attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
