@@ -126,7 +126,12 @@ def test_board_prints_on_one_a3_landscape_sheet_with_lane_colours(live_daphne, p
         pytest.skip("poppler-utils (pdftoppm, pdftotext) is not installed: page size checked, pixels not")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     last_step = Step.objects.filter(journey=journey).order_by("position").last()
-    assert last_step.title in text.replace("\n", " ")  # the board was shrunk to fit, not cut off
+
+    # The board was shrunk to fit, not cut off. A title may wrap, "e-mail" at its hyphen, which pdftotext then drops.
+    def letters(words: str) -> str:
+        return "".join(words.split()).replace("-", "")
+
+    assert letters(last_step.title) in letters(text)
     subprocess.run(["pdftoppm", "-r", "40", str(pdf), str(tmp_path / "sheet")], check=True)
     _w, _h, pixels = read_ppm(next(tmp_path.glob("sheet*.ppm")))
     for department in Department.objects.filter(lanes__journey=journey):

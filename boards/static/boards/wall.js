@@ -405,31 +405,10 @@
   }
   const handoffExists = (from, to) => !!document.querySelector(`#board-map g.handoff[data-from="${from}"][data-to="${to}"]`);
 
-  // A change sent as a real htmx form, so board.js gives it its operation id, retries and error notices.
-  const outbox = document.createElement("div");
-  outbox.hidden = true;
-  outbox.className = "wall-outbox";
-  body.appendChild(outbox);
+  // A change goes through the page's outbox (live.js): one operation id, retries, and a notice when it cannot land.
   function send(url, values, done) {
-    const form = document.createElement("form");
-    form.setAttribute("hx-post", url);
-    form.setAttribute("hx-swap", "none");
-    Object.entries(values).forEach(([name, value]) => {
-      const input = document.createElement("input");
-      input.type = "hidden";
-      input.name = name;
-      input.value = value;
-      form.appendChild(input);
-    });
-    outbox.appendChild(form);
-    htmx.process(form);
-    form.addEventListener("htmx:afterRequest", (event) => {
-      const xhr = event.detail.xhr;
-      if (!xhr || xhr.status === 0 || [502, 503, 504].includes(xhr.status)) return; // board.js tries again
-      form.remove();
-      done?.(xhr);
-    });
-    htmx.trigger(form, "submit");
+    const fields = Object.entries(values).map(([name, value]) => [name, String(value)]);
+    window.journeyOutbox.send(url, fields, { label: values.label || "" }).then((answer) => done?.(answer));
   }
   function toast(text) {
     say(text);
@@ -458,9 +437,9 @@
       return;
     }
     const sourceId = source.id;
-    send(`/j/${journeyId}/steps/${source.dataset.stepId}/handoffs/add/`, { to_step: target.dataset.stepId, label: "" }, (xhr) => {
-      if (xhr.status < 300) say(message("msgLinked", { 1: titleOf(source), 2: titleOf(target) }));
-      else if (xhr.status === 422) toast(new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector(".errorlist")?.textContent || message("msgAlreadyLinked"));
+    send(`/j/${journeyId}/steps/${source.dataset.stepId}/handoffs/add/`, { to_step: target.dataset.stepId, label: "" }, (answer) => {
+      if (answer.status < 300) say(message("msgLinked", { 1: titleOf(source), 2: titleOf(target) }));
+      else if (answer.status === 422) toast(new DOMParser().parseFromString(answer.text, "text/html").querySelector(".errorlist")?.textContent || message("msgAlreadyLinked"));
       const again = document.getElementById(sourceId);
       if (again && (document.activeElement === body || !document.activeElement)) again.focus();
     });
@@ -594,10 +573,10 @@
     zoomBox.appendChild(form);
     htmx.process(form);
     editor = { form, row, column, anchor, from, fixedAnchor: !!from };
-    form.addEventListener("htmx:afterRequest", (event) => {
-      const xhr = event.detail.xhr;
-      if (!xhr || xhr.status >= 300 || !event.detail.successful) return;
-      const stepId = xhr.getResponseHeader("X-Journey-Step");
+    form.id = "wall-editor";
+    form.addEventListener("outbox:answered", (event) => {
+      const { status, step: stepId } = event.detail;
+      if (status >= 300) return;
       closeEditor(false);
       const card = stepId && document.getElementById(`step-${stepId}`);
       if (card) { card.focus(); card.scrollIntoView({ block: "nearest", inline: "nearest" }); }

@@ -122,10 +122,16 @@
   document.addEventListener("focusout", (event) => {
     if (open && event.target === open.textarea) setTimeout(close, 100);
   });
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const form = event.detail.elt;
-    if (!form.matches?.("[data-comment-form]") || !event.detail.successful || event.detail.xhr.status >= 300) return;
+  // A saved comment empties its form; on a live page the outbox (live.js) sends it, elsewhere htmx does.
+  function emptyForm(form) {
     form.reset();
     form.querySelectorAll(".errorlist, .form-errors").forEach((message) => message.remove());
+  }
+  document.addEventListener("outbox:answered", (event) => {
+    if (event.target.matches?.("[data-comment-form]") && event.detail.status < 300) emptyForm(event.target);
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt;
+    if (form.matches?.("[data-comment-form]") && event.detail.successful && event.detail.xhr.status < 300) emptyForm(form);
   });
 })();

@@ -143,7 +143,7 @@
     if (status < 300 && line) line.textContent = "";
     const detail = { status, fields: entry.fields, form: entry.form, step: response.headers.get("X-Journey-Step") };
     (form || body).dispatchEvent(new CustomEvent("outbox:answered", { bubbles: true, detail }));
-    (settled.get(entry.op) || []).forEach((resolve) => resolve(status));
+    (settled.get(entry.op) || []).forEach((resolve) => resolve({ status, text }));
     settled.delete(entry.op);
   }
   function resendFailed(op) {
