@@ -13,7 +13,7 @@ from boards import flow_chart
 from boards.findings import Finding
 from journeys import flow, insight_data
 from journeys.models import Department, Handoff, Journey, Step
-from live.fragments import register_fragments
+from live.fragments import register_follow_up, register_fragments
 
 ROUTES = "boards/routes.html"
 SHOWN_REPEATS = 0.005  # fewer repeat contacts per question than this show as none
@@ -112,6 +112,9 @@ def _in_order(step: Step) -> tuple[int, int]:
 # The flow view page ----------------------------------------------------------------------------------------------
 
 
+FLOW_VIEW = "boards/flow.html"
+
+
 def flow_view_context(journey: Journey) -> dict[str, Any]:
     data = insight_data.insights_data(journey)
     route = data.flow.main_route
@@ -129,3 +132,9 @@ def flow_view_context(journey: Journey) -> dict[str, Any]:
         "loops": sorted(loops, key=lambda loop: -loop[2]),
         "step_count": len(data.steps),
     }
+
+
+@register_follow_up(pages=("flow",))
+def flow_view_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """The flow view follows the board: any change to steps, hand-offs or their figures can move every number."""
+    return [render_to_string(f"{FLOW_VIEW}#flow-body", {**flow_view_context(journey), "oob": True})]

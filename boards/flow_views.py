@@ -42,4 +42,4 @@ def step_routes(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
 @require_GET
 def journey_flow(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
-    return render(request, "boards/flow.html", flow_rendering.flow_view_context(journey))
+    return render(request, flow_rendering.FLOW_VIEW, flow_rendering.flow_view_context(journey))

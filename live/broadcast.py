@@ -90,7 +90,7 @@ def push_frame(event: Event, language: str, page: str = "board") -> str:
 def follow_up_frames(event: Event, language: str, pages: list[str]) -> dict[str, str]:
     """The follow-up frames of one change, for the pages that show any of its follow-up parts."""
     with translation.override(language):
-        parts = follow_up_parts(event.journey, event.targets)
+        parts = follow_up_parts(event.journey, event.targets, pages)
     bodies = {page: for_page(parts, page) for page in pages}
     return {
         page: frame(kind="followup", seq=event.seq, base=event.seq, body=body) for page, body in bodies.items() if body
@@ -238,7 +238,7 @@ def _render_targets(
         parts = [part for targets in all_targets for part in change_parts(journey, targets)]
         # The follow-ups once, as of now, for everything missed together.
         everything = {key: value for targets in all_targets for key, value in targets.items()}
-        body = for_page([*parts, *follow_up_parts(journey, everything)], page)
+        body = for_page([*parts, *follow_up_parts(journey, everything, [page])], page)
     return frame(kind="catchup" if base else "snapshot", seq=seq, base=base, body=body)
 
 

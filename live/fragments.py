@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import get_language
@@ -30,8 +30,9 @@ from journeys.models import Event, Journey
 
 logger = logging.getLogger(__name__)
 
-# The pages that hold a journey's socket. A pain point page shows one pain point of the journey.
-PAGES = ("board", "projector", "mirror", "pain-point")
+# The pages that hold a journey's socket. A pain point page shows one pain point of the journey; the flow view its
+# failure demand and flow figures.
+PAGES = ("board", "projector", "mirror", "pain-point", "flow")
 BOARD_AND_PROJECTOR = ("board", "projector")
 
 FragmentRenderer = Callable[[Journey, dict[str, Any]], list[str]]
@@ -77,9 +78,13 @@ def change_parts(journey: Journey, targets: dict[str, Any]) -> Parts:
     return [(PAGES_OF.get(renderer, ("board",)), rendered(renderer, journey, targets)) for renderer in renderers]
 
 
-def follow_up_parts(journey: Journey, targets: dict[str, Any]) -> Parts:
+def follow_up_parts(journey: Journey, targets: dict[str, Any], pages: Iterable[str] | None = None) -> Parts:
+    """The costly parts derived from the whole board; only those some of `pages` show (all for None)."""
+    wanted = None if pages is None else set(pages)
     return [
-        (PAGES_OF.get(renderer, ("board",)), rendered(renderer, journey, targets)) for renderer in FOLLOW_UP_RENDERERS
+        (PAGES_OF.get(renderer, ("board",)), rendered(renderer, journey, targets))
+        for renderer in FOLLOW_UP_RENDERERS
+        if wanted is None or wanted.intersection(PAGES_OF.get(renderer, ("board",)))
     ]
 
 
@@ -91,12 +96,13 @@ def for_page(parts: Parts, page: str | None) -> str:
 def render_changes(
     journey: Journey, targets: dict[str, Any], *, page: str | None = None, follow_ups: bool = True
 ) -> str:
-    parts = change_parts(journey, targets) + (follow_up_parts(journey, targets) if follow_ups else [])
+    only = None if page is None else [page]
+    parts = change_parts(journey, targets) + (follow_up_parts(journey, targets, only) if follow_ups else [])
     return for_page(parts, page)
 
 
 def render_follow_ups(journey: Journey, targets: dict[str, Any], *, page: str | None = None) -> str:
-    return for_page(follow_up_parts(journey, targets), page)
+    return for_page(follow_up_parts(journey, targets, None if page is None else [page]), page)
 
 
 def rendered(renderer: FragmentRenderer, journey: Journey, targets: dict[str, Any]) -> str:
