@@ -43,7 +43,7 @@ def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "daphne", *DAPHNE_WEBSOCKET_FLAGS, "-b", "127.0.0.1", "-p", str(port)]
     cmd.append("config.asgi:application")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a busy CI machine can take long to import the project
     while proc.poll() is None and time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()

@@ -104,7 +104,7 @@ def pairs(database_url) -> dict[str, Pair]:
         harness.stop_daphnes([proc for pair in procs.values() for proc in pair])
 
 
-async def next_sequenced(socket, timeout: float = 10) -> tuple[tuple[int, int, str], str]:
+async def next_sequenced(socket, timeout: float = 30) -> tuple[tuple[int, int, str], str]:
     async with asyncio.timeout(timeout):
         while True:
             message = await socket.recv()
@@ -128,7 +128,9 @@ def test_change_posted_to_one_process_reaches_sockets_on_both_with_agreeing_seq(
         sockets = []
         for base in (first, second):
             socket = await websockets.connect(
-                harness.ws_url(base, seed.journey), additional_headers=harness.ws_headers(base, seed.viewer)
+                harness.ws_url(base, seed.journey),
+                additional_headers=harness.ws_headers(base, seed.viewer),
+                open_timeout=30,
             )
             await socket.send(json.dumps({"type": "hello", "seq": 0}))
             (seq, _base, kind), _html = await next_sequenced(socket)
