@@ -401,10 +401,12 @@ def _check_shares(step: Step, shares: list[int | None]) -> None:
 # Pain points ----------------------------------------------------------------------------------------------------
 
 
-def _clean_pain_point(text: str, departments: Iterable[Department]) -> tuple[str, list[Department]]:
+def _clean_pain_point(text: str, severity: str, departments: Iterable[Department]) -> tuple[str, list[Department]]:
     text = text.strip()
     departments = list(departments)
     errors = {}
+    if severity not in PainPoint.Severity.values:
+        errors["severity"] = _("Choose low, medium or high.")
     if not text:
         errors["text"] = _("Describe the pain point in a few words.")
     if not departments:
@@ -416,7 +418,7 @@ def _clean_pain_point(text: str, departments: Iterable[Department]) -> tuple[str
     return text, departments
 
 
-def _log_activity(
+def log_activity(
     pain_point: PainPoint,
     *,
     actor: Any,
@@ -444,9 +446,7 @@ def pain_point_create(
     departments: Iterable[Department],
     op_id: str = "",
 ) -> PainPoint:
-    text, departments = _clean_pain_point(text, departments)
-    if severity not in PainPoint.Severity.values:
-        raise ValidationError({"severity": _("Choose low, medium or high.")})
+    text, departments = _clean_pain_point(text, severity, departments)
     with journey_change(journey=step.journey, actor=actor, kind="pain_point.created", op_id=op_id) as change:
         limits.require_room(step.journey, "pain_points")
         pain_point = PainPoint.objects.create(
@@ -459,9 +459,9 @@ def pain_point_create(
         )
         pain_point.responsible_departments.set(departments)
         change.created(pain_point)
-        _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.CREATED, text=text)
+        log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.CREATED, text=text)
         names = ", ".join(sorted(d.name for d in departments))
-        _log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names)
+        log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names)
         change.touch(step=step.pk, pain_point=pain_point.pk)
     return pain_point
 
@@ -476,9 +476,7 @@ def pain_point_update(
     departments: Iterable[Department],
     op_id: str = "",
 ) -> PainPoint:
-    text, departments = _clean_pain_point(text, departments)
-    if severity not in PainPoint.Severity.values:
-        raise ValidationError({"severity": _("Choose low, medium or high.")})
+    text, departments = _clean_pain_point(text, severity, departments)
     attempted = {
         "text": text,
         "severity": severity,
@@ -493,10 +491,10 @@ def pain_point_update(
         bump_version(pain_point)
         pain_point.save()
         pain_point.responsible_departments.set(departments)
-        change.created(_log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.EDITED, text=text))
+        change.created(log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.EDITED, text=text))
         if before != {d.pk for d in departments}:
             names = ", ".join(sorted(d.name for d in departments))
-            change.created(_log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names))
+            change.created(log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names))
         change.touch(step=pain_point.step_id, pain_point=pain_point.pk)
     return pain_point
 

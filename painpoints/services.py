@@ -25,6 +25,7 @@ from journeys.changes import bump_version, check_version, journey_change
 from journeys.errors import Conflict, NotAllowed
 from journeys.models import Membership, PainPoint, PainPointActivity
 from journeys.permissions import in_responsible_department, is_facilitator
+from journeys.services import log_activity
 
 Status = PainPoint.Status
 Kind = PainPointActivity.Kind
@@ -172,20 +173,8 @@ def _lifecycle(
         if action != "comment":
             bump_version(current)
             current.save()
-        _log(current, actor=actor, kind=KINDS[action], text=attempted.get("text", ""), from_status=from_status)
+        log_activity(current, actor=actor, kind=KINDS[action], text=attempted.get("text", ""), from_status=from_status)
         change.touch(step=current.step_id, pain_point=current.pk)
-
-
-def _log(pain_point: PainPoint, *, actor: Any, kind: str, text: str, from_status: str) -> None:
-    PainPointActivity.objects.create(
-        pain_point=pain_point,
-        actor=actor,
-        kind=kind,
-        text=text,
-        from_status=from_status,
-        to_status=pain_point.status,
-        created_at=timezone.now(),
-    )
 
 
 # Services ---------------------------------------------------------------------------------------------------------
