@@ -49,3 +49,11 @@ def in_responsible_department(pain_point: PainPoint, user: Any) -> bool:
 def may_act_on_pain_point(pain_point: PainPoint, user: Any) -> bool:
     """The facilitator of its journey and the members of its responsible departments move a pain point on."""
     return is_facilitator(pain_point.journey_id, user) or in_responsible_department(pain_point, user)
+
+
+def may_triage_reports(journey: Journey | int, user: Any) -> bool:
+    """Reports from outside the workshop are triaged by the facilitator and by the journey's members who belong to a
+    department (the owners of pain points)."""
+    if is_facilitator(journey, user):
+        return True
+    return is_member(journey, user) and user.departments.exists()

@@ -228,7 +228,30 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         _one_notification_of_each_kind(journey, "carla")
         urls["notifications"] = ("carla", reverse("notifications_inbox"))
         urls["notification settings"] = ("carla", reverse("notification_preferences"))
+    if "intake_queue" in names:  # reports from outside the workshop and their triage (intake)
+        _reports_waiting(journey)
+        urls["reports to triage"] = ("anna", reverse("intake_queue", args=[journey.pk]))
+        urls["report form for colleagues"] = ("eva", reverse("intake_report", args=[_report_token(journey)]))
     return urls
+
+
+def _reports_waiting(journey: Journey) -> None:
+    from intake import services as intake
+
+    if journey.reports.exists():
+        return
+    anna = get_user_model().objects.get(username="anna")
+    step = journey.steps.order_by("position").first()
+    intake.intake_settings_update(journey=journey, actor=anna, public_enabled=True, public_steps=[step])
+    intake.report_submit(journey=journey, text="Confirmation arrives late", step=step, public=True)
+    handled = intake.report_submit(journey=journey, text="Nobody calls back", step=None, public=True)
+    intake.report_dismiss(report=handled, actor=anna, reason="Known", base_version=None)
+
+
+def _report_token(journey: Journey) -> str:
+    from intake import links
+
+    return links.link_token(journey)
 
 
 def _one_notification_of_each_kind(journey: Journey, username: str) -> None:
