@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "comments",
     "webhooks",
     "intake",
+    "fixes",
     "demo",
 ]
 

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("webhooks.urls")),
     path("", include("intake.urls")),
+    path("", include("fixes.urls")),
 ]

@@ -57,3 +57,10 @@ def may_triage_reports(journey: Journey | int, user: Any) -> bool:
     if is_facilitator(journey, user):
         return True
     return is_member(journey, user) and user.departments.exists()
+
+
+def may_change_fix(owner_id: int | None, created_by_id: int | None, user: Any) -> bool:
+    """A shared fix (fixes/) is changed by its owner, whoever started it, and managers."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.pk in (owner_id, created_by_id) or is_manager(user)

@@ -232,7 +232,24 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         _reports_waiting(journey)
         urls["reports to triage"] = ("anna", reverse("intake_queue", args=[journey.pk]))
         urls["report form for colleagues"] = ("eva", reverse("intake_report", args=[_report_token(journey)]))
+    if "fix_list" in names:  # shared fixes, shown on their pain points too (fixes)
+        fix = _a_shared_fix(journey)
+        urls["shared fixes"] = ("anna", reverse("fix_list"))
+        urls["a shared fix"] = ("anna", reverse("fix_page", args=[fix.pk]))
     return urls
+
+
+def _a_shared_fix(journey: Journey):
+    from fixes import services as fixes
+    from fixes.models import Fix
+
+    found = Fix.objects.filter(title="Status").first()
+    if found is not None:
+        return found
+    anna = get_user_model().objects.get(username="anna")
+    fix = fixes.fix_create(actor=anna, title="Status", state="in_progress")
+    fixes.fix_link(fix=fix, pain_point=journey.pain_points.filter(status="open").first(), actor=anna)
+    return fix
 
 
 def _reports_waiting(journey: Journey) -> None:

@@ -33,6 +33,7 @@ FORBIDDEN = [
     ("accounts", "comments.views"),
     ("comments", "webhooks.views"),
     ("webhooks", "intake.views"),
+    ("intake", "fixes.views"),
 ]
 
 
