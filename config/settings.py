@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "webhooks",
     "intake",
     "fixes",
+    "priorities",
     "demo",
 ]
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("webhooks.urls")),
     path("", include("intake.urls")),
     path("", include("fixes.urls")),
+    path("", include("priorities.urls")),
 ]

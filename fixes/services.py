@@ -64,7 +64,7 @@ def _require_may_change(fix: Fix, actor: Any) -> None:
 
 
 @contextmanager
-def _on_its_journeys(fix: Fix, actor: Any, kind: str) -> Iterator[list[Change]]:
+def on_its_journeys(fix: Fix, actor: Any, kind: str) -> Iterator[list[Change]]:
     """One change on each journey the fix has pain points on, locked in id order, in one transaction. The fix's
     owner need not be on all of them: there the change is the fix's, not a member's (no actor)."""
     journeys = Journey.objects.filter(pain_points__fix_links__fix=fix).distinct().order_by("pk")
@@ -93,7 +93,7 @@ def fix_update(
     title = _clean(title, state)
     _require_may_change(fix, actor)
     becomes_done = state == Fix.State.DONE and fix.state != Fix.State.DONE
-    with _on_its_journeys(fix, actor, "fix.done" if becomes_done else "fix.updated") as changes:
+    with on_its_journeys(fix, actor, "fix.done" if becomes_done else "fix.updated") as changes:
         current = Fix.objects.select_for_update().get(pk=fix.pk)
         check_version(current, base_version, {"title": title, "state": state})
         current.title, current.description, current.owner = title, description.strip(), owner or current.owner

@@ -236,7 +236,18 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         fix = _a_shared_fix(journey)
         urls["shared fixes"] = ("anna", reverse("fix_list"))
         urls["a shared fix"] = ("anna", reverse("fix_page", args=[fix.pk]))
+    if "value_effort" in names:  # value versus effort (priorities)
+        _one_scored(journey)
+        urls["value versus effort"] = ("anna", reverse("value_effort", args=[journey.pk]))
     return urls
+
+
+def _one_scored(journey: Journey) -> None:
+    from priorities import services as priorities
+
+    anna = get_user_model().objects.get(username="anna")
+    pain_point = journey.pain_points.filter(status="open").order_by("pk").first()
+    priorities.pain_point_score(pain_point=pain_point, actor=anna, customer_value=None, business_value=4, effort=2)
 
 
 def _a_shared_fix(journey: Journey):

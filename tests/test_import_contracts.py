@@ -34,6 +34,7 @@ FORBIDDEN = [
     ("comments", "webhooks.views"),
     ("webhooks", "intake.views"),
     ("intake", "fixes.views"),
+    ("fixes", "priorities.views"),
 ]
 
 
