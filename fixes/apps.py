@@ -8,7 +8,8 @@ class FixesConfig(AppConfig):
     name = "fixes"
 
     def ready(self) -> None:
-        from fixes import producers
+        from fixes import producers, webhooks
         from notifications.producers import register_producer
 
         register_producer("fix.done", producers.fix_done)
+        webhooks.register()
