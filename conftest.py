@@ -106,3 +106,14 @@ def each_test_starts_in_english():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change and what it sets off after commit (notifications, e-mails), as a request would."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run

@@ -7,7 +7,10 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from fixes.models import Fix, FixLink
+from fixes.selectors import fixes_for_user
 from journeys.models import Department, Handoff, Journey, Lane, PainPoint, PainPointActivity, Step
+from journeys.permissions import is_manager
 from journeys.selectors import journeys_for_user
 from painpoints.selectors import journeys_in_scope
 
@@ -61,3 +64,12 @@ def pain_points(
 def pain_points_to_change(user: Any) -> QuerySet[PainPoint]:
     """Changes need a member of the journey (a manager off the journey gets 404, as on the pages)."""
     return PainPoint.objects.filter(journey_id__in=journeys_for_user(user).values("pk")).select_related("journey")
+
+
+def fixes(user: Any) -> QuerySet[Fix]:
+    """The fixes the pages show this user, each with the links to pain points on their journeys (managers: all), in
+    one query more per page."""
+    links = FixLink.objects.order_by("pain_point_id")
+    if not is_manager(user):
+        links = links.filter(pain_point__journey__in=journeys_for_user(user))
+    return fixes_for_user(user).prefetch_related(Prefetch("links", queryset=links, to_attr="seen_links"))

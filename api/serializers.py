@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
+from fixes.models import Fix
 from journeys.models import Department, Handoff, Journey, Lane, PainPoint, PainPointActivity, Step
 from painpoints.services import display_name, is_overdue
 from web.changes import OP_ID
@@ -181,3 +182,22 @@ class RefusalSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     current_version = serializers.IntegerField(required=False)
+
+
+class FixSerializer(serializers.ModelSerializer):
+    """A shared fix with the pain points it is linked to that the reader may see (their journeys; managers: all)."""
+
+    owner = PersonSerializer(allow_null=True)
+    pain_points = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Fix
+        fields = ["id", "title", "description", "state", "target_date", "owner", "created_at", "done_at", "version",
+                  "pain_points", "url"]  # fmt: skip
+
+    def get_pain_points(self, fix: Fix) -> list[int]:
+        return [link.pain_point_id for link in fix.seen_links]
+
+    def get_url(self, fix: Fix) -> str:
+        return absolute_url(self, reverse("fix_page", args=[fix.pk]))

@@ -14,6 +14,8 @@ urlpatterns = [
     path("journeys/<int:journey_id>/steps/", views.StepList.as_view(), name="api_steps"),
     path("journeys/<int:journey_id>/handoffs/", views.HandoffList.as_view(), name="api_handoffs"),
     path("journeys/<int:journey_id>/pain-points/", views.JourneyPainPoints.as_view(), name="api_journey_pain_points"),
+    path("fixes/", views.FixList.as_view(), name="api_fixes"),
+    path("fixes/<int:fix_id>/", views.FixDetail.as_view(), name="api_fix"),
     path("pain-points/", views.PainPointList.as_view(), name="api_pain_points"),
     path("pain-points/<int:pain_point_id>/", views.PainPointDetail.as_view(), name="api_pain_point"),
     *[

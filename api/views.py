@@ -112,6 +112,23 @@ class JourneyPainPoints(_JourneyPart):
         return writes.answer(outcome, lambda done: _detail(request, done.event.targets["pain_point"]), created=True)
 
 
+class FixList(generics.ListAPIView):
+    """Shared fixes you can see: yours, and those with pain points on your journeys (managers: all)."""
+
+    serializer_class = s.FixSerializer
+
+    def get_queryset(self):
+        return selectors.fixes(self.request.user)
+
+
+class FixDetail(generics.RetrieveAPIView):
+    serializer_class = s.FixSerializer
+    lookup_url_kwarg = "fix_id"
+
+    def get_queryset(self):
+        return selectors.fixes(self.request.user)
+
+
 class PainPointDetail(generics.RetrieveAPIView):
     """One pain point with its timeline (comments included)."""
 

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "api",
     "comments",
     "webhooks",
+    "intake",
+    "fixes",
+    "priorities",
     "demo",
 ]
 
@@ -283,6 +286,8 @@ JOURNEY_IMPORTS_AT_ONCE = envint("JOURNEY_IMPORTS_AT_ONCE", "1")
 # Board changes one user may make on one journey in any 60 seconds (a sliding window, web/ratelimit.py); a flood
 # beyond it gets 429 and a message. New journeys (created, imported or copied) one user may start in any hour.
 BOARD_CHANGES_PER_MINUTE = envint("BOARD_CHANGES_PER_MINUTE", "120")
+# Reports one address (public form) or one colleague may send in any hour (intake/views.py).
+INTAKE_REPORTS_PER_HOUR = envint("INTAKE_REPORTS_PER_HOUR", "10")
 JOURNEYS_PER_USER_PER_HOUR = envint("JOURNEYS_PER_USER_PER_HOUR", "20")
 CACHES["ratelimit"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "jb-ratelimit"}

@@ -25,4 +25,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("comments.urls")),
     path("", include("webhooks.urls")),
+    path("", include("intake.urls")),
+    path("", include("fixes.urls")),
+    path("", include("priorities.urls")),
 ]

@@ -49,3 +49,18 @@ def in_responsible_department(pain_point: PainPoint, user: Any) -> bool:
 def may_act_on_pain_point(pain_point: PainPoint, user: Any) -> bool:
     """The facilitator of its journey and the members of its responsible departments move a pain point on."""
     return is_facilitator(pain_point.journey_id, user) or in_responsible_department(pain_point, user)
+
+
+def may_triage_reports(journey: Journey | int, user: Any) -> bool:
+    """Reports from outside the workshop are triaged by the facilitator and by the journey's members who belong to a
+    department (the owners of pain points)."""
+    if is_facilitator(journey, user):
+        return True
+    return is_member(journey, user) and user.departments.exists()
+
+
+def may_change_fix(owner_id: int | None, created_by_id: int | None, user: Any) -> bool:
+    """A shared fix (fixes/) is changed by its owner, whoever started it, and managers."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.pk in (owner_id, created_by_id) or is_manager(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -445,7 +445,10 @@ def pain_point_create(
     severity: str,
     departments: Iterable[Department],
     op_id: str = "",
+    along: Callable[[Change, PainPoint], None] | None = None,
 ) -> PainPoint:
+    """`along` runs inside the same change once the pain point exists: a feature that makes a pain point out of
+    something of its own (a report accepted in triage) records that in the same event, undone with it."""
     text, departments = _clean_pain_point(text, severity, departments)
     with journey_change(journey=step.journey, actor=actor, kind="pain_point.created", op_id=op_id) as change:
         limits.require_room(step.journey, "pain_points")
@@ -463,6 +466,8 @@ def pain_point_create(
         names = ", ".join(sorted(d.name for d in departments))
         log_activity(pain_point, actor=actor, kind=PainPointActivity.Kind.TAGGED, text=names)
         change.touch(step=step.pk, pain_point=pain_point.pk)
+        if along is not None:
+            along(change, pain_point)
     return pain_point
 
 

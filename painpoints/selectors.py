@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from fixes.models import FixLink
 from journeys.models import Department, Event, Journey, Membership, PainPoint
 from journeys.permissions import is_manager
 from journeys.selectors import OPEN_STATUSES, journeys_for_user
@@ -55,7 +56,8 @@ def journeys_in_scope(user: Any) -> QuerySet[Journey]:
 
 def _with_row_data(pain_points: QuerySet[PainPoint]) -> QuerySet[PainPoint]:
     return pain_points.select_related("journey", "step", "owner").prefetch_related(
-        Prefetch("responsible_departments", queryset=Department.objects.order_by("name"))
+        Prefetch("responsible_departments", queryset=Department.objects.order_by("name")),
+        Prefetch("fix_links", queryset=FixLink.objects.select_related("fix")),  # the shared fixes each row shows
     )
 
 

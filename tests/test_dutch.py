@@ -228,7 +228,58 @@ def pages(journey: Journey) -> dict[str, tuple[str, str]]:
         _one_notification_of_each_kind(journey, "carla")
         urls["notifications"] = ("carla", reverse("notifications_inbox"))
         urls["notification settings"] = ("carla", reverse("notification_preferences"))
+    if "intake_queue" in names:  # reports from outside the workshop and their triage (intake)
+        _reports_waiting(journey)
+        urls["reports to triage"] = ("anna", reverse("intake_queue", args=[journey.pk]))
+        urls["report form for colleagues"] = ("eva", reverse("intake_report", args=[_report_token(journey)]))
+    if "fix_list" in names:  # shared fixes, shown on their pain points too (fixes)
+        fix = _a_shared_fix(journey)
+        urls["shared fixes"] = ("anna", reverse("fix_list"))
+        urls["a shared fix"] = ("anna", reverse("fix_page", args=[fix.pk]))
+    if "value_effort" in names:  # value versus effort (priorities)
+        _one_scored(journey)
+        urls["value versus effort"] = ("anna", reverse("value_effort", args=[journey.pk]))
     return urls
+
+
+def _one_scored(journey: Journey) -> None:
+    from priorities import services as priorities
+
+    anna = get_user_model().objects.get(username="anna")
+    pain_point = journey.pain_points.filter(status="open").order_by("pk").first()
+    priorities.pain_point_score(pain_point=pain_point, actor=anna, customer_value=None, business_value=4, effort=2)
+
+
+def _a_shared_fix(journey: Journey):
+    from fixes import services as fixes
+    from fixes.models import Fix
+
+    found = Fix.objects.filter(title="Status").first()
+    if found is not None:
+        return found
+    anna = get_user_model().objects.get(username="anna")
+    fix = fixes.fix_create(actor=anna, title="Status", state="in_progress")
+    fixes.fix_link(fix=fix, pain_point=journey.pain_points.filter(status="open").first(), actor=anna)
+    return fix
+
+
+def _reports_waiting(journey: Journey) -> None:
+    from intake import services as intake
+
+    if journey.reports.exists():
+        return
+    anna = get_user_model().objects.get(username="anna")
+    step = journey.steps.order_by("position").first()
+    intake.intake_settings_update(journey=journey, actor=anna, public_enabled=True, public_steps=[step])
+    intake.report_submit(journey=journey, text="Confirmation arrives late", step=step, public=True)
+    handled = intake.report_submit(journey=journey, text="Nobody calls back", step=None, public=True)
+    intake.report_dismiss(report=handled, actor=anna, reason="Known", base_version=None)
+
+
+def _report_token(journey: Journey) -> str:
+    from intake import links
+
+    return links.link_token(journey)
 
 
 def _one_notification_of_each_kind(journey: Journey, username: str) -> None:

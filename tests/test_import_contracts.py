@@ -32,6 +32,9 @@ FORBIDDEN = [
     ("notifications", "api.views"),
     ("accounts", "comments.views"),
     ("comments", "webhooks.views"),
+    ("webhooks", "intake.views"),
+    ("intake", "fixes.views"),
+    ("fixes", "priorities.views"),
 ]
 
 
