@@ -332,6 +332,15 @@ class _Checker:
         return parsed
 
 
+# The choices a file may name, listed once: an enum's `.values` builds its list anew at every call, and a file at the
+# limits asks thousands of times.
+CHANNELS = ["", *Step.Channel.values]
+SEVERITIES = PainPoint.Severity.values
+STATUSES = PainPoint.Status.values
+OPTIONAL_STATUSES = ["", *STATUSES]
+ACTIVITY_KINDS = PainPointActivity.Kind.values
+
+
 @dataclass
 class _Plan:
     """A validated document, ready to be written."""
@@ -441,7 +450,7 @@ def _check_steps(check: _Checker, data: dict[str, Any], departments: dict[str, s
                 "department": None
                 if department is None
                 else _department_ref(check, department, f"{where}.department", departments),
-                "channel": check.choice(record, "channel", where, ["", *Step.Channel.values], ""),
+                "channel": check.choice(record, "channel", where, CHANNELS, ""),
                 "duration_minutes": check.integer(record, "duration_minutes", where),
             }
         )
@@ -499,8 +508,8 @@ def _check_pain_points(
             {
                 "step": _step_ref(check, record.get("step"), f"{where}.step", keys),
                 "text": check.text(record, "text", where, model=PainPoint, required=True),
-                "severity": check.choice(record, "severity", where, PainPoint.Severity.values, "medium"),
-                "status": check.choice(record, "status", where, PainPoint.Status.values, "open"),
+                "severity": check.choice(record, "severity", where, SEVERITIES, "medium"),
+                "status": check.choice(record, "status", where, STATUSES, "open"),
                 "departments": [
                     _department_ref(check, name, f"{where}.responsible_departments[{i}]", departments)
                     for i, name in enumerate(names)
@@ -518,16 +527,15 @@ def _check_pain_points(
 
 def _check_activities(check: _Checker, record: dict[str, Any], where: str) -> list[dict[str, Any]]:
     activities = []
-    statuses = ["", *PainPoint.Status.values]
     for index, item in enumerate(check.items(record, "activities", f"{where}.")):
         at = f"{where}.activities[{index}]"
         activity = check.record(item, at)
         activities.append(
             {
-                "kind": check.choice(activity, "kind", at, PainPointActivity.Kind.values, "commented"),
+                "kind": check.choice(activity, "kind", at, ACTIVITY_KINDS, "commented"),
                 "text": check.text(activity, "text", at, model=PainPointActivity),
-                "from_status": check.choice(activity, "from_status", at, statuses, ""),
-                "to_status": check.choice(activity, "to_status", at, statuses, ""),
+                "from_status": check.choice(activity, "from_status", at, OPTIONAL_STATUSES, ""),
+                "to_status": check.choice(activity, "to_status", at, OPTIONAL_STATUSES, ""),
                 "created_at": check.moment(activity, "created_at", at) or timezone.now(),
             }
         )
