@@ -114,6 +114,7 @@ def journey_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         raw = form.cleaned_data["file"].read()
+        request.session.pop(PENDING_IMPORT, None)  # a new file replaces one left waiting (up to 2 MB of session)
         try:
             with one_import_at_a_time():
                 journey = exchange.journey_import(data=exchange.parse_export_file(raw), actor=request.user)

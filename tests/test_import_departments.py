@@ -258,3 +258,14 @@ def test_the_choice_step_speaks_dutch():
     page = client.get("/import/departments/", headers={"accept-language": "nl"}).content.decode()
 
     assert "Welke afdelingen?" in page
+
+
+def test_a_new_upload_replaces_a_file_left_waiting_for_a_choice():
+    it = make_department("IT")
+    client = logged_in(make_user())
+    upload(client, journey_file("ICT"))
+
+    response = upload(client, journey_file("IT"))  # matches: imported at once
+
+    assert response.status_code == 302 and Step.objects.get().department == it
+    assert client.get("/import/departments/").status_code == 409
