@@ -7,6 +7,11 @@ comparisons, so bucketing is exact across a daylight-saving change or a year bou
 The open backlog is walked back from today's open count with the status transitions of the timeline: a pain point
 enters the backlog when it is created or reopened and leaves it when it is solved or set to won't fix. This relies on
 every status change recording its `from_status` (the services do).
+
+A pain point imported from a journey file counts from the day it was imported (`imported_at`): its history before
+that is what the file claims, not what was measured here, so its claimed creation, a claimed solving and its
+imported activities are left out; the import itself is an "imported" activity that enters it in the backlog when it
+arrives open. What happens to it afterwards counts like anything else.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from journeys.models import Department, Journey, Lane, PainPoint, PainPointActivity, Step
@@ -36,7 +42,16 @@ CLOSED = (PainPoint.Status.SOLVED, PainPoint.Status.WONT_FIX)
 STATUSES = tuple(PainPoint.Status.values)
 DepartmentLink = PainPoint.responsible_departments.through
 
-ENTERS_BACKLOG = Q(to_status__in=OPEN) & (Q(kind=PainPointActivity.Kind.CREATED) | Q(from_status__in=CLOSED))
+ARRIVED = (PainPointActivity.Kind.CREATED, PainPointActivity.Kind.IMPORTED)
+ENTERS_BACKLOG = Q(to_status__in=OPEN) & (Q(kind__in=ARRIVED) | Q(from_status__in=CLOSED))
+# Opened here: created here, or imported while open (it joins the backlog on the day of the import).
+OPENED_HERE = Q(imported_at__isnull=True) | Exists(
+    PainPointActivity.objects.filter(
+        pain_point_id=OuterRef("pk"), kind=PainPointActivity.Kind.IMPORTED, to_status__in=OPEN, imported=False
+    )
+)
+# Solved here: not imported, or solved again after the import (a file's solved_at is never later than its import).
+SOLVED_HERE = Q(status=PainPoint.Status.SOLVED) & (Q(imported_at__isnull=True) | Q(solved_at__gt=F("imported_at")))
 LEAVES_BACKLOG = Q(from_status__in=OPEN, to_status__in=CLOSED)
 
 
@@ -161,7 +176,8 @@ def week_index(field_name: str, starts: list[date]) -> WeekIndex:
 
 
 def pain_points_in(scope: Scope) -> QuerySet[PainPoint]:
-    pain_points = PainPoint.objects.all()
+    """With `counted_from`: when the pain point came to this organisation (created here, or imported)."""
+    pain_points = PainPoint.objects.alias(counted_from=Coalesce("imported_at", "created_at"))
     if scope.journey_id is not None:
         pain_points = pain_points.filter(journey_id=scope.journey_id)
     if scope.department_ids:
@@ -171,7 +187,7 @@ def pain_points_in(scope: Scope) -> QuerySet[PainPoint]:
 
 
 def activities_in(scope: Scope) -> QuerySet[PainPointActivity]:
-    activities = PainPointActivity.objects.all()
+    activities = PainPointActivity.objects.filter(imported=False)
     if scope.journey_id is not None:
         activities = activities.filter(pain_point__journey_id=scope.journey_id)
     if scope.department_ids:
@@ -255,10 +271,10 @@ def _flow_rows(scope: Scope, starts: list[date], *, per_journey: bool, journey_i
         pain_points = pain_points.filter(journey_id__in=journey_ids)
         activities = activities.filter(pain_point__journey_id__in=journey_ids)
     journey, activity_journey = ("journey_id", "pain_point__journey_id") if per_journey else (None, None)
-    solved = pain_points.filter(status=PainPoint.Status.SOLVED)
+    solved = pain_points.filter(SOLVED_HERE)
     moving = activities.filter(ENTERS_BACKLOG | LEAVES_BACKLOG)
     return (
-        _weekly_rows(pain_points, "created_at", starts, journey, n=Count("pk")),
+        _weekly_rows(pain_points.filter(OPENED_HERE), "counted_from", starts, journey, n=Count("pk")),
         _weekly_rows(solved, "solved_at", starts, journey, n=Count("pk")),
         _weekly_rows(
             moving,
@@ -332,18 +348,24 @@ def median_open_age(scope: Scope, *, now: datetime, open_count: int) -> timedelt
     """The median age of the open and in-progress pain points: one row (two for an even count) from the database."""
     if open_count == 0:
         return None
-    ordered = pain_points_in(scope).filter(status__in=OPEN).order_by("created_at").values_list("created_at", flat=True)
+    ordered = (
+        pain_points_in(scope)
+        .filter(status__in=OPEN)
+        .annotate(arrived=F("counted_from"))
+        .order_by("arrived")
+        .values_list("arrived", flat=True)
+    )
     return now - _middle(list(ordered[_median_slice(open_count)]))
 
 
 def median_time_to_solve(scope: Scope, *, since: datetime, solved_count: int) -> timedelta | None:
-    """The median time from reported to solved, over the pain points solved since `since`."""
+    """The median time from reported (or imported) to solved, over the pain points solved here since `since`."""
     if solved_count == 0:
         return None
     ordered = (
         pain_points_in(scope)
-        .filter(status=PainPoint.Status.SOLVED, solved_at__gte=since)
-        .annotate(took=DaysBetween("solved_at", "created_at"))
+        .filter(SOLVED_HERE, solved_at__gte=since)
+        .annotate(took=DaysBetween("solved_at", "counted_from"))
         .order_by("took")
         .values_list("took", flat=True)
     )

@@ -1,9 +1,12 @@
 """A journey as one JSON document: export, validated import into a new journey, and copying as a template.
 
-The file names departments, never database ids, so it travels between installations: an import matches departments
-by name and creates the missing ones. Steps get a `key` local to the file that hand-offs and pain points refer to.
+The file names departments, never database ids, so it travels between installations: an import maps them onto the
+organisation's departments by name, look-alikes included (`departments.py`), and the importer chooses for the rest;
+only an administrator may have one created. Steps get a `key` local to the file that hand-offs and pain points refer to.
 People are not exported as accounts: an imported journey belongs to whoever imports it, and its history keeps what
-happened and when, not who (a username means someone else on another installation).
+happened and when, not who (a username means someone else on another installation). That history is marked as
+imported: the managers' figures count an imported pain point from the day it was imported, not from what the file
+claims (dashboard/stats.py).
 
 `journey_import` checks the whole document before it writes anything, then writes it in one transaction.
 """
@@ -23,8 +26,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exchange.departments import departments_matching, look_alike_of
 from exchange.flow_figures import flow_for_export
-from journeys import limits, services
+from journeys import limits, permissions, services
 from journeys.changes import journey_change
 from journeys.models import (
     MAX_WAIT_MINUTES,
@@ -37,7 +41,7 @@ from journeys.models import (
     Step,
     colour_validator,
 )
-from journeys.text import capped, is_text
+from journeys.text import capped, is_text, refuse_markup
 
 FORMAT_NAME = "journey-board"
 FORMAT_VERSION = 1
@@ -303,6 +307,7 @@ class _Checker:
         return value
 
     def moment(self, data: dict[str, Any], name: str, where: str, *, parse: Any = datetime.fromisoformat) -> Any:
+        """A moment of the file's history (a datetime: not in the future) or a plan (a date)."""
         value = data.get(name)
         if value is None:
             return None
@@ -321,7 +326,19 @@ class _Checker:
             return None
         if isinstance(parsed, datetime) and timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
+        if isinstance(parsed, datetime) and parsed > timezone.now():
+            self.fail(f"{where}.{name}", _("a moment in the future: history cannot have happened yet"))
+            return None
         return parsed
+
+
+# The choices a file may name, listed once: an enum's `.values` builds its list anew at every call, and a file at the
+# limits asks thousands of times.
+CHANNELS = ["", *Step.Channel.values]
+SEVERITIES = PainPoint.Severity.values
+STATUSES = PainPoint.Status.values
+OPTIONAL_STATUSES = ["", *STATUSES]
+ACTIVITY_KINDS = PainPointActivity.Kind.values
 
 
 @dataclass
@@ -379,6 +396,10 @@ def _check_departments(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
         where = f"departments[{index}]"
         record = check.record(item, where)
         name = check.text(record, "name", where, model=Department, required=True)
+        try:
+            refuse_markup(name)
+        except ValidationError as error:
+            check.fail(f"{where}.name", error.messages[0])
         colour = record.get("colour", "#5b8def")
         try:
             colour_validator(colour if isinstance(colour, str) else "")
@@ -429,7 +450,7 @@ def _check_steps(check: _Checker, data: dict[str, Any], departments: dict[str, s
                 "department": None
                 if department is None
                 else _department_ref(check, department, f"{where}.department", departments),
-                "channel": check.choice(record, "channel", where, ["", *Step.Channel.values], ""),
+                "channel": check.choice(record, "channel", where, CHANNELS, ""),
                 "duration_minutes": check.integer(record, "duration_minutes", where),
             }
         )
@@ -487,8 +508,8 @@ def _check_pain_points(
             {
                 "step": _step_ref(check, record.get("step"), f"{where}.step", keys),
                 "text": check.text(record, "text", where, model=PainPoint, required=True),
-                "severity": check.choice(record, "severity", where, PainPoint.Severity.values, "medium"),
-                "status": check.choice(record, "status", where, PainPoint.Status.values, "open"),
+                "severity": check.choice(record, "severity", where, SEVERITIES, "medium"),
+                "status": check.choice(record, "status", where, STATUSES, "open"),
                 "departments": [
                     _department_ref(check, name, f"{where}.responsible_departments[{i}]", departments)
                     for i, name in enumerate(names)
@@ -506,16 +527,15 @@ def _check_pain_points(
 
 def _check_activities(check: _Checker, record: dict[str, Any], where: str) -> list[dict[str, Any]]:
     activities = []
-    statuses = ["", *PainPoint.Status.values]
     for index, item in enumerate(check.items(record, "activities", f"{where}.")):
         at = f"{where}.activities[{index}]"
         activity = check.record(item, at)
         activities.append(
             {
-                "kind": check.choice(activity, "kind", at, PainPointActivity.Kind.values, "commented"),
+                "kind": check.choice(activity, "kind", at, ACTIVITY_KINDS, "commented"),
                 "text": check.text(activity, "text", at, model=PainPointActivity),
-                "from_status": check.choice(activity, "from_status", at, statuses, ""),
-                "to_status": check.choice(activity, "to_status", at, statuses, ""),
+                "from_status": check.choice(activity, "from_status", at, OPTIONAL_STATUSES, ""),
+                "to_status": check.choice(activity, "to_status", at, OPTIONAL_STATUSES, ""),
                 "created_at": check.moment(activity, "created_at", at) or timezone.now(),
             }
         )
@@ -525,43 +545,97 @@ def _check_activities(check: _Checker, record: dict[str, Any], where: str) -> li
 # Import and copy ------------------------------------------------------------------------------------------------
 
 
-def journey_import(*, data: Any, actor: Any, title: str = "") -> Journey:
-    """A new journey, owned by `actor`, built from an export document. Nothing is written unless all of it is valid."""
+# What the importer chose for a file's department that matches none: an existing department, or (administrators
+# only) a new one of that name.
+CREATE_NEW = "new"
+DepartmentChoice = Department | str
+
+
+class DepartmentsToChoose(ValidationError):
+    """The file names departments that match none of the organisation's: the importer chooses for each."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(
+            _("Choose an existing department for each of these from the file: %(names)s.")
+            % {"names": ", ".join(f"“{name}”" for name in names)}
+        )
+        self.names = names
+
+
+def journey_import(
+    *,
+    data: Any,
+    actor: Any,
+    title: str = "",
+    chosen: dict[str, DepartmentChoice] | None = None,
+    history_is_claimed: bool = True,
+) -> Journey:
+    """A new journey, owned by `actor`, built from an export document. Nothing is written unless all of it is valid.
+
+    The file's departments map onto existing ones (`departments_matching`); `chosen` says what each of the others
+    becomes, else DepartmentsToChoose names them. With `history_is_claimed` (a file, not a copy made here) the pain
+    points' history is marked as imported."""
     plan = journey_import_check(data)
     limit = Journey._meta.get_field("title").max_length
     if len(title) > limit:
         raise ValidationError({"title": _("Keep the title to %(limit)s characters.") % {"limit": limit}})
     with transaction.atomic():
+        departments = _departments_for(plan, chosen or {}, actor)
         journey = services.journey_create(title=title or plan.title, description=plan.description, actor=actor)
         with journey_change(journey=journey, actor=actor, kind="journey.imported") as change:
-            departments = _departments_by_name(plan.departments)
             _write_lanes(journey, plan, departments)
             steps = _write_steps(journey, plan, departments)
             Handoff.objects.bulk_create(
                 Handoff(journey=journey, from_step=steps[source], to_step=steps[target], label=label, **figures)
                 for source, target, label, figures in plan.handoffs
             )
-            _write_pain_points(journey, plan, steps, departments, actor)
+            _write_pain_points(journey, plan, steps, departments, actor, history_is_claimed)
             for name, value in plan.sections.items():
                 EXPORT_SECTIONS[name].write(journey, value, steps)
             change.touch(layout=True)
     return journey
 
 
-def _departments_by_name(wanted: dict[str, str]) -> dict[str, Department]:
-    existing = {d.name: d for d in Department.objects.filter(name__in=wanted)}
-    for name, colour in wanted.items():
-        if name not in existing:
-            existing[name] = Department.objects.create(name=name, colour=colour)
-    return existing
+def departments_to_choose(data: Any) -> list[str]:
+    """The departments of a (checked) document that match none of the organisation's, or more than one."""
+    return departments_matching(journey_import_check(data).departments).unmatched
+
+
+def _departments_for(plan: _Plan, chosen: dict[str, DepartmentChoice], actor: Any) -> dict[str, Department]:
+    match = departments_matching(plan.departments)
+    missing = [name for name in match.unmatched if name not in chosen]
+    if missing:
+        raise DepartmentsToChoose(missing)
+    departments = dict(match.matched)
+    for name in match.unmatched:
+        choice = chosen[name]
+        if isinstance(choice, Department):
+            departments[name] = choice
+        elif choice == CREATE_NEW:
+            departments[name] = _department_create(name=name, colour=plan.departments[name], actor=actor)
+        else:
+            raise ValidationError(_("“%(name)s”: choose one of the departments offered.") % {"name": name})
+    return departments
+
+
+def _department_create(*, name: str, colour: str, actor: Any) -> Department:
+    if not permissions.may_create_departments(actor):
+        raise ValidationError(_("Only an administrator can add a department: choose an existing one."))
+    alike = look_alike_of(name)
+    if alike is not None:
+        raise ValidationError(
+            _("“%(name)s” looks like the department “%(existing)s”: choose that one.")
+            % {"name": name, "existing": alike.name}
+        )
+    return Department.objects.create(name=name, colour=colour)
 
 
 def _write_lanes(journey: Journey, plan: _Plan, departments: dict[str, Department]) -> None:
-    names = list(plan.lanes)
-    names += [s["department"] for s in plan.steps if s["department"] and s["department"] not in names]
-    names = list(dict.fromkeys(names))
+    names = [*plan.lanes, *(s["department"] for s in plan.steps if s["department"])]
+    # Two names of the file may be one department here ("Customer" and "customer"): one lane.
+    lanes = list({departments[name].pk: departments[name] for name in names}.values())
     Lane.objects.bulk_create(
-        Lane(journey=journey, department=departments[name], position=index) for index, name in enumerate(names)
+        Lane(journey=journey, department=department, position=index) for index, department in enumerate(lanes)
     )
 
 
@@ -582,25 +656,48 @@ def _write_steps(journey: Journey, plan: _Plan, departments: dict[str, Departmen
 
 
 def _write_pain_points(
-    journey: Journey, plan: _Plan, steps: dict[int, Step], departments: dict[str, Department], actor: Any
+    journey: Journey,
+    plan: _Plan,
+    steps: dict[int, Step],
+    departments: dict[str, Department],
+    actor: Any,
+    history_is_claimed: bool,
 ) -> None:
     fields = ("text", "severity", "status", "fix_description", "resolution", "target_date", "created_at", "solved_at")
+    now = timezone.now() if history_is_claimed else None
     pain_points = PainPoint.objects.bulk_create(
-        PainPoint(journey=journey, step=steps[item["step"]], created_by=actor, **{name: item[name] for name in fields})
+        PainPoint(
+            journey=journey,
+            step=steps[item["step"]],
+            created_by=actor,
+            imported_at=now,
+            **{name: item[name] for name in fields},
+        )
         for item in plan.pain_points
     )
     rows = list(zip(pain_points, plan.pain_points, strict=True))
     through = PainPoint.responsible_departments.through
     through.objects.bulk_create(
-        through(painpoint_id=pain_point.pk, department_id=departments[name].pk)
+        through(painpoint_id=pain_point.pk, department_id=department_id)
         for pain_point, item in rows
-        for name in dict.fromkeys(item["departments"])
+        for department_id in dict.fromkeys(departments[name].pk for name in item["departments"])
     )
     PainPointActivity.objects.bulk_create(
-        PainPointActivity(pain_point=pain_point, actor=None, **activity)
+        PainPointActivity(pain_point=pain_point, actor=None, imported=history_is_claimed, **activity)
         for pain_point, item in rows
         for activity in item["activities"]
     )
+    if history_is_claimed:  # the one moment measured here: it arrived, in the status the file gives it
+        PainPointActivity.objects.bulk_create(
+            PainPointActivity(
+                pain_point=pain_point,
+                actor=actor,
+                kind=PainPointActivity.Kind.IMPORTED,
+                to_status=pain_point.status,
+                created_at=now,
+            )
+            for pain_point in pain_points
+        )
 
 
 def journey_copy(*, journey: Journey, actor: Any, title: str, include_pain_points: bool = False) -> Journey:
@@ -609,7 +706,8 @@ def journey_copy(*, journey: Journey, actor: Any, title: str, include_pain_point
     the original's, so owners' lists and the dashboard do not count them twice."""
     data = journey_export(journey, include_pain_points=include_pain_points)
     data["pain_points"] = [_as_new(pain_point) for pain_point in data["pain_points"]]
-    return journey_import(data=data, actor=actor, title=title.strip() or journey.title)
+    # The departments are this installation's own, by their exact names.
+    return journey_import(data=data, actor=actor, title=title.strip() or journey.title, history_is_claimed=False)
 
 
 def _as_new(pain_point: dict[str, Any]) -> dict[str, Any]:

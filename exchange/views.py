@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from exchange import services as exchange
+from journeys.models import Department
+from journeys.permissions import may_create_departments
 from web.changes import member_journey
 from web.downloads import download_name
 from web.forms import text_only
@@ -52,6 +55,37 @@ class ImportForm(forms.Form):
         return upload
 
 
+class DepartmentChoiceForm(forms.Form):
+    """For each department of the file that matches none here, a choice among the organisation's (an administrator
+    may also have it created). Fields are named after the name, not its place: the list may change meanwhile."""
+
+    def __init__(self, *args: object, names: list[str], may_create: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.departments = {str(d.pk): d for d in Department.objects.order_by("name")}
+        existing = [(pk, d.name) for pk, d in self.departments.items()]
+        self.names = {self.field_name(name): name for name in names}
+        for field_name, name in self.names.items():
+            extra = [(exchange.CREATE_NEW, _("Add it as a new department"))] if may_create else []
+            self.fields[field_name] = forms.ChoiceField(
+                label=name,
+                choices=[("", _("Choose a department…")), *existing, *extra],
+                error_messages={
+                    "required": _("Choose a department for this one."),
+                    "invalid_choice": _("Choose one of the departments in the list."),
+                },
+            )
+
+    @staticmethod
+    def field_name(name: str) -> str:
+        return "department-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    def chosen(self) -> dict[str, exchange.DepartmentChoice]:
+        return {
+            name: self.departments.get(self.cleaned_data[field_name], exchange.CREATE_NEW)
+            for field_name, name in self.names.items()
+        }
+
+
 class CopyForm(forms.Form):
     title = forms.CharField(label=_("Customer question of the copy"), max_length=200)
     include_pain_points = forms.BooleanField(
@@ -69,21 +103,63 @@ def journey_export(request: HttpRequest, journey_id: int) -> HttpResponse:
     return response
 
 
+# The session key of an upload waiting for the importer to choose departments: the file's text (at most
+# JOURNEY_IMPORT_MAX_BYTES), in the session so that only this user, on whichever server process, picks it up.
+PENDING_IMPORT = "exchange.pending_import"
+
+
 @login_required
 @limits_new_journeys
 def journey_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        request.session.pop(PENDING_IMPORT, None)  # a new file replaces one left waiting (up to 2 MB of session)
         try:
             with one_import_at_a_time():
-                data = exchange.parse_export_file(form.cleaned_data["file"].read())
-                journey = exchange.journey_import(data=data, actor=request.user)
+                journey = exchange.journey_import(data=exchange.parse_export_file(raw), actor=request.user)
+        except exchange.DepartmentsToChoose:
+            request.session[PENDING_IMPORT] = raw.decode("utf-8-sig")  # parsed above: UTF-8
+            return redirect("journey_import_departments")
         except ValidationError as error:
             form.add_error("file", error)
         else:
             return redirect("board", journey_id=journey.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "exchange/import.html", {"form": form}, status=status)
+
+
+@login_required
+@limits_new_journeys
+def journey_import_departments(request: HttpRequest) -> HttpResponse:
+    """The import's second step: the importer chooses what the file's unknown departments are."""
+    text = request.session.get(PENDING_IMPORT)
+    if not isinstance(text, str):
+        gone = _(
+            "No imported file is waiting for a choice (it was imported already, or the session ended)."
+            " Choose the file again."
+        )
+        return render(request, "exchange/import.html", {"form": ImportForm(), "error": gone}, status=409)
+    try:  # checked at the upload; a limit lowered since, say, refuses it now
+        data = exchange.parse_export_file(text.encode())
+        names = exchange.departments_to_choose(data)
+    except ValidationError as error:
+        del request.session[PENDING_IMPORT]
+        return render(request, "exchange/import.html", {"form": ImportForm(), "error": error.messages[0]}, status=422)
+    may_create = may_create_departments(request.user)
+    form = DepartmentChoiceForm(request.POST or None, names=names, may_create=may_create)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with one_import_at_a_time():
+                journey = exchange.journey_import(data=data, actor=request.user, chosen=form.chosen())
+        except ValidationError as error:  # a department added or removed meanwhile, say
+            form.add_error(None, error)
+        else:
+            del request.session[PENDING_IMPORT]
+            return redirect("board", journey_id=journey.pk)
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "title": data["journey"]["title"], "may_create": may_create}
+    return render(request, "exchange/departments.html", context, status=status)
 
 
 @login_required

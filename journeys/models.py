@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from journeys.text import refuse_control_characters, refuse_markup
+
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1f77b4."))
 
 
@@ -17,7 +19,9 @@ def new_invite_token() -> str:
 class Department(models.Model):
     """A department of the organisation; managed once, used as a swimlane on every journey."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
+    name = models.CharField(
+        _("name"), max_length=80, unique=True, validators=[refuse_control_characters, refuse_markup]
+    )
     colour = models.CharField(_("colour"), max_length=7, default="#5b8def", validators=[colour_validator])
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -259,6 +263,10 @@ class PainPoint(models.Model):
     created_at = models.DateTimeField(_("created at"), db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, db_index=True)
+    # When it came in with a journey file; what the file says happened before that (created_at, a solved_at not
+    # later than this, its imported activities) is the file's claim, not measured here: the managers' figures leave
+    # it out and count the pain point from this moment on.
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -289,6 +297,7 @@ class PainPointActivity(models.Model):
         SOLVED = "solved", _("solved")
         WONT_FIX = "wont_fix", _("won't fix")
         REOPENED = "reopened", _("reopened")
+        IMPORTED = "imported", _("imported from a file")
 
     pain_point = models.ForeignKey(
         PainPoint, on_delete=models.CASCADE, related_name="activities", verbose_name=_("pain point")
@@ -301,6 +310,9 @@ class PainPointActivity(models.Model):
     from_status = models.CharField(_("status before"), max_length=20, blank=True)
     to_status = models.CharField(_("status after"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("when"), db_index=True)
+    # Read from a journey file: history another installation (or the file's author) claims, kept for reading and
+    # left out of the managers' figures.
+    imported = models.BooleanField(_("imported"), default=False, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

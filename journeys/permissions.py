@@ -42,6 +42,13 @@ def is_manager(user: Any) -> bool:
     return user._is_manager
 
 
+def may_create_departments(user: Any) -> bool:
+    """Departments are the organisation's: only an administrator adds one (in the admin, or when importing a file)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser
+
+
 def in_responsible_department(pain_point: PainPoint, user: Any) -> bool:
     return pain_point.responsible_departments.filter(members=user).exists()
 

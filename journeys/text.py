@@ -25,6 +25,15 @@ def refuse_control_characters(value: object) -> None:
         raise ValidationError(NOT_TEXT_MESSAGE, code="control_character")
 
 
+MARKUP = re.compile("[<>]")
+
+
+def refuse_markup(value: object) -> None:
+    """A form field validator for names shown everywhere (departments): no tags, not even harmless ones."""
+    if isinstance(value, str) and MARKUP.search(value):
+        raise ValidationError(_("A name cannot hold < or >."), code="markup")
+
+
 def capped(problems: list[str], shown: int = 50) -> list[str]:
     """The first `shown` problems and a line saying how many more: a file with 100,000 bad rows must not answer with
     a page of megabytes."""
