@@ -70,6 +70,7 @@ def test_the_public_form_shows_the_title_and_allowed_steps_only(world):
     assert world["hidden"].title not in page
     assert world["pain_point"].text not in page and "premium system" not in page
     assert "anna" not in page and "Carla" not in page  # nobody on the journey is named
+    assert '<meta name="robots" content="noindex, nofollow">' in page  # a link shared publicly stays out of search
 
 
 def test_the_public_form_refuses_a_step_it_does_not_show(world):
@@ -98,6 +99,15 @@ def test_the_public_form_is_rate_limited_per_address(world, settings):
     assert Report.objects.count() == 2
     other_address = Client(REMOTE_ADDR="10.0.0.9")
     assert other_address.post(report_url(world), {"text": "From elsewhere"}).status_code == 302
+
+
+def test_the_board_says_how_many_reports_wait(world):
+    board = reverse("board", args=[world["journey"].pk])
+    assert "reports-waiting" not in logged_in(world["anna"]).get(board).content.decode()
+    for text in ("Slow", "Rude"):
+        services.report_submit(journey=world["journey"], text=text, step=None, reporter=world["outsider"])
+    page = logged_in(world["anna"]).get(board).content.decode()
+    assert '>2<span class="visually-hidden"> waiting for triage</span>' in page
 
 
 def test_the_triage_queue_is_for_the_journey_only(world):

@@ -63,11 +63,13 @@ def journey_url_kwargs(journey: Journey) -> dict[str, int]:
         "question_id": LensQuestion.objects.first().pk,
         "action": "pick_up",
         "round_id": 1,  # no such round: every check here is decided before a round is looked up
+        "report_id": 1,  # no such report, nor fix: the journey is checked first
+        "fix_id": 1,
     }
 
 
 # URL parameters one pattern needs other values for.
-URL_KWARGS_OF = {"workshop_timer": {"action": "start"}}
+URL_KWARGS_OF = {"workshop_timer": {"action": "start"}, "intake_report_triage": {"action": "dismiss"}}
 
 # URLs of a journey that answer a GET (pages and edit forms); every other one is a change and wants a POST.
 GET_URLS = {
@@ -95,6 +97,8 @@ GET_URLS = {
     "api_journey_pain_points",
     "step_comments",
     "mention_candidates",
+    "intake_queue",
+    "value_effort",
 }
 
 
