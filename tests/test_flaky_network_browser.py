@@ -209,6 +209,21 @@ def test_a_correction_typed_while_a_lost_answer_is_retried_is_a_change_of_its_ow
     assert step.title == "Food"
 
 
+def test_a_change_still_waiting_when_the_page_is_reloaded_is_sent_after_the_reload_once(board, page: Page):
+    flaky = FlakyPosts(page, "/steps/add/", failures=1000)
+
+    page.locator("#new-step-title").fill("Receives a letter")
+    page.get_by_role("button", name="Add step").click()
+    expect(page.locator("#outbox")).to_contain_text("Receives a letter")  # waiting for its retry
+    page.reload()
+    flaky.failures = 0  # the network is back
+
+    expect(card(page, "Receives a letter")).to_be_visible(timeout=10000)
+    expect(page.locator("#outbox")).to_be_empty()
+    assert len(flaky.op_ids) >= 2 and len(set(flaky.op_ids)) == 1, flaky.op_ids
+    assert Step.objects.filter(journey=board["journey"], title="Receives a letter").count() == 1
+
+
 # A server of these tests' own: a heartbeat every 2 s, and it can be killed and started again on its port. --------
 
 HEARTBEAT_SECONDS = 2
