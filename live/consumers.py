@@ -25,11 +25,12 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 
-from live import account, broadcast, presence
+from live import account, broadcast, close_codes, presence
 
-# Close codes. The htmx ws extension retries only 1006/1011/1012/1013, so these end the socket for good.
-NOT_ALLOWED = 4403
-POLICY_VIOLATION = 1008
+# Close codes (live.close_codes). A flood of catch-up requests is closed like a flood of frames: 4029, final. Not
+# 1008: autobahn (under daphne) refuses to send it, raises, and the socket ends with 1011, which pages retry.
+NOT_ALLOWED = close_codes.NOT_ALLOWED
+TOO_MANY_REQUESTS = close_codes.TOO_MANY_FRAMES
 # Requests past the budget still waiting for their answer before the socket is closed as misbehaving.
 MAX_DEFERRED_REQUESTS = 20
 
@@ -156,7 +157,7 @@ class BoardConsumer(account.EndsWithAccess, AsyncWebsocketConsumer):
         """Past the budget: answer the oldest seq asked for once the budget allows (one answer covers them all)."""
         self.deferred_count += 1
         if self.deferred_count > MAX_DEFERRED_REQUESTS:
-            await self.close(code=POLICY_VIOLATION)
+            await self.close(code=TOO_MANY_REQUESTS)
             return
         self.deferred_since = since if self.deferred_since is None else min(self.deferred_since, since)
         if self.deferred_task is None or self.deferred_task.done():

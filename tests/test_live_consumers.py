@@ -512,7 +512,7 @@ def test_a_socket_that_floods_catch_up_requests_is_closed(workshop):
             await client.hello()
         while (message := await client.socket.receive_output(timeout=3))["type"] != "websocket.close":
             pass
-        assert message["code"] == consumers.POLICY_VIOLATION
+        assert message["code"] == close_codes.TOO_MANY_FRAMES
 
     run(scenario)
 

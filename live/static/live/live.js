@@ -105,7 +105,9 @@
   }
   async function pump() {
     const entry = outbox.find((waiting) => !waiting.failed);
-    if (sending || !entry || entry.due > Date.now()) return;
+    if (sending || !entry) return;
+    // Not due yet: its timer may have gone with the page it was set on (a reload), so set one here.
+    if (entry.due > Date.now()) return void setTimeout(pump, entry.due - Date.now());
     sending = true;
     const csrf = JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
     const request = { method: "POST", redirect: "manual", headers: { "X-CSRFToken": csrf, "HX-Request": "true" },
