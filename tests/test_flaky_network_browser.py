@@ -304,9 +304,14 @@ def anna_adds_a_step(board: dict, title: str) -> None:
     )
 
 
+# About 2 s on a quiet machine (bench/bench_reconnect.py); room for a busy CI machine, while a reconnect that backed
+# off (8 s or more after the 12 s wait below) still fails.
+PROMPTLY_MS = 4500
+
+
 def shows_the_current_board(page: Page, journey) -> None:
     journey.refresh_from_db()
-    expect(page.locator("#board-seq")).to_have_attribute("data-seq", str(journey.seq), timeout=2500)
+    expect(page.locator("#board-seq")).to_have_attribute("data-seq", str(journey.seq), timeout=PROMPTLY_MS)
 
 
 def test_a_lost_push_and_a_lost_catch_up_are_made_good_at_the_next_heartbeats(watched_board, page: Page):
@@ -329,7 +334,7 @@ def test_the_page_is_current_within_two_seconds_of_the_network_coming_back(watch
 
     page.context.set_offline(False)
 
-    expect(card(page, "Receives a letter")).to_be_visible(timeout=2500)
+    expect(card(page, "Receives a letter")).to_be_visible(timeout=PROMPTLY_MS)
     shows_the_current_board(page, watched_board["journey"])
 
 
@@ -343,5 +348,5 @@ def test_the_page_is_current_within_two_seconds_of_a_killed_server_being_back(wa
 
     server.start()  # returns once it accepts connections
 
-    expect(card(page, "Receives a letter")).to_be_visible(timeout=2500)
+    expect(card(page, "Receives a letter")).to_be_visible(timeout=PROMPTLY_MS)
     shows_the_current_board(page, journey)
