@@ -123,7 +123,7 @@ def picture_for(cells: list[tuple[int, int]], lanes: int, pain_points: int, colu
     columns = max((column for column, _lane in cells), default=0) + 1
     parts = math.ceil(columns / columns_per_part)
     if parts == 1:
-        part_lanes = [list(range(max(lanes, 1)))]
+        part_lanes = [list(range(lanes))]
     else:
         used = [sorted({lane for column, lane in cells if column // columns_per_part == part}) for part in range(parts)]
         part_lanes = [lanes_used or [0] for lanes_used in used]

@@ -115,6 +115,15 @@ def test_a_step_without_open_pain_points_shows_no_zero_flag_only_a_tick_when_all
 
 
 @pytest.mark.django_db
+def test_an_empty_journey_and_one_with_lanes_only_still_make_a_picture():
+    journey = make_journey(title="Nothing mapped yet")
+    assert parsed(journey_svg(journey)).find(f"{SVG}title").text == "Nothing mapped yet"
+    make_step(journey, title="The first step", department=make_department(name="Customer"))
+    root = parsed(journey_svg(journey))
+    assert len(root.findall(f".//{SVG}g[@class='lane']")) == 1 and len(root.findall(f".//{SVG}g[@class='card']")) == 1
+
+
+@pytest.mark.django_db
 def test_svg_speaks_dutch_for_a_dutch_reader():
     journey = load_demo().journey
     with translation.override("nl"):
