@@ -84,9 +84,13 @@ def arrows(board: BoardData, boxes: dict[int, Box]) -> list[Arrow]:
     result = []
     for handoff in board.handoffs:
         start, end = boxes[handoff.from_step_id], boxes[handoff.to_step_id]
-        is_loop = handoff.pk in board.layout.back_edges
-        result.append(_loop_arrow(handoff, start, end) if is_loop else _forward_arrow(handoff, start, end))
+        result.append(arrow_between(handoff, start, end, is_loop=handoff.pk in board.layout.back_edges))
     return result
+
+
+def arrow_between(handoff, start: Box, end: Box, *, is_loop: bool) -> Arrow:
+    """One hand-off's arrow between two placed cards: a repeat contact swings back under the lanes."""
+    return _loop_arrow(handoff, start, end) if is_loop else _forward_arrow(handoff, start, end)
 
 
 def _forward_arrow(handoff, start: Box, end: Box) -> Arrow:

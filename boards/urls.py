@@ -68,6 +68,7 @@ urlpatterns += [
 
 urlpatterns += [
     path("j/<int:journey_id>/export.svg", views.journey_export_svg, name="journey_export_svg"),
+    path("j/<int:journey_id>/print/", views.journey_print, name="journey_print"),
 ]
 
 urlpatterns += [

@@ -381,3 +381,22 @@ def journey_export_svg(request: HttpRequest, journey_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{download_name(journey, "svg")}"'
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"  # opened on its own
     return response
+
+
+PAPERS = ("a4", "a3")
+
+
+@login_required
+@require_GET
+def journey_print(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """The picture of the SVG export on a page that prints it on one landscape A4 or A3 sheet (?paper=a3)."""
+    journey = member_journey(request, journey_id)
+    paper = request.GET.get("paper", "a4")
+    context = {
+        "journey": journey,
+        "paper": paper if paper in PAPERS else "a4",
+        "papers": PAPERS,
+        "picture": svg_export.journey_svg_inline(journey),
+        "print_on_load": request.GET.get("print") == "1",
+    }
+    return render(request, "boards/print.html", context)

@@ -76,6 +76,32 @@ def customer_score_set(
         change.touch(mirror=True)
 
 
+def customer_scores_set(
+    *, journey: Journey, scores: list[tuple[int | None, Decimal, int]], actor: Any, op_id: str = ""
+) -> int:
+    """Several customer scores in one change (the mirror page's table): (step id or None, score, responses) each.
+    Any bad row: nothing saved. Returns the rows saved."""
+    require_facilitator(journey, actor)
+    if not scores:
+        raise ValidationError(_("Fill in at least one customer score."))
+    step_ids = {step_id for step_id, _score, _responses in scores if step_id is not None}
+    if len(step_ids) != Step.objects.filter(journey=journey, pk__in=step_ids).count():
+        raise ValidationError(_("That step is not on this journey."))
+    problem = next((p for _step, score, responses in scores if (p := _score_problem(score, responses))), "")
+    if problem:
+        raise ValidationError(problem)
+    with journey_change(journey=journey, actor=actor, kind="mirror.customer_scored", op_id=op_id) as change:
+        for step_id, score, responses in scores:
+            _store_customer_score(journey, step_id, score, responses, actor)
+        change.touch(mirror=True)
+    return len(scores)
+
+
+def customer_scores_of(journey: Journey) -> dict[int | None, CustomerScore]:
+    """The customer scores entered so far, by step id (None: the journey as a whole)."""
+    return {score.step_id: score for score in CustomerScore.objects.filter(journey=journey)}
+
+
 def _store_customer_score(journey: Journey, step_id: int | None, score: Decimal, responses: int, actor: Any) -> None:
     CustomerScore.objects.update_or_create(
         journey=journey,

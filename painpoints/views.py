@@ -1,11 +1,14 @@
 """Pages for the owners of pain points: "Pain points for my departments" with its CSV export, and one pain point's
-page with its timeline and the actions of its lifecycle. Actions are plain form posts (post, redirect, get); the
-change reaches every open board through `journey_change` like any other.
+page with its timeline and the actions of its lifecycle. An action is an hx-post answered with fragments: the parts
+the change pushes to every pain point page, and the viewer's own actions as they are now (no page reload). Without
+JavaScript it is a plain form post (post, redirect, get). The change reaches every open board through
+`journey_change` like any other.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -20,15 +23,15 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from journeys import permissions, selectors
-from journeys.errors import ChangeRefused, StaleEdit
-from journeys.models import Journey, PainPoint
+from journeys.errors import ChangeRefused, NotAMember, StaleEdit
+from journeys.models import Event, Journey, PainPoint
 from painpoints import forms as pp_forms
 from painpoints import rendering as pain_point_rendering
 from painpoints import selectors as pp_selectors
 from painpoints import services as lifecycle
 from painpoints.actions import SERVICES, Service
 from web import csv_export
-from web.changes import PageAnswers, apply_change, journey_child
+from web.changes import PageAnswers, apply_change, form_problems, fragments_answer, journey_child
 
 # action -> (form, the service it calls (painpoints/actions.py, shared with the API), the message after success)
 ACTIONS: dict[str, tuple[type[forms.Form], Service, str]] = {
@@ -171,13 +174,51 @@ def pain_point_act(request: HttpRequest, journey_id: int, pain_point_id: int, ac
         return _render_page(request, journey, pain_point.pk, status=status, error=error, bound=bound_forms)
 
     next_url = reverse("pain_point_page", args=[journey.pk, pain_point.pk])
+    if request.htmx:
+        answers = PainPointFragmentAnswers(request, journey, pain_point.pk, action)
+    else:
+        answers = PainPointPageAnswers(request, str(done), next_url, render_page)
     return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: service(pain_point, request.user, data, op_id),
-        PainPointPageAnswers(request, str(done), next_url, render_page),
+        request, journey, form, lambda data, op_id: service(pain_point, request.user, data, op_id), answers
     )
+
+
+@dataclass
+class PainPointFragmentAnswers:
+    """An action from the live page: the parts its push brings every pain point page, then the viewer's own actions
+    and comment form as they are now (both out of band, morphed). A form with problems comes back with them (422); a
+    refusal is one line of text, which the page shows in its alert line."""
+
+    request: HttpRequest
+    journey: Journey
+    pain_point_id: int
+    action: str
+
+    def applied(self, event: Event, *, replayed: bool) -> HttpResponse:
+        response = fragments_answer(self.journey, event, replayed=replayed, page=pain_point_rendering.PAGE[0])
+        response.write("\n" + self.own_parts({}, error=""))
+        return response
+
+    def invalid(self, form: forms.Form) -> HttpResponse:
+        error = f"{_('Nothing was saved:')} {form_problems(form)}"
+        return HttpResponse(self.own_parts({self.action: form}, error=error), status=422)
+
+    def refused(self, refusal: ChangeRefused, status: int) -> HttpResponse:
+        if isinstance(refusal, NotAMember):
+            raise Http404
+        message = str(refusal)
+        if isinstance(refusal, StaleEdit):
+            message = _("Someone changed this pain point while you were looking. Nothing was saved: check, then retry.")
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+    def own_parts(self, bound: dict[str, forms.Form], *, error: str) -> str:
+        context = {
+            **_page_context(self.request, self.journey, self.pain_point_id, bound=bound, on_journey=True),
+            "oob": True,
+            "error": error,
+        }
+        names = ("painpoints/actions.html", "painpoints/comment_form.html", "painpoints/feedback.html")
+        return "\n".join(render_to_string(name, context, request=self.request) for name in names)
 
 
 class PainPointPageAnswers(PageAnswers):
@@ -241,7 +282,11 @@ def _action_context(user: Any, pain_point: PainPoint, bound: dict[str, forms.For
         "target_date": pain_point.target_date,
     }
     action_forms = {
-        name: {"form": bound.get(name) or ACTIONS[name][0](initial=initial), "op_id": uuid.uuid4().hex}
+        name: {
+            "form": bound.get(name) or ACTIONS[name][0](initial=initial),
+            "op_id": uuid.uuid4().hex,
+            "done": ACTIONS[name][2],
+        }
         for name in actions
     }
     return {

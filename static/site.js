@@ -4,6 +4,16 @@
   document.addEventListener("click", (event) => {
     if (event.target.closest?.("[data-print]")) window.print();
   });
+  // A menu (the board's Export) opens below its button towards the page; where the toolbar wrapped it to the left
+  // edge, it opens to the right instead, never off the screen.
+  document.addEventListener("toggle", (event) => {
+    const menu = event.target;
+    if (!menu.matches?.("details.board-actions") || !menu.open) return;
+    menu.classList.remove("opens-right");
+    if (menu.querySelector("ul").getBoundingClientRect().left < 0) menu.classList.add("opens-right");
+  }, true);
+  // The print page opened from the board's Export menu prints at once (its own button prints again).
+  if (document.body.hasAttribute("data-print-on-load")) window.addEventListener("load", () => window.print());
 
   // The language switch (base.html) reloads the page in the chosen language. The button that was pressed gets the
   // focus back after the reload, so a keyboard or screen reader user goes on from the switch, not from the top.

@@ -82,6 +82,7 @@ GET_URLS = {
     "mirror_survey",
     "journey_export",
     "journey_export_svg",
+    "journey_print",
     "journey_flow",
     "journey_copy",
     "pain_point_page",

@@ -164,15 +164,16 @@ class FragmentAnswers:
         return HttpResponse(str(refusal), status=status, content_type="text/plain; charset=utf-8")
 
 
-def fragments_answer(journey: Journey, event: Event, *, replayed: bool) -> HttpResponse:
+def fragments_answer(journey: Journey, event: Event, *, replayed: bool, page: str | None = None) -> HttpResponse:
     """A fresh change answers with the fragments its push carried and its follow-ups, so the answer alone brings the
     page up to date; a replay with the current state of what it touched. The seq header lets the page tell whether
-    the socket already brought it further (an answer never rolls the page back)."""
+    the socket already brought it further (an answer never rolls the page back). `page`: only the parts that page
+    shows (live.fragments.PAGES), as its socket gets them; all of them for None."""
     try:
         if replayed:
-            html = render_changes(journey, event.targets)
+            html = render_changes(journey, event.targets, page=page)
         else:
-            html = render_event(journey, event) + "\n" + render_follow_ups(journey, event.targets)
+            html = render_event(journey, event, page=page) + "\n" + render_follow_ups(journey, event.targets, page=page)
     except Exception:  # the change is saved: say so; the page catches up from the event log
         logger.exception("Could not render the answer to event %s of journey %s", event.pk, journey.pk)
         html = ""

@@ -17,6 +17,11 @@ urlpatterns = [
     path(
         "j/<int:journey_id>/mirror/customer-score/", lens_mirror_views.customer_score_enter, name="customer_score_enter"
     ),
+    path(
+        "j/<int:journey_id>/mirror/customer-scores/",
+        lens_mirror_views.customer_scores_enter,
+        name="customer_scores_enter",
+    ),
     path("j/<int:journey_id>/mirror/import/", lens_mirror_views.customer_scores_import, name="customer_scores_import"),
     path("j/<int:journey_id>/mirror/reveal/", lens_mirror_views.mirror_reveal, name="mirror_reveal"),
 ]

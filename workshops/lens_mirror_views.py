@@ -1,26 +1,31 @@
 """Workshop pages and endpoints: the customer lens in the step drawer and the mirror survey page.
 
 Same rules as boards/views.py: look journeys up through membership (404 otherwise), call one service, answer
-htmx changes with the fragments the socket pushes. The mirror page works with plain forms on any phone.
+htmx changes with the fragments the socket pushes. The mirror page's saves are hx-posts answered the same way (no
+page reload); without JavaScript they are plain form posts that work on any phone.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journeys import lens, mirror, permissions
-from journeys.models import Journey, LensQuestion, Step
-from web.changes import FragmentAnswers, PageAnswers, apply_change, journey_child, member_journey
+from journeys.errors import ChangeRefused, NotAMember
+from journeys.models import Event, Journey, LensQuestion, Step
+from web.changes import FragmentAnswers, PageAnswers, apply_change, fragments_answer, journey_child, member_journey
 from workshops import lens_mirror_forms as workshop_forms
+from workshops import mirror_rendering
 
 LENS_PARTS = "workshops/lens/parts.html"
 
@@ -76,6 +81,7 @@ def _mirror_page(request: HttpRequest, journey: Journey, status: int = 200, **fo
         "is_facilitator": permissions.is_facilitator(journey, request.user),
         "estimates_form": forms.get("estimates_form") or _own_estimates_form(request, journey),
         "score_form": forms.get("score_form") or workshop_forms.CustomerScoreForm(journey=journey),
+        "scores_form": forms.get("scores_form") or _customer_scores_form(journey),
         "import_form": forms.get("import_form") or workshop_forms.CustomerScoreImportForm(),
         "errors": forms.get("errors", []),
         "op_id": uuid.uuid4().hex,
@@ -83,14 +89,67 @@ def _mirror_page(request: HttpRequest, journey: Journey, status: int = 200, **fo
     return render(request, "workshops/mirror/page.html", context, status=status)
 
 
-def _mirror_answers(request: HttpRequest, journey: Journey, done: str, form_name: str) -> PageAnswers:
-    """Run one mirror change; redirect with a message, or show the page again with what went wrong."""
+def _customer_scores_form(journey: Journey, data: Any = None) -> workshop_forms.CustomerScoresForm:
+    steps = list(Step.objects.filter(journey=journey))
+    return workshop_forms.CustomerScoresForm(data, steps=steps, stored=mirror.customer_scores_of(journey))
+
+
+def _mirror_answers(request: HttpRequest, journey: Journey, done: str, form_name: str) -> Any:
+    """Run one mirror change. From the live page (htmx): fragments, see MirrorFragmentAnswers. Without JavaScript:
+    redirect with a message, or show the page again with what went wrong."""
+    if request.htmx:
+        return MirrorFragmentAnswers(request, journey, form_name)
 
     def render_page(status: int, error: str, form: forms.Form | None) -> HttpResponse:
         bound = {form_name: form} if form is not None else {}
         return _mirror_page(request, journey, status=status, errors=[] if form is not None else [error], **bound)
 
     return PageAnswers(request, done, reverse("mirror_survey", args=[journey.pk]), render_page)
+
+
+# The viewer's own part of the page that a form with problems comes back in (the rest is pushed to everyone).
+OWN_PARTS = {
+    "estimates_form": ("workshops/mirror/page.html#mirror-estimate-rows", "form"),
+    "scores_form": ("workshops/mirror/parts.html#customer-scores-form", "scores_form"),
+}
+
+
+@dataclass
+class MirrorFragmentAnswers:
+    """A save on the live mirror page: the parts its push brings every mirror page (counts, results, buttons); a form
+    with problems comes back with them and the page's alert line says what was wrong (422); a refusal is one line
+    of text for that alert line. The form's data-done says what was saved (live.js)."""
+
+    request: HttpRequest
+    journey: Journey
+    form_name: str
+
+    def applied(self, event: Event, *, replayed: bool) -> HttpResponse:
+        response = fragments_answer(self.journey, event, replayed=replayed, page=mirror_rendering.PAGE[0])
+        response.write("\n" + self.feedback([]))
+        if self.form_name == "scores_form":  # the table as saved: what the facilitator sees is what counts now
+            response.write("\n" + self.own_form(_customer_scores_form(self.journey)))
+        return response
+
+    def invalid(self, form: forms.Form) -> HttpResponse:
+        problems = [f"{_field_name(form, name)}{text}" for name, texts in form.errors.items() for text in texts]
+        return HttpResponse(self.feedback(problems) + "\n" + self.own_form(form), status=422)
+
+    def refused(self, refusal: ChangeRefused, status: int) -> HttpResponse:
+        if isinstance(refusal, NotAMember):
+            raise Http404
+        return HttpResponse(str(refusal), status=status, content_type="text/plain; charset=utf-8")
+
+    def own_form(self, form: forms.Form) -> str:
+        if self.form_name not in OWN_PARTS:
+            return ""
+        template, name = OWN_PARTS[self.form_name]
+        context = {"journey": self.journey, name: form, "oob": True}
+        return render_to_string(template, context, request=self.request)
+
+    def feedback(self, errors: list[str]) -> str:
+        context = {"errors": errors, "oob": True}
+        return render_to_string("workshops/mirror/parts.html#mirror-feedback", context, request=self.request)
 
 
 @login_required
@@ -131,6 +190,32 @@ def customer_score_enter(request: HttpRequest, journey_id: int) -> HttpResponse:
         workshop_forms.CustomerScoreForm(request.POST, journey=journey),
         lambda data, op_id: mirror.customer_score_set(journey=journey, actor=request.user, op_id=op_id, **data),
         _mirror_answers(request, journey, _("The customer score is saved."), "score_form"),
+    )
+
+
+def _field_name(form: forms.Form, name: str) -> str:
+    """Which row a problem is in, for the page's summary line: "Form lands in the mailbox: " (none for the form)."""
+    if name not in form.fields:
+        return ""
+    field = form.fields[name]
+    return f"{field.widget.attrs.get('aria-label') or field.label}: "
+
+
+@login_required
+@require_POST
+def customer_scores_enter(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """Customer scores of several steps in one save (the facilitator's table on the mirror page)."""
+    journey = member_journey(request, journey_id)
+    permissions.require_facilitator(journey, request.user)
+    form = _customer_scores_form(journey, request.POST)
+    return apply_change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: mirror.customer_scores_set(
+            journey=journey, scores=form.scores(), actor=request.user, op_id=op_id
+        ),
+        _mirror_answers(request, journey, _("The customer scores are saved."), "scores_form"),
     )
 
 

@@ -93,11 +93,11 @@
       return item;
     }));
   }
-  function send(url, fields, { form = "", label = "", repeatable = false } = {}) {
+  function send(url, fields, { form = "", label = "", repeatable = false, done = "", doneIn = "" } = {}) {
     const digest = JSON.stringify([url, fields]);
     let entry = repeatable ? null : outbox.find((waiting) => waiting.digest === digest);
     if (entry) entry.failed = false; // sent again as it was: the same change, tried again now
-    else outbox.push((entry = { op: newOpId(), url, fields, digest, form, label, tries: 0 }));
+    else outbox.push((entry = { op: newOpId(), url, fields, digest, form, label, done, doneIn, tries: 0 }));
     entry.due = 0;
     keep();
     pump();
@@ -141,8 +141,19 @@
     else if (!seq || seq > live.last) {
       if (seq) live.answered.add(seq);
       htmx.swap(body, text, { swapStyle: "none" });
+    } else if (seq === live.last) {
+      // This change's own push came first and showed it. What only this viewer sees (their actions, their form:
+      // [data-viewer-part]) no push carries; the answer's copy is as new as the page, so it goes in still.
+      const answer = document.createElement("template");
+      answer.innerHTML = text;
+      const own = Array.from(answer.content.children).filter((part) => part.hasAttribute("data-viewer-part"));
+      if (own.length) htmx.swap(body, own.map((part) => part.outerHTML).join("\n"), { swapStyle: "none" });
     }
     if (status < 300 && line) line.textContent = "";
+    // A form's data-done says what its change did, in its region's status line (kept with the entry: an answer or a
+    // push may have swapped the form away). Said even when the socket's push showed the change first.
+    const doneLine = entry.doneIn && document.getElementById(entry.doneIn);
+    if (doneLine) doneLine.textContent = status < 300 ? entry.done : "";
     const detail = { status, fields: entry.fields, form: entry.form, step: response.headers.get("X-Journey-Step") };
     (form || body).dispatchEvent(new CustomEvent("outbox:answered", { bubbles: true, detail }));
     (settled.get(entry.op) || []).forEach((resolve) => resolve({ status, text }));
@@ -161,7 +172,8 @@
     const fields = Array.from(formData).filter(([name]) => name !== "op_id").map(([name, value]) => [name, String(value)]);
     const named = fields.find(([name]) => ["title", "label", "text"].includes(name))?.[1];
     const action = (elt.querySelector("[type=submit]") || elt).textContent.trim();
-    send(path, fields, { form: elt.id || "", label: named ? `${action}: ${named}` : action, repeatable: elt.matches("[data-repeatable]") });
+    const doneIn = elt.dataset.done ? elt.closest("[data-refusals]")?.querySelector("[role=status][id]")?.id || "" : "";
+    send(path, fields, { form: elt.id || "", label: named ? `${action}: ${named}` : action, repeatable: elt.matches("[data-repeatable]"), done: elt.dataset.done || "", doneIn });
   });
   document.addEventListener("click", (event) => {
     const button = event.target.closest?.("#outbox button");
