@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from boards import geometry
 from boards.forms import LaneForm
 from journeys import selectors
-from journeys.models import Journey, Step
+from journeys.models import Journey, LaneRole, Step
 from live.fragments import BOARD_AND_PROJECTOR, register_fragments
 
 PARTS = "boards/parts.html"
@@ -25,7 +25,13 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "journey": journey,
         "board": board,
         "placed_steps": [(step, boxes[step.pk]) for step in board.steps],
-        "lanes": [(index * geometry.LANE_HEIGHT, dept) for index, dept in enumerate(board.lanes)],
+        "lanes": [
+            (index * geometry.LANE_HEIGHT, dept, role)
+            for index, (dept, role) in enumerate(zip(board.lanes, board.roles, strict=True))
+        ],
+        "role_choices": LaneRole.choices,
+        "blueprint_lines": geometry.blueprint_boundaries(board),
+        "lines_out_of_order": geometry.lines_out_of_order(board),
         # The lane of steps without a department stays at the bottom: the last lane that can move down is above it.
         "last_department_lane": sum(1 for dept in board.lanes if dept is not None) - 1,
         "arrows": geometry.arrows(board, boxes),
