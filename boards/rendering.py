@@ -8,7 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from boards import geometry
+from boards import experience, geometry
 from boards.forms import LaneForm
 from journeys import selectors
 from journeys.models import Journey, LaneRole, Step
@@ -21,6 +21,7 @@ def map_context(journey: Journey) -> dict[str, Any]:
     board = selectors.board_data(journey)
     boxes = geometry.card_boxes(board)
     width, height = geometry.canvas_size(board)
+    curve = experience.board_curve(board, column_width=geometry.COLUMN_WIDTH, card_width=geometry.CARD_WIDTH)
     return {
         "journey": journey,
         "board": board,
@@ -36,7 +37,10 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "last_department_lane": sum(1 for dept in board.lanes if dept is not None) - 1,
         "arrows": geometry.arrows(board, boxes),
         "canvas_width": width,
-        "canvas_height": height,
+        "canvas_height": height + (curve.height if curve else 0),
+        "lanes_height": height,
+        "curve": curve,
+        "curve_left": geometry.LANE_HEADER_WIDTH + geometry.PADDING,
         "lane_height": geometry.LANE_HEIGHT,
         "lane_header_width": geometry.LANE_HEADER_WIDTH,
         "grid": geometry.grid_attributes(),
@@ -89,6 +93,12 @@ def map_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
         for step in selectors.steps_with_counts_by_id(step_ids)
         if step.journey_id == journey.pk
     ]
+
+
+@register_fragments("mirror", pages=BOARD_AND_PROJECTOR)
+def curve_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """The map with its experience curve after customer scores arrive or the mirror survey is revealed or hidden."""
+    return [render_map(journey)]
 
 
 @register_fragments("*")

@@ -6,22 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
-from tests.factories import PASSWORD, link, make_department, make_journey, make_step, make_user
-from tests.test_dutch import LOCALE
+from tests.customer_view_pages import compiled_messages, open_page  # noqa: F401 (an autouse fixture)
+from tests.factories import link, make_department, make_journey, make_step, make_user
 
 pytestmark = pytest.mark.browser
 
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 LIVE = 10_000
-
-
-@pytest.fixture(autouse=True)
-def compiled_messages() -> None:
-    if not (LOCALE / "django.mo").exists():
-        call_command("compilemessages", locale=["nl"], ignore_patterns=[".venv", "staticfiles", "bench"], verbosity=0)
 
 
 @pytest.fixture
@@ -42,14 +35,8 @@ def world():
     return journey
 
 
-def open_board(browser: Browser, base: str, username: str, journey, *, width=1280, height=800, locale="en-GB") -> Page:
-    page = browser.new_context(viewport={"width": width, "height": height}, locale=locale).new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    page.goto(f"{base}/j/{journey.pk}/")
+def open_board(browser: Browser, base: str, username: str, journey, **screen) -> Page:
+    page = open_page(browser, base, username, f"/j/{journey.pk}/", **screen)
     expect(page.locator("#board-map")).to_be_visible()
     return page
 
