@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "api",
     "comments",
     "webhooks",
+    "versions",
     "demo",
 ]
 

@@ -25,4 +25,5 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("comments.urls")),
     path("", include("webhooks.urls")),
+    path("", include("versions.urls")),
 ]

@@ -32,6 +32,7 @@ FORBIDDEN = [
     ("notifications", "api.views"),
     ("accounts", "comments.views"),
     ("comments", "webhooks.views"),
+    ("webhooks", "versions.views"),
 ]
 
 

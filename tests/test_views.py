@@ -63,6 +63,7 @@ def journey_url_kwargs(journey: Journey) -> dict[str, int]:
         "question_id": LensQuestion.objects.first().pk,
         "action": "pick_up",
         "round_id": 1,  # no such round: every check here is decided before a round is looked up
+        "other_id": journey.pk,  # another version of the journey: the journey itself will do
     }
 
 
@@ -95,6 +96,8 @@ GET_URLS = {
     "api_journey_pain_points",
     "step_comments",
     "mention_candidates",
+    "journey_versions",
+    "version_compare",
 }
 
 
