@@ -79,6 +79,12 @@ def test_roles_draw_the_lines_between_the_right_lanes_for_everyone(live_daphne, 
     expect(panel).to_contain_text("1 customer step without a frontstage answer")  # the call back goes nowhere
     RESULTS.mkdir(exist_ok=True)
     bram.screenshot(path=str(RESULTS / "blueprint-lines-1280-en.png"))
+    bram.emulate_media(media="print")  # the print shows the roles as words and keeps the lines
+    expect(bram.locator("#board-map .lane-role-name").first).to_be_visible()
+    expect(bram.locator("#board-map .lane-role select").first).to_be_hidden()
+    expect(bram.locator("#board-map .blueprint-line.line-visibility")).to_be_visible()
+    bram.screenshot(path=str(RESULTS / "blueprint-lines-print.png"))
+    bram.emulate_media(media="screen")
 
     # The IT lane moves up above Policy administration: the lines move with the lanes, never by hand.
     anna.locator("#board-map .lane", has=anna.locator(".lane-name", has_text="IT")).hover()
