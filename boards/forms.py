@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, PainPoint, Step
+from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, LaneRole, PainPoint, Step
 from journeys.services import RouteFigures
 
 NOT_ON_THIS_JOURNEY = _("That step is not on this journey.")
@@ -132,6 +132,15 @@ class LaneForm(forms.Form):
 
 class LaneMoveForm(LaneForm):
     offset = forms.TypedChoiceField(choices=[("-1", "up"), ("1", "down")], coerce=int)
+
+
+class LaneRoleForm(LaneForm):
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", "—"), *LaneRole.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose customer, frontstage, backstage or support.")},
+    )
 
 
 # The routes out of a step: waiting time, share of cases, % complete and accurate -----------------------------------

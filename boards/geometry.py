@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from journeys import blueprint
 from journeys.selectors import BoardData
 
 CARD_WIDTH = 180
@@ -131,3 +132,23 @@ def _loop_arrow(handoff, start: Box, end: Box) -> Arrow:
         True,
         start.y != end.y,
     )
+
+
+@dataclass(frozen=True)
+class BlueprintBoundary:
+    """The lines of the service blueprint that lie on one lane boundary (more than one when a role is missing)."""
+
+    y: int
+    boundary: int
+    kinds: tuple[str, ...]
+
+
+def blueprint_boundaries(board: BoardData) -> list[BlueprintBoundary]:
+    kinds: dict[int, list[str]] = {}
+    for line in board.blueprint_lines:
+        kinds.setdefault(line.boundary, []).append(line.kind)
+    return [BlueprintBoundary(index * LANE_HEIGHT, index, tuple(names)) for index, names in kinds.items()]
+
+
+def lines_out_of_order(board: BoardData) -> bool:
+    return not blueprint.in_blueprint_order(board.roles)

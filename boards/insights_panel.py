@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from boards import flow_rendering
 from boards.findings import Finding
+from journeys import blueprint, lens, mirror
 from journeys import insight_data as insight_reads
-from journeys import lens, mirror
 from journeys.graph import Route
 from journeys.models import Journey, LensAnswer, LensQuestion, Step
 from live.fragments import register_follow_up, register_fragments
@@ -80,6 +80,21 @@ def _pain_findings(data: insight_reads.InsightsData) -> dict[str, Any]:
     }
 
 
+def _blueprint_findings(data: insight_reads.InsightsData) -> dict[str, Any]:
+    """The customer's view: hand-offs across the line of visibility, customer steps no frontstage step answers."""
+    crossings = blueprint.visibility_crossings(data.graph, data.lane_roles)
+    steps = data.steps
+    crossing_steps = sorted({steps[s] for c in crossings for s in (c.source, c.target)}, key=lambda s: s.position)
+    unanswered = blueprint.unanswered_customer_steps(data.graph, data.lane_roles)
+    return {
+        "has_roles": bool(data.lane_roles),
+        "visibility_crossings": Finding("visibility", "", crossing_steps, [c.handoff for c in crossings]),
+        "visibility_crossing_count": len(crossings),
+        "unanswered": _step_list("unanswered-customer", unanswered, steps),
+        "unanswered_list": [steps[s] for s in unanswered[:MAX_LISTED]],
+    }
+
+
 def _step_list(key: str, ids: list[int] | tuple[int, ...], steps: dict[int, Step]) -> Finding:
     return Finding(key, "", [steps[s] for s in ids if s in steps])
 
@@ -107,6 +122,7 @@ def panel_context(journey: Journey) -> dict[str, Any]:
         "without_department": _step_list("without-department", found.without_department, steps),
         "lens_unanswered": _step_list("lens-unanswered", lens.steps_with_unanswered_questions(journey), steps),
         "mirror": _mirror_summary(journey),
+        "blueprint": _blueprint_findings(data),
         "flow": flow_rendering.panel_flow(data),
         "max_listed": MAX_LISTED,
         **_pain_findings(data),

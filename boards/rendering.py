@@ -8,10 +8,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from boards import geometry
+from boards import experience, geometry
 from boards.forms import LaneForm
 from journeys import selectors
-from journeys.models import Journey, Step
+from journeys.models import Journey, LaneRole, Step
 from live.fragments import BOARD_AND_PROJECTOR, register_fragments
 
 PARTS = "boards/parts.html"
@@ -21,16 +21,26 @@ def map_context(journey: Journey) -> dict[str, Any]:
     board = selectors.board_data(journey)
     boxes = geometry.card_boxes(board)
     width, height = geometry.canvas_size(board)
+    curve = experience.board_curve(board, column_width=geometry.COLUMN_WIDTH, card_width=geometry.CARD_WIDTH)
     return {
         "journey": journey,
         "board": board,
         "placed_steps": [(step, boxes[step.pk]) for step in board.steps],
-        "lanes": [(index * geometry.LANE_HEIGHT, dept) for index, dept in enumerate(board.lanes)],
+        "lanes": [
+            (index * geometry.LANE_HEIGHT, dept, role)
+            for index, (dept, role) in enumerate(zip(board.lanes, board.roles, strict=True))
+        ],
+        "role_choices": LaneRole.choices,
+        "blueprint_lines": geometry.blueprint_boundaries(board),
+        "lines_out_of_order": geometry.lines_out_of_order(board),
         # The lane of steps without a department stays at the bottom: the last lane that can move down is above it.
         "last_department_lane": sum(1 for dept in board.lanes if dept is not None) - 1,
         "arrows": geometry.arrows(board, boxes),
         "canvas_width": width,
-        "canvas_height": height,
+        "canvas_height": height + (curve.height if curve else 0),
+        "lanes_height": height,
+        "curve": curve,
+        "curve_left": geometry.LANE_HEADER_WIDTH + geometry.PADDING,
         "lane_height": geometry.LANE_HEIGHT,
         "lane_header_width": geometry.LANE_HEADER_WIDTH,
         "grid": geometry.grid_attributes(),
@@ -83,6 +93,12 @@ def map_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
         for step in selectors.steps_with_counts_by_id(step_ids)
         if step.journey_id == journey.pk
     ]
+
+
+@register_fragments("mirror", pages=BOARD_AND_PROJECTOR)
+def curve_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
+    """The map with its experience curve after customer scores arrive or the mirror survey is revealed or hidden."""
+    return [render_map(journey)]
 
 
 @register_fragments("*")

@@ -19,8 +19,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from boards import geometry, rendering
-from journeys.models import Journey, PainPoint, Step
+from boards import experience, geometry, rendering
+from journeys import mirror
+from journeys.experience import CurvePoint, has_scores
+from journeys.models import Journey, LaneRole, PainPoint, Step
 
 TITLE_BAND = 72
 TITLE_CHARS_PER_LINE = 21  # about what fits a card at 15px
@@ -35,6 +37,8 @@ LIST_ENTRY_HEIGHT = 62
 LIST_CHARS_PER_LINE = 76  # 14px text in a 600px column
 MIN_WIDTH = 1000  # the legend's width
 SHEET_RATIO = math.sqrt(2)  # A4 and A3 landscape: width / height
+CURVE_HEIGHT = 200  # the experience curve under the map, when the mirror survey is revealed
+CURVE_LEFT = 150  # room for its heading and legend
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,11 @@ class Picture:
     part_lanes: list[list[int]]  # per part, the lanes (by index) it shows
     list_columns: int
     list_rows: int
+    curve_band: int = 0  # the experience curve's height under the map, if it shows
+
+    @property
+    def curve_top(self) -> int:
+        return TITLE_BAND + self.map_height + 12
 
     @property
     def parts(self) -> int:
@@ -97,7 +106,7 @@ class Picture:
 
     @property
     def list_top(self) -> int:
-        return TITLE_BAND + self.map_height + LEGEND_BAND
+        return TITLE_BAND + self.map_height + self.curve_band + LEGEND_BAND
 
     @property
     def height(self) -> int:
@@ -155,6 +164,9 @@ def svg_context(journey: Journey) -> dict[str, Any]:
         for step in board.steps
     ]
     arrows, stubs = _arrows(board, boxes, numbers)
+    curve = _curve(board, numbers, picture.width)
+    picture.curve_band = curve.height + 24 if curve else 0
+    role_names = dict(LaneRole.choices)
     return {
         **context,
         "picture": picture,
@@ -163,12 +175,20 @@ def svg_context(journey: Journey) -> dict[str, Any]:
                 "top": top,
                 "number": index + 1,
                 "lanes": [
-                    (top + shown * geometry.LANE_HEIGHT, board.lanes[lane], _lane_name(board.lanes[lane]))
+                    (
+                        top + shown * geometry.LANE_HEIGHT,
+                        board.lanes[lane],
+                        _lane_name(board.lanes[lane]),
+                        role_names.get(board.roles[lane], ""),
+                    )
                     for shown, lane in enumerate(lanes)
                 ],
+                "lines": _part_lines(board, top, lanes),
             }
             for index, (top, lanes) in enumerate(zip(picture.part_tops, picture.part_lanes, strict=True))
         ],
+        "curve": curve,
+        "curve_left": CURVE_LEFT,
         "cards": sorted(cards, key=lambda card: card.number),
         "arrows": arrows,
         "stubs": stubs,
@@ -177,11 +197,40 @@ def svg_context(journey: Journey) -> dict[str, Any]:
         "card_left": CARD_LEFT,
         "card_width": geometry.CARD_WIDTH,
         "card_height": geometry.CARD_HEIGHT,
-        "legend_top": TITLE_BAND + picture.map_height + 12,
+        "legend_top": TITLE_BAND + picture.map_height + picture.curve_band + 12,
         "list_heading_top": picture.list_top + 26,
         "exported_on": timezone.localdate(),
         "unsolved_count": sum(1 for p in pain_points if p.status in UNSOLVED),
     }
+
+
+def _part_lines(board: Any, top: int, lanes: list[int]) -> list[geometry.BlueprintBoundary]:
+    """The service blueprint's lines of a part: each between the part's lanes above and below its boundary."""
+    found = []
+    for line in geometry.blueprint_boundaries(board):
+        above = sum(1 for lane in lanes if lane < line.boundary)
+        if 0 < above < len(lanes):
+            found.append(geometry.BlueprintBoundary(top + above * geometry.LANE_HEIGHT, line.boundary, line.kinds))
+    return found
+
+
+def _curve(board: Any, numbers: dict[int, int], width: int) -> experience.CurveDrawing | None:
+    """The experience curve along the cards' numbers (the picture wraps the board's columns into parts)."""
+    scores = mirror.revealed_step_scores(board.journey)
+    if not scores:
+        return None
+    steps = sorted(board.steps, key=lambda step: numbers[step.pk])
+    points = [CurvePoint(index, *scores.get(step.pk, (None, None))) for index, step in enumerate(steps)]
+    if not has_scores(points):
+        return None
+    spacing = (width - CURVE_LEFT - RIGHT_PADDING - 40) / max(len(steps) - 1, 1)
+
+    def x_of(index: float) -> float:
+        return 20 + index * spacing
+
+    drawing = experience.draw(points, width=width - CURVE_LEFT, height=CURVE_HEIGHT, x_of=x_of, top=16, bottom=30)
+    drawing.labels = [(round(x_of(index), 1), str(numbers[step.pk])) for index, step in enumerate(steps)]
+    return drawing
 
 
 def _lane_name(department: Any) -> list[str]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("j/<int:journey_id>/invite/renew/", views.journey_invite_renew, name="journey_invite_renew"),
     path("j/<int:journey_id>/lanes/add/", views.lane_add, name="lane_add"),
     path("j/<int:journey_id>/lanes/move/", views.lane_move, name="lane_move"),
+    path("j/<int:journey_id>/lanes/role/", views.lane_role_set, name="lane_role_set"),
     path("j/<int:journey_id>/steps/add/", views.step_create, name="step_create"),
     path("j/<int:journey_id>/steps/<int:step_id>/", views.step_detail, name="step_detail"),
     path(

@@ -20,7 +20,7 @@ from boards import forms as board_forms
 from journeys import invites, permissions, selectors, services
 from journeys.errors import NotAllowed
 from journeys.models import Handoff, Journey, PainPoint, Step
-from web.changes import FragmentAnswers, apply_change, journey_child, member_journey
+from web.changes import FragmentAnswers, apply_change, form_problems, journey_child, member_journey
 from web.downloads import download_name
 from web.forms import text_only
 from web.ratelimit import limits_new_journeys
@@ -147,6 +147,27 @@ def lane_move(request: HttpRequest, journey_id: int) -> HttpResponse:
         lambda data, op_id: services.lane_move(journey=journey, actor=request.user, op_id=op_id, **data),
         FragmentAnswers(journey, lambda form: render_form_part("lane-form", form, journey=journey)),
     )
+
+
+@login_required
+@require_POST
+def lane_role_set(request: HttpRequest, journey_id: int) -> HttpResponse:
+    journey = member_journey(request, journey_id)
+    form = board_forms.LaneRoleForm(request.POST)
+    return apply_change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: services.lane_role_set(journey=journey, actor=request.user, op_id=op_id, **data),
+        PlainRefusalAnswers(journey, form_problems),
+    )
+
+
+class PlainRefusalAnswers(FragmentAnswers):
+    """For a control with no form of its own to show errors in (a lane's role): the page shows the words."""
+
+    def invalid(self, form: forms.Form) -> HttpResponse:
+        return HttpResponse(form_problems(form), status=422, content_type="text/plain; charset=utf-8")
 
 
 # Steps ----------------------------------------------------------------------------------------------------------

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "intake",
     "fixes",
     "priorities",
+    "versions",
     "demo",
 ]
 

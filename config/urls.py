@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("intake.urls")),
     path("", include("fixes.urls")),
     path("", include("priorities.urls")),
+    path("", include("versions.urls")),
 ]

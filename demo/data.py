@@ -34,6 +34,15 @@ DEPARTMENTS = [
     ("IT", "#5b6b7f"),
 ]
 
+# Each lane's role in the service blueprint: who the customer sees, who works out of sight, which systems support.
+LANE_ROLES = {
+    "Customer": "customer",
+    "Contact centre": "frontstage",
+    "Policy administration": "backstage",
+    "Finance": "backstage",
+    "IT": "support",
+}
+
 # (username, full name, department, role on the journey, is manager)
 USERS = [
     ("anna", "Anna de Vries", "Contact centre", Membership.Role.FACILITATOR, False),
@@ -283,6 +292,7 @@ def _demo_journey(departments: dict[str, Department], users: dict) -> Journey:
         Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
     for name, _colour in DEPARTMENTS:
         services.lane_add(journey=journey, department=departments[name], actor=facilitator)
+        services.lane_role_set(journey=journey, department=departments[name], role=LANE_ROLES[name], actor=facilitator)
     steps = {}
     for key, title, department, channel, minutes in STEPS:
         steps[key] = services.step_create(

@@ -36,6 +36,7 @@ from journeys.models import (
     Handoff,
     Journey,
     Lane,
+    LaneRole,
     PainPoint,
     PainPointActivity,
     Step,
@@ -76,7 +77,8 @@ def register_section(name: str, section: ExportSection) -> None:
 def journey_export(journey: Journey, *, include_pain_points: bool = True) -> dict[str, Any]:
     steps = list(Step.objects.filter(journey=journey).select_related("department").order_by("position", "id"))
     keys = {step.pk: index for index, step in enumerate(steps, start=1)}
-    lanes = [lane.department for lane in Lane.objects.filter(journey=journey).select_related("department")]
+    lane_rows = list(Lane.objects.filter(journey=journey).select_related("department"))
+    lanes = [lane.department for lane in lane_rows]
     pain_points = _pain_points_for_export(journey, keys) if include_pain_points else []
     used = {d.pk: d for d in lanes} | {s.department.pk: s.department for s in steps if s.department}
     if include_pain_points:
@@ -88,6 +90,7 @@ def journey_export(journey: Journey, *, include_pain_points: bool = True) -> dic
         "journey": {"title": journey.title, "description": journey.description},
         "departments": [{"name": d.name, "colour": d.colour} for d in sorted(used.values(), key=lambda d: d.name)],
         "lanes": [department.name for department in lanes],
+        "lane_roles": {lane.department.name: lane.role for lane in lane_rows if lane.role},
         "steps": [_step_for_export(step, keys[step.pk]) for step in steps],
         "handoffs": [
             {"from": keys[h.from_step_id], "to": keys[h.to_step_id], "label": h.label, **_flow_fields(h)}
@@ -353,6 +356,7 @@ class _Plan:
     handoffs: list[tuple[int, int, str, dict[str, int | None]]]
     pain_points: list[dict[str, Any]]
     sections: dict[str, Any] = field(default_factory=dict)
+    lane_roles: dict[str, str] = field(default_factory=dict)  # department name -> role in the service blueprint
 
 
 def journey_import_check(data: Any) -> _Plan:
@@ -387,7 +391,10 @@ def journey_import_check(data: Any) -> _Plan:
         check.errors.extend(EXPORT_SECTIONS[name].check(value, keys))
     if check.errors:
         raise ValidationError(capped(check.errors))
-    return _Plan(title, description, departments, lanes, steps, handoffs, pain_points, sections)
+    lane_roles = _check_lane_roles(check, data, lanes)
+    if check.errors:
+        raise ValidationError(capped(check.errors))
+    return _Plan(title, description, departments, lanes, steps, handoffs, pain_points, sections, lane_roles)
 
 
 def _check_departments(check: _Checker, data: dict[str, Any]) -> dict[str, str]:
@@ -427,6 +434,21 @@ def _check_lanes(check: _Checker, data: dict[str, Any], departments: dict[str, s
         elif name is not None:
             lanes.append(name)
     return lanes
+
+
+def _check_lane_roles(check: _Checker, data: dict[str, Any], lanes: list[str]) -> dict[str, str]:
+    """Optional (files from before lane roles have none): each listed lane's role in the service blueprint."""
+    if "lane_roles" not in data:
+        return {}
+    roles = check.record(data["lane_roles"], "lane_roles")
+    for name, role in roles.items():
+        if name not in lanes:
+            check.fail(
+                f"lane_roles.{shown(name)}", _("%(value)s is not one of the lanes in the file") % {"value": shown(name)}
+            )
+        elif role not in LaneRole.values:
+            check.fail(f"lane_roles.{shown(name)}", _("expected customer, frontstage, backstage or support"))
+    return {name: role for name, role in roles.items() if name in lanes and role in LaneRole.values}
 
 
 def _check_steps(check: _Checker, data: dict[str, Any], departments: dict[str, str]) -> list[dict[str, Any]]:
@@ -633,10 +655,12 @@ def _department_create(*, name: str, colour: str, actor: Any) -> Department:
 def _write_lanes(journey: Journey, plan: _Plan, departments: dict[str, Department]) -> None:
     names = [*plan.lanes, *(s["department"] for s in plan.steps if s["department"])]
     # Two names of the file may be one department here ("Customer" and "customer"): one lane.
-    lanes = list({departments[name].pk: departments[name] for name in names}.values())
-    Lane.objects.bulk_create(
-        Lane(journey=journey, department=department, position=index) for index, department in enumerate(lanes)
-    )
+    lanes: dict[int, Lane] = {}
+    for name in names:
+        department = departments[name]
+        lane = lanes.setdefault(department.pk, Lane(journey=journey, department=department, position=len(lanes)))
+        lane.role = lane.role or plan.lane_roles.get(name, "")
+    Lane.objects.bulk_create(lanes.values())
 
 
 def _write_steps(journey: Journey, plan: _Plan, departments: dict[str, Department]) -> dict[int, Step]:

@@ -20,6 +20,7 @@ class InsightsData:
     steps: dict[int, Step]
     departments: dict[int, Department]
     pain_steps_by_department: dict[int, list[int]]
+    lane_roles: dict[int, str]  # department -> its lane's role in the service blueprint, for lanes with one
 
 
 def customer_lane(journey: Journey) -> int | None:
@@ -61,6 +62,7 @@ def insights_data(journey: Journey) -> InsightsData:
         steps=steps,
         departments={d.pk: d for d in Department.objects.filter(pk__in=pain_steps.keys())},
         pain_steps_by_department={d: sorted(s) for d, s in pain_steps.items()},
+        lane_roles=dict(Lane.objects.filter(journey=journey).exclude(role="").values_list("department_id", "role")),
     )
 
 

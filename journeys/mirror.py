@@ -270,5 +270,22 @@ def mirror_results(journey: Journey) -> MirrorResults:
     return MirrorResults(True, counts["total"], counts["people"], len(customer_scores), row_for(None), rows)
 
 
+def revealed_step_scores(journey: Journey) -> dict[int, tuple[float | None, float | None]] | None:
+    """Per step: (mean staff estimate, customer score), for the steps with either; None while they are hidden."""
+    if not is_revealed(journey):
+        return None
+    staff = dict(
+        MirrorEstimate.objects.filter(journey=journey, step__isnull=False)
+        .values("step")
+        .annotate(mean=Avg("score"))
+        .values_list("step", "mean")
+    )
+    customers = dict(CustomerScore.objects.filter(journey=journey, step__isnull=False).values_list("step_id", "score"))
+    return {
+        step: (staff.get(step), float(customers[step]) if step in customers else None)
+        for step in staff.keys() | customers.keys()
+    }
+
+
 def estimates_of(journey: Journey, participant: Any) -> dict[int | None, int]:
     return dict(MirrorEstimate.objects.filter(journey=journey, participant=participant).values_list("step_id", "score"))

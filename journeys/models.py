@@ -117,6 +117,15 @@ class FormerMember(models.Model):
         return f"{self.user} @ {self.journey}"
 
 
+class LaneRole(models.TextChoices):
+    """Who works in a lane, as a service blueprint sees it (top to bottom)."""
+
+    CUSTOMER = "customer", _("customer")
+    FRONTSTAGE = "frontstage", _("frontstage")  # the customer sees or talks to them
+    BACKSTAGE = "backstage", _("backstage")
+    SUPPORT = "support", _("support")  # systems, other organisations
+
+
 class Lane(models.Model):
     """A department's swimlane on one journey, in the order the board shows them (top to bottom)."""
 
@@ -125,6 +134,8 @@ class Lane(models.Model):
         Department, on_delete=models.PROTECT, related_name="lanes", verbose_name=_("department")
     )
     position = models.IntegerField(_("position"), default=0)
+    # Its place in a service blueprint; the lines between the roles are derived (journeys/blueprint.py), never drawn.
+    role = models.CharField(_("role"), max_length=20, choices=LaneRole.choices, blank=True, default="")
 
     class Meta:
         ordering = ["position", "id"]

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from journeys import graph
+from journeys import blueprint, graph
 from journeys.models import (
     Department,
     Event,
@@ -88,21 +88,27 @@ class BoardData:
     steps: list[Step]
     handoffs: list[Handoff]
     layout: graph.Layout
+    roles: list[str]  # each lane's role in the service blueprint, "" for none; in the order of `lanes`
+
+    @property
+    def blueprint_lines(self) -> tuple[blueprint.Line, ...]:
+        return blueprint.lines(self.roles)
 
 
 def board_data(journey: Journey) -> BoardData:
-    lanes: list[Department | None] = [
-        lane.department for lane in Lane.objects.filter(journey=journey).select_related("department")
-    ]
+    lane_rows = list(Lane.objects.filter(journey=journey).select_related("department"))
+    lanes: list[Department | None] = [lane.department for lane in lane_rows]
+    roles = [lane.role for lane in lane_rows]
     steps = list(steps_with_counts(journey))
     handoffs = list(Handoff.objects.filter(journey=journey))
     if any(step.department_id is None for step in steps):
         lanes.append(None)
+        roles.append("")
     journey_graph = graph.journey_graph(
         (graph.StepNode(s.pk, s.department_id, s.position, s.duration_minutes) for s in steps),
         (graph.HandoffEdge(h.pk, h.from_step_id, h.to_step_id) for h in handoffs),
     )
-    return BoardData(journey, lanes, steps, handoffs, graph.layout(journey_graph))
+    return BoardData(journey, lanes, steps, handoffs, graph.layout(journey_graph), roles)
 
 
 # What the customer's own lane is usually called: a journey map starts with what the customer does.

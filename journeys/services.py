@@ -21,6 +21,7 @@ from journeys.models import (
     Handoff,
     Journey,
     Lane,
+    LaneRole,
     Membership,
     PainPoint,
     PainPointActivity,
@@ -86,6 +87,21 @@ def lane_move(
             lane.position = index
         Lane.objects.bulk_update(lanes, ["position"])
         change.touch(layout=True)
+
+
+def lane_role_set(*, journey: Journey, department: Department, role: str, actor: Any, op_id: str = "") -> Lane:
+    """Give a lane its role in the service blueprint ("" takes it away); the lines follow from the roles."""
+    if role and role not in LaneRole.values:
+        raise ValidationError({"role": _("Choose customer, frontstage, backstage or support.")})
+    with journey_change(journey=journey, actor=actor, kind="lane.role_set", op_id=op_id) as change:
+        lane = Lane.objects.select_for_update().filter(journey=journey, department=department).first()
+        if lane is None:
+            raise ValidationError({"department": _("That department has no lane on this journey.")})
+        change.snapshot(lane)
+        lane.role = role
+        lane.save(update_fields=["role"])
+        change.touch(layout=True)
+    return lane
 
 
 # Steps ----------------------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ FORBIDDEN = [
     ("webhooks", "intake.views"),
     ("intake", "fixes.views"),
     ("fixes", "priorities.views"),
+    ("priorities", "versions.views"),
 ]
 
 

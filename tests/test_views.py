@@ -65,6 +65,7 @@ def journey_url_kwargs(journey: Journey) -> dict[str, int]:
         "round_id": 1,  # no such round: every check here is decided before a round is looked up
         "report_id": 1,  # no such report, nor fix: the journey is checked first
         "fix_id": 1,
+        "other_id": journey.pk,  # another version of the journey: the journey itself will do
     }
 
 
@@ -100,6 +101,8 @@ GET_URLS = {
     "mention_candidates",
     "intake_queue",
     "value_effort",
+    "journey_versions",
+    "version_compare",
 }
 
 

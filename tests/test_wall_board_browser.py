@@ -170,7 +170,7 @@ def test_a_double_click_in_a_lane_adds_the_step_where_it_was_pointed(live_daphne
     page = open_board(browser, live_daphne, "anna", journey)
     # In the Customer lane, in the column of "Agent checks the address" (two right of "Fills in the form").
     target = card(page, checks).bounding_box()
-    lane = page.locator("#board-map .lane", has_text="Customer").bounding_box()
+    lane = page.get_by_role("region", name="Lane Customer").bounding_box()
     page.mouse.dblclick(target["x"] + target["width"] / 2, lane["y"] + lane["height"] / 2)
     editor = page.locator(".wall-editor textarea")
     expect(editor).to_be_focused()
@@ -198,11 +198,11 @@ def test_two_people_adding_at_once_each_get_their_step_where_they_put_it(live_da
     journey, (_asks, _fills, lands, checks, _debit) = world["journey"], world["steps"]
     anna = open_board(browser, live_daphne, "anna", journey)
     bram = open_board(browser, live_daphne, "bram", journey)
-    finance = anna.locator("#board-map .lane", has_text="Finance").bounding_box()
+    finance = anna.get_by_role("region", name="Lane Finance").bounding_box()
     lands_box = card(anna, lands).bounding_box()
     anna.mouse.dblclick(lands_box["x"] + 40, finance["y"] + finance["height"] / 2)  # under "Form lands"
     anna.keyboard.type("Checks the bank account")
-    customer = bram.locator("#board-map .lane", has_text="Customer").bounding_box()
+    customer = bram.get_by_role("region", name="Lane Customer").bounding_box()
     checks_box = card(bram, checks).bounding_box()
     bram.mouse.dblclick(checks_box["x"] + 40, customer["y"] + customer["height"] / 2)  # above "Agent checks"
     bram.keyboard.type("Waits for a letter")

@@ -76,8 +76,7 @@ def _own_estimates_form(request: HttpRequest, journey: Journey) -> workshop_form
 
 def _mirror_page(request: HttpRequest, journey: Journey, status: int = 200, **forms: Any) -> HttpResponse:
     context = {
-        "journey": journey,
-        "results": mirror.mirror_results(journey),
+        **mirror_rendering.mirror_context(journey),
         "is_facilitator": permissions.is_facilitator(journey, request.user),
         "estimates_form": forms.get("estimates_form") or _own_estimates_form(request, journey),
         "score_form": forms.get("score_form") or workshop_forms.CustomerScoreForm(journey=journey),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from boards import experience
 from journeys import mirror
 from journeys.models import Journey
 from live.fragments import register_follow_up, register_fragments
@@ -22,7 +23,8 @@ PAGE = ("mirror",)
 
 
 def mirror_context(journey: Journey) -> dict[str, Any]:
-    return {"journey": journey, "results": mirror.mirror_results(journey)}
+    results = mirror.mirror_results(journey)
+    return {"journey": journey, "results": results, "curve": experience.page_curve(journey, results)}
 
 
 def render_mirror_parts(journey: Journey) -> list[str]:

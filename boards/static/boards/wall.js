@@ -66,6 +66,17 @@
       const card = slot.querySelector(".step-card");
       if (card) boxes[card.dataset.stepId] = { x, y };
     });
+    // The service blueprint's lines lie on lane boundaries; the experience curve's points under the columns.
+    map.querySelectorAll(".blueprint-line[data-boundary]").forEach((line) => {
+      line.style.top = `${Number(line.dataset.boundary) * g.laneH}px`;
+    });
+    const curve = map.querySelector("#experience-lane svg.experience-curve");
+    if (curve) {
+      curve.style.left = `${g.headerW + g.pad}px`;
+      curve.style.width = `${columns * g.colW}px`;
+      map.querySelector(".experience-header").style.width = `${g.headerW}px`;
+    }
+    placeCurve(map, g.laneH);
     const svg = map.querySelector("svg.arrows");
     if (svg) {
       svg.setAttribute("width", map.style.width);
@@ -87,6 +98,23 @@
       label.style.maxWidth = overTheCards ? `${g.colW}px` : label.classList.contains("above") ? `${Math.max(gapW, 40)}px` : "";
     });
   }
+  // The experience curve's lane sits under the lanes; hidden, it shrinks to a strip and the map with it.
+  function placeCurve(map, laneH) {
+    const lane = map.querySelector("#experience-lane");
+    if (!lane) return;
+    const lanesH = Math.max(Number(map.dataset.rows) || 0, 1) * laneH;
+    lane.style.top = `${lanesH}px`;
+    map.style.height = `${lanesH + lane.offsetHeight}px`;
+  }
+  const CURVE_HIDDEN = "journey-board-curve-hidden";
+  if (localStorage.getItem(CURVE_HIDDEN) && !isProjector) body.classList.add("curve-hidden");
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest("[data-toggle-curve]")) return;
+    const hidden = body.classList.toggle("curve-hidden");
+    if (hidden) localStorage.setItem(CURVE_HIDDEN, "1");
+    else localStorage.removeItem(CURVE_HIDDEN);
+    refresh(true);
+  });
   // The largest title size at which every title fits its card (whole words, no clipping), between low and high.
   function fitTitles(map, low, high) {
     const titles = Array.from(map.querySelectorAll(".step-title"));
@@ -111,7 +139,8 @@
     const g = serverGrid(map);
     const headerW = limits.headerW, pad = 14;
     const colW = clamp((width - headerW - pad * 2) / Math.max(g.columns, 1), limits.minColW, limits.maxColW);
-    const laneH = clamp(height / Math.max(g.rows, 1), limits.minLaneH, limits.maxLaneH);
+    const curveH = map.querySelector("#experience-lane")?.offsetHeight || 0; // the curve's lane shares the height
+    const laneH = clamp((height - curveH) / Math.max(g.rows, 1), limits.minLaneH, limits.maxLaneH);
     const gap = clamp(colW * 0.16, 22, 80);
     const cardW = Math.round(colW - gap);
     const cardH = Math.round(Math.min(laneH - clamp(laneH * 0.16, 22, 64), cardW * 1.25));
@@ -729,6 +758,7 @@
       pending = false;
       if (gridPending && fitMode) fit();
       else if (gridPending && fitted) applyGrid();
+      else if (gridPending && boardMap()) placeCurve(boardMap(), Number(boardMap().dataset.laneHeight));
       if (gridPending) markDistance();
       gridPending = false;
       const map = boardMap();

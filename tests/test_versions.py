@@ -1,0 +1,189 @@
+"""Current and future state: named versions of a journey, a new version started as a copy, two versions compared
+(steps and hand-offs added, removed, changed; the figures before and after), pain points linked to the step of the
+future state that answers them."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from journeys import services
+from journeys.errors import FacilitatorOnly
+from journeys.models import Event, Membership, Step
+from journeys.undo import change_undo
+from tests.factories import link, make_department, make_journey, make_pain_point, make_step, make_user
+from versions import selectors
+from versions import services as versions
+from versions.compare import HandoffFacts, StepFacts, compare
+from versions.models import JourneyVersion, PainPointAnswer
+
+# Pure: the comparison ---------------------------------------------------------------------------------------------
+
+
+def test_steps_match_by_lineage_so_a_renamed_step_is_changed_not_removed_and_added():
+    before = [StepFacts(1, 1, 1, "Fills in the form", "Customer"), StepFacts(2, 2, 2, "Re-keys", "Contact centre")]
+    after = [
+        StepFacts(11, 1, 1, "Fills in the form", "Customer"),
+        StepFacts(12, 2, 2, "Checks the address", "Contact centre"),
+        StepFacts(13, 13, 3, "Sees the status online", "Customer"),
+    ]
+    handoffs_before = [HandoffFacts(100, 1, 2, "web form")]
+    handoffs_after = [HandoffFacts(200, 11, 12, "API"), HandoffFacts(201, 12, 13)]
+    result = compare(before, handoffs_before, after, handoffs_after)
+    assert [s.title for s in result.steps_added] == ["Sees the status online"]
+    assert result.steps_removed == []
+    assert [(c.before.title, c.after.title, c.fields) for c in result.steps_changed] == [
+        ("Re-keys", "Checks the address", ("title",))
+    ]
+    assert result.steps_kept == 1
+    assert [(c.before.id, c.after.id, c.fields) for c in result.handoffs_changed] == [(100, 200, ("label",))]
+    assert [h.id for h in result.handoffs_added] == [201]
+
+
+def test_a_step_dropped_from_the_future_state_takes_its_hand_offs_with_it():
+    before = [StepFacts(1, 1, 1, "Asks"), StepFacts(2, 2, 2, "Calls back"), StepFacts(3, 3, 3, "Done")]
+    after = [StepFacts(11, 1, 1, "Asks"), StepFacts(13, 3, 3, "Done")]
+    result = compare(before, [HandoffFacts(1, 1, 2), HandoffFacts(2, 2, 3)], after, [HandoffFacts(3, 11, 13)])
+    assert [s.title for s in result.steps_removed] == ["Calls back"]
+    assert [h.id for h in result.handoffs_removed] == [1, 2]
+    assert [h.id for h in result.handoffs_added] == [3]
+    assert result.steps_kept == 2
+
+
+# Through the one write path -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def as_it_is(db):
+    anna, bram = make_user("anna"), make_user("bram")
+    journey = make_journey(facilitator=anna, members=[bram], title="I am moving")
+    customer, contact, policy = (make_department(n) for n in ("Customer", "Contact centre", "Policy"))
+    form = make_step(journey, "Fills in the web form", customer)
+    mailbox = make_step(journey, "Form lands in the shared mailbox", contact)
+    rekey = make_step(journey, "Re-keys the address", policy)
+    sends = make_step(journey, "Sends the new policy schedule", policy)
+    calls = make_step(journey, "Calls: did you get my change?", customer)
+    link(journey, form, mailbox)
+    link(journey, mailbox, rekey)
+    link(journey, rekey, sends)
+    link(journey, rekey, calls)
+    link(journey, calls, mailbox)  # the repeat contact
+    pain = make_pain_point(rekey, [policy], text="Re-keying causes typos")
+    return {"journey": journey, "anna": anna, "bram": bram, "pain": pain, "depts": (customer, contact, policy)}
+
+
+def start_future(world) -> tuple:
+    future = versions.version_start(journey=world["journey"], name="As it should be", actor=world["anna"])
+    return future, {s.title: s for s in Step.objects.filter(journey=future)}
+
+
+def test_starting_a_version_keeps_as_it_is_and_copies_steps_hand_offs_and_members_without_pain_points(as_it_is):
+    journey = as_it_is["journey"]
+    future, steps = start_future(as_it_is)
+    assert future.pk != journey.pk and len(steps) == 5 and future.handoffs.count() == 5
+    assert future.pain_points.count() == 0 and journey.pain_points.count() == 1
+    assert Membership.objects.filter(journey=future, user=as_it_is["bram"]).exists()
+    names = [(v.journey_id, v.name, v.based_on_id) for v in JourneyVersion.objects.order_by("id")]
+    assert names == [(journey.pk, "As it is", None), (future.pk, "As it should be", journey.pk)]
+    assert Event.objects.filter(journey=journey, kind="version.started").count() == 1
+
+
+def test_comparing_the_versions_after_redesign(as_it_is):
+    journey = as_it_is["journey"]
+    future, steps = start_future(as_it_is)
+    anna = as_it_is["anna"]
+    customer = as_it_is["depts"][0]
+    calls = steps["Calls: did you get my change?"]
+    services.step_delete(step=calls, actor=anna, base_version=None)  # no more calling back: the loop is gone
+    rekey = steps["Re-keys the address"]
+    services.step_update(step=rekey, actor=anna, base_version=None, title="The form fills in the policy system")
+    status = make_step(future, "Sees the status online", customer, actor=anna)
+    link(future, rekey, status)
+
+    result = compare(
+        selectors.step_facts(journey),
+        selectors.handoff_facts(journey),
+        selectors.step_facts(future),
+        selectors.handoff_facts(future),
+    )
+    assert [s.title for s in result.steps_added] == ["Sees the status online"]
+    assert [s.title for s in result.steps_removed] == ["Calls: did you get my change?"]
+    assert [c.after.title for c in result.steps_changed] == ["The form fills in the policy system"]
+    assert len(result.handoffs_removed) == 2 and len(result.handoffs_added) == 1 and result.handoffs_kept == 3
+    before, after = selectors.figures(journey), selectors.figures(future)
+    assert (before.loops, after.loops) == (1, 0)
+    assert (before.crossings, after.crossings) == (4, 3)
+    assert before.contacts > 1 and after.contacts == 1.0  # the repeat contacts of the loop are gone
+    assert (before.longest_route, after.longest_route) == (4, 4)
+
+
+def test_a_version_of_a_version_still_matches_the_first_ones_steps(as_it_is):
+    future, steps = start_future(as_it_is)
+    later = versions.version_start(journey=future, name="Later still", actor=as_it_is["anna"])
+    result = compare(selectors.step_facts(as_it_is["journey"]), [], selectors.step_facts(later), [])
+    assert result.steps_kept == 5 and not result.steps_added and not result.steps_removed
+
+
+def test_names_are_unique_in_a_family_and_only_the_facilitator_makes_versions(as_it_is):
+    journey = as_it_is["journey"]
+    start_future(as_it_is)
+    with pytest.raises(ValidationError):
+        versions.version_start(journey=journey, name="as it should be", actor=as_it_is["anna"])
+    with pytest.raises(ValidationError):
+        versions.version_name(journey=journey, name="  ", actor=as_it_is["anna"])
+    with pytest.raises(FacilitatorOnly):
+        versions.version_start(journey=journey, name="Bram's idea", actor=as_it_is["bram"])
+    assert JourneyVersion.objects.count() == 2
+
+
+def test_a_pain_point_links_to_the_future_step_that_answers_it_and_the_link_can_be_undone(as_it_is):
+    future, steps = start_future(as_it_is)
+    pain, anna = as_it_is["pain"], as_it_is["anna"]
+    answer = steps["Re-keys the address"]
+    versions.pain_point_answer_set(pain_point=pain, step=answer, actor=anna)
+    assert PainPointAnswer.objects.get(pain_point=pain).step == answer
+    change_undo(journey=as_it_is["journey"], actor=anna)
+    assert not PainPointAnswer.objects.filter(pain_point=pain).exists()
+    stranger = make_journey(facilitator=anna)
+    elsewhere = make_step(stranger, "Somewhere else")
+    with pytest.raises(ValidationError):
+        versions.pain_point_answer_set(pain_point=pain, step=elsewhere, actor=anna)
+    with pytest.raises(ValidationError):  # not a step of its own version either
+        versions.pain_point_answer_set(pain_point=pain, step=pain.step, actor=anna)
+
+
+# Pages ------------------------------------------------------------------------------------------------------------
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_pages_start_compare_and_link_and_strangers_see_nothing(as_it_is):
+    journey, anna = as_it_is["journey"], as_it_is["anna"]
+    client = client_for(anna)
+    response = client.post(reverse("version_start", args=[journey.pk]), {"name": "As it should be"})
+    assert response.status_code == 302
+    future = JourneyVersion.objects.get(name="As it should be").journey
+    board = client.get(reverse("board", args=[future.pk])).content.decode()
+    assert 'class="version-name"' in board and "As it should be" in board
+    page = client.get(reverse("journey_versions", args=[journey.pk])).content.decode()
+    assert "Compare As it is with As it should be" in page
+    compared = client.get(reverse("version_compare", args=[journey.pk, future.pk])).content.decode()
+    assert "Figures before and after" in compared and "Re-keying causes typos" in compared
+    step = Step.objects.get(journey=future, title="Re-keys the address")
+    url = reverse("pain_point_answer", args=[journey.pk, as_it_is["pain"].pk, future.pk])
+    assert client.post(url, {"step": step.pk}).status_code == 302
+    assert (
+        "answered in As it should be"
+        in client.get(reverse("version_compare", args=[journey.pk, future.pk])).content.decode()
+    )
+    stranger = client_for(make_user())
+    assert stranger.get(reverse("version_compare", args=[journey.pk, future.pk])).status_code == 404
+    assert stranger.post(reverse("version_start", args=[journey.pk]), {"name": "Mine"}).status_code == 404
+    bad = client.post(url, {"step": Step.objects.get(journey=journey, title="Re-keys the address").pk})
+    assert bad.status_code == 422

@@ -1,0 +1,110 @@
+"""Reads of the versions: a family's versions a member may see, and the facts and figures that compare two."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from exchange.services import HANDOFF_FLOW_FIELDS
+from journeys import graph, insight_data
+from journeys.flow import flow
+from journeys.models import Handoff, Journey, PainPoint, Step
+from journeys.selectors import journeys_for_user
+from versions.compare import HandoffFacts, StepFacts
+from versions.models import JourneyVersion, StepLineage
+
+
+def version_of(journey: Journey) -> JourneyVersion | None:
+    return JourneyVersion.objects.filter(journey=journey).first()
+
+
+def versions_for_user(journey: Journey, user: Any) -> QuerySet[JourneyVersion]:
+    """The versions in this journey's family that the user is a member of (others stay out of sight)."""
+    version = version_of(journey)
+    if version is None:
+        return JourneyVersion.objects.none()
+    visible = journeys_for_user(user).values("pk")
+    return JourneyVersion.objects.filter(family=version.family, journey__in=visible).select_related("journey")
+
+
+def _roots(step_ids: list[int]) -> dict[int, int]:
+    """Each step's root: follow the copies back to the step of the first version (a few queries, one per copy)."""
+    origin: dict[int, int | None] = {}
+    frontier = set(step_ids)
+    while frontier:
+        found = dict(StepLineage.objects.filter(step_id__in=frontier).values_list("step_id", "origin_id"))
+        origin.update({step: found.get(step) for step in frontier})
+        frontier = {parent for parent in found.values() if parent is not None and parent not in origin}
+
+    def root(step: int) -> int:
+        seen = set()
+        while origin.get(step) is not None and step not in seen:
+            seen.add(step)
+            step = origin[step]
+        return step
+
+    return {step: root(step) for step in step_ids}
+
+
+def step_facts(journey: Journey) -> list[StepFacts]:
+    steps = list(Step.objects.filter(journey=journey).select_related("department").order_by("position", "id"))
+    roots = _roots([step.pk for step in steps])
+    return [
+        StepFacts(
+            s.pk,
+            roots[s.pk],
+            s.position,
+            s.title,
+            s.department.name if s.department else "",
+            s.channel,
+            s.duration_minutes,
+            s.description,
+        )
+        for s in steps
+    ]
+
+
+def handoff_facts(journey: Journey) -> list[HandoffFacts]:
+    columns = ("pk", "from_step_id", "to_step_id", "label", *HANDOFF_FLOW_FIELDS)
+    return [HandoffFacts(*row) for row in Handoff.objects.filter(journey=journey).order_by("id").values_list(*columns)]
+
+
+@dataclass(frozen=True)
+class Figures:
+    steps: int
+    handoffs: int
+    crossings: int  # hand-offs across departments
+    loops: int
+    loops_truncated: bool
+    longest_route: int | None  # steps on the longest route to a resolution
+    contacts: float | None  # contacts per customer question (journeys/flow.py)
+    lead_minutes: int | None  # lead time of the main route
+
+
+def figures(journey: Journey) -> Figures:
+    the_graph = insight_data.journey_graph(journey)
+    lane = insight_data.customer_lane(journey)
+    start = graph.first_customer_step(the_graph, lane)
+    loops, truncated = graph.repeat_contact_loops(the_graph)
+    route = graph.longest_route(the_graph, start, by_minutes=False)
+    the_flow = flow(the_graph, customer_lane=lane)
+    return Figures(
+        steps=the_graph.number_of_nodes(),
+        handoffs=the_graph.number_of_edges(),
+        crossings=len(graph.lane_crossings(the_graph)),
+        loops=len(loops),
+        loops_truncated=truncated,
+        longest_route=len(route.steps) if route else None,
+        contacts=the_flow.contacts,
+        lead_minutes=the_flow.main_route.lead_minutes if the_flow.main_route else None,
+    )
+
+
+def pain_points_with_answers(journey: Journey) -> QuerySet[PainPoint]:
+    return (
+        PainPoint.objects.filter(journey=journey)
+        .select_related("step", "future_answer__step__journey__named_version")
+        .order_by("step__position", "created_at", "id")
+    )

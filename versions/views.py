@@ -1,0 +1,145 @@
+"""The versions page (name this version, start the next one from it) and the comparison of two versions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from journeys import permissions
+from journeys.models import Journey, PainPoint
+from versions import compare, selectors, services
+from versions.forms import PainPointAnswerForm, VersionNameForm
+from web.changes import PageAnswers, apply_change, journey_child, member_journey
+
+
+@login_required
+@require_GET
+def versions_page(request: HttpRequest, journey_id: int) -> HttpResponse:
+    return _page(request, member_journey(request, journey_id))
+
+
+def _page(request: HttpRequest, journey: Journey, status: int = 200, error: str = "") -> HttpResponse:
+    context = {
+        "journey": journey,
+        "version": selectors.version_of(journey),
+        "versions": selectors.versions_for_user(journey, request.user),
+        "is_facilitator": permissions.is_facilitator(journey, request.user),
+        "error": error,
+    }
+    return render(request, "versions/page.html", context, status=status)
+
+
+def _page_answers(request: HttpRequest, journey: Journey, done: str) -> PageAnswers:
+    def render_page(status: int, error: str, form: forms.Form | None) -> HttpResponse:
+        return _page(request, journey, status, error)
+
+    return PageAnswers(request, done, reverse("journey_versions", args=[journey.pk]), render_page)
+
+
+def _named_change(request: HttpRequest, journey_id: int, service: Callable[..., Any], done: str) -> HttpResponse:
+    """A version change that takes a name (naming this version, starting the next one), answered on the page."""
+    journey = member_journey(request, journey_id)
+    return apply_change(
+        request,
+        journey,
+        VersionNameForm(request.POST),
+        lambda data, op_id: service(journey=journey, actor=request.user, op_id=op_id, **data),
+        _page_answers(request, journey, done),
+    )
+
+
+@login_required
+@require_POST
+def version_name(request: HttpRequest, journey_id: int) -> HttpResponse:
+    return _named_change(request, journey_id, services.version_name, _("The version is named."))
+
+
+@login_required
+@require_POST
+def version_start(request: HttpRequest, journey_id: int) -> HttpResponse:
+    done = _("The new version is ready: a copy to change into the process as it should be.")
+    return _named_change(request, journey_id, services.version_start, done)
+
+
+@login_required
+@require_GET
+def version_compare(request: HttpRequest, journey_id: int, other_id: int) -> HttpResponse:
+    before, after = member_journey(request, journey_id), member_journey(request, other_id)
+    return render(request, "versions/compare.html", compare_context(before, after))
+
+
+def compare_context(before: Journey, after: Journey) -> dict:
+    steps_before, steps_after = selectors.step_facts(before), selectors.step_facts(after)
+    result = compare.compare(steps_before, selectors.handoff_facts(before), steps_after, selectors.handoff_facts(after))
+    was, now = {s.id: s.title for s in steps_before}, {s.id: s.title for s in steps_after}
+    return {
+        "handoffs_added": [(now[h.source], now[h.target]) for h in result.handoffs_added],
+        "handoffs_removed": [(was[h.source], was[h.target]) for h in result.handoffs_removed],
+        "handoffs_changed": [(now[c.after.source], now[c.after.target]) for c in result.handoffs_changed],
+        "before": before,
+        "after": after,
+        "before_version": selectors.version_of(before),
+        "after_version": selectors.version_of(after),
+        "comparison": result,
+        "figures": list(
+            zip(_figure_rows(), _values(selectors.figures(before)), _values(selectors.figures(after)), strict=True)
+        ),
+        "pain_points": selectors.pain_points_with_answers(before),
+        "answer_form": PainPointAnswerForm(answering=after),
+    }
+
+
+def _figure_rows() -> list[str]:
+    return [
+        _("Steps"),
+        _("Hand-offs"),
+        _("Hand-offs across departments"),
+        _("Repeat-contact loops"),
+        _("Longest route (steps)"),
+        _("Contacts per customer question"),
+        _("Lead time of the main route"),
+    ]
+
+
+def _values(figures: selectors.Figures) -> list:
+    loops = f"{figures.loops}+" if figures.loops_truncated else figures.loops
+    return [
+        figures.steps,
+        figures.handoffs,
+        figures.crossings,
+        loops,
+        figures.longest_route,
+        figures.contacts,
+        figures.lead_minutes,
+    ]
+
+
+@login_required
+@require_POST
+def pain_point_answer(request: HttpRequest, journey_id: int, pain_point_id: int, other_id: int) -> HttpResponse:
+    journey, pain_point = journey_child(request, journey_id, PainPoint, pain_point_id)
+    other = member_journey(request, other_id)
+    next_url = reverse("version_compare", args=[journey.pk, other.pk])
+
+    def render_page(status: int, error: str, form: forms.Form | None) -> HttpResponse:
+        return render(
+            request, "versions/compare.html", {**compare_context(journey, other), "error": error}, status=status
+        )
+
+    return apply_change(
+        request,
+        journey,
+        PainPointAnswerForm(request.POST, answering=other),
+        lambda data, op_id: services.pain_point_answer_set(
+            pain_point=pain_point, step=data["step"], actor=request.user, op_id=op_id
+        ),
+        PageAnswers(request, _("The pain point's answer is saved."), next_url, render_page),
+    )
