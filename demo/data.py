@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from dashboard import flow_history
 from dashboard.models import JourneyFlowDay
+from fixes import services as fixes
+from fixes.models import Fix
+from intake import services as intake
 from journeys import services
 from journeys.models import (
     Department,
@@ -22,6 +25,7 @@ from journeys.models import (
 )
 from journeys.permissions import MANAGERS_GROUP
 from painpoints import services as pain_points
+from priorities import services as priorities
 
 DEMO_TITLE = "I am moving: change my address"
 DEMO_PASSWORD = "journey-demo-2026"
@@ -242,13 +246,15 @@ def load_demo(*, reset: bool = False) -> DemoResult:
         }
         users = _demo_users(departments)
         _demo_managers(users)
-        _claim_journey(departments, users, reset=reset)
+        claims = _claim_journey(departments, users, reset=reset)
         existing = Journey.objects.filter(title=DEMO_TITLE, created_by=users["anna"]).first()
         if existing and not reset:
             return DemoResult(existing, _user_lines(), created=False)
         if existing:
             existing.delete()
         journey = _demo_journey(departments, users)
+        _demo_shared_fix(journey, claims, users)
+        _demo_value_effort(journey, claims, users)
     return DemoResult(journey, _user_lines(), created=True)
 
 
@@ -316,6 +322,7 @@ def _demo_journey(departments: dict[str, Department], users: dict) -> Journey:
         _demo_pain_point(journey, steps, departments, users, *row)
     _demo_scores(journey, users["anna"], "csat", DEMO_SCORES)
     _demo_flow_history(journey, DEMO_FLOW_HISTORY)
+    _demo_reports(journey, steps, users)
     return journey
 
 
@@ -642,4 +649,118 @@ def _demo_scores(journey: Journey, facilitator, indicator: str, measurements: li
             measured_on=today - timedelta(weeks=weeks_ago),
             value=Decimal(value),
             responses=120,
+        )
+
+
+# Reports from outside the workshop, waiting in the moving journey's triage queue: (step, text, reporter username or
+# None for the public form, name given, e-mail address given, days ago).
+DEMO_PUBLIC_STEPS = ["search", "form", "old_address", "calls"]
+DEMO_REPORTS = [
+    (
+        "form",
+        "I sent the form three weeks ago and heard nothing. I don't know whether my new address was received, so I "
+        "called twice.",
+        None,
+        "Marieke Peeters",
+        "marieke.peeters@example.com",
+        2,
+    ),
+    (
+        "calls",
+        "Customers who call about their move are asked for their policy number twice: once by the menu, once by us.",
+        "eva",
+        "",
+        "",
+        1,
+    ),
+    (
+        "debit",
+        "After a move the new premium is collected before the customer has had the letter that explains it.",
+        "dirk",
+        "",
+        "",
+        0,
+    ),
+]
+
+
+def _demo_reports(journey: Journey, steps: dict, users: dict) -> None:
+    """The facilitator opens the public form on the customer's steps; reports come in through the intake's service,
+    the public one as the form sends it, and wait in the triage queue."""
+    intake.intake_settings_update(
+        journey=journey,
+        actor=users["anna"],
+        public_enabled=True,
+        public_steps=[steps[key] for key in DEMO_PUBLIC_STEPS],
+    )
+    now = timezone.now()
+    for step, text, reporter, name, email, days_ago in DEMO_REPORTS:
+        report = intake.report_submit(
+            journey=journey,
+            text=text,
+            step=steps[step],
+            reporter=users[reporter] if reporter else None,
+            reporter_name=name,
+            email=email,
+            public=reporter is None,
+        )
+        type(report).objects.filter(pk=report.pk).update(created_at=now - timedelta(days=days_ago, hours=2))
+
+
+# One improvement that solves pain points on both journeys: agents see the case's status and notes in one screen.
+DEMO_FIX_TITLE = "Agents see the status and notes of every case in one screen"
+DEMO_FIX_DESCRIPTION = (
+    "The contact centre's screen shows what the policy system and the claims system know about the customer's "
+    "case: where an address change is, and why a claim was rejected. One change to IT's case view, for both journeys."
+)
+DEMO_FIX_PAIN_POINTS = [
+    (DEMO_TITLE, "The agent cannot see the status of the change"),
+    (CLAIM_TITLE, "The agent cannot see the assessor's notes"),
+    (CLAIM_TITLE, "The customer has to tell the story again to every agent"),
+]
+
+
+def _demo_shared_fix(journey: Journey, claims: Journey, users: dict) -> Fix:
+    """Carla (IT) owns the fix and is on both journeys, so she links the pain points herself. A rebuilt demo
+    replaces the fix its journeys lost."""
+    owner = users["carla"]
+    Fix.objects.filter(title=DEMO_FIX_TITLE, created_by=owner).delete()
+    fix = fixes.fix_create(
+        actor=owner,
+        title=DEMO_FIX_TITLE,
+        description=DEMO_FIX_DESCRIPTION,
+        owner=owner,
+        state=Fix.State.IN_PROGRESS,
+        target_date=timezone.localdate() + timedelta(weeks=6),
+    )
+    by_title = {journey.title: journey, claims.title: claims}
+    for title, text in DEMO_FIX_PAIN_POINTS:
+        pain_point = by_title[title].pain_points.get(text=text)
+        fixes.fix_link(fix=fix, pain_point=pain_point, actor=owner)
+    priorities.fix_score(fix=fix, actor=owner, customer_value=4, business_value=4, effort=4)
+    return fix
+
+
+# Value versus effort, from 1 to 5, scored by the facilitator: (journey title, pain point, customer value, business
+# value, effort). The quick wins (high value, low effort) stand out in the matrix's top left.
+DEMO_VALUE_EFFORT = [
+    (DEMO_TITLE, "The web form does not say what happens next", 5, 3, 1),
+    (DEMO_TITLE, "The callback promise is not kept", 4, 4, 2),
+    (DEMO_TITLE, "Re-keying the address causes typos", 3, 4, 4),
+    (DEMO_TITLE, "The agent cannot see the status of the change", 4, 3, 5),
+    (CLAIM_TITLE, "The rejection reason is written in jargon", 5, 4, 2),
+    (CLAIM_TITLE, "The review takes six weeks", 4, 5, 5),
+    (CLAIM_TITLE, "The acknowledgement e-mail comes in Dutch only", 2, 1, 1),
+]
+
+
+def _demo_value_effort(journey: Journey, claims: Journey, users: dict) -> None:
+    by_title = {journey.title: journey, claims.title: claims}
+    for title, text, customer, business, effort in DEMO_VALUE_EFFORT:
+        priorities.pain_point_score(
+            pain_point=by_title[title].pain_points.get(text=text),
+            actor=users["anna"],
+            customer_value=customer,
+            business_value=business,
+            effort=effort,
         )

@@ -8,7 +8,7 @@ class IntakeConfig(AppConfig):
     name = "intake"
 
     def ready(self) -> None:
-        from intake import outcomes
+        from intake import outcomes, rendering  # noqa: F401  (registers the parts an intake change pushes)
         from journeys.changes import journey_changed
         from notifications.producers import register_producer
 

@@ -31,8 +31,8 @@ from journeys.models import Event, Journey
 logger = logging.getLogger(__name__)
 
 # The pages that hold a journey's socket. A pain point page shows one pain point of the journey; the flow view its
-# failure demand and flow figures.
-PAGES = ("board", "projector", "mirror", "pain-point", "flow")
+# failure demand and flow figures; the reports page the journey's triage queue.
+PAGES = ("board", "projector", "mirror", "pain-point", "flow", "reports")
 BOARD_AND_PROJECTOR = ("board", "projector")
 
 FragmentRenderer = Callable[[Journey, dict[str, Any]], list[str]]

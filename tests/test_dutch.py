@@ -113,11 +113,19 @@ def user_data() -> list[str]:
 
 
 def after_the_workshop_user_data() -> list[str]:
-    """What people typed into comments and notifications (their text is the pain point's or comment's)."""
+    """What people typed into comments, notifications (their text is the pain point's or comment's), reports from
+    outside the workshop and shared fixes."""
     from comments.models import StepComment
+    from fixes.models import Fix
+    from intake.models import Report
     from notifications.models import Notification
 
     texts: list[str] = []
+    texts += Report.objects.values_list("text", flat=True)
+    texts += Report.objects.values_list("reporter_name", flat=True)
+    texts += Report.objects.values_list("reason", flat=True)
+    texts += Fix.objects.values_list("title", flat=True)
+    texts += Fix.objects.values_list("description", flat=True)
     texts += StepComment.objects.values_list("text", flat=True)
     texts += Notification.objects.values_list("text", flat=True)
     texts += Notification.objects.exclude(kind="report_outcome").values_list("detail", flat=True)
