@@ -205,11 +205,17 @@ def svg_context(journey: Journey) -> dict[str, Any]:
 
 
 def _part_lines(board: Any, top: int, lanes: list[int]) -> list[geometry.BlueprintBoundary]:
-    """The service blueprint's lines of a part: each between the part's lanes above and below its boundary."""
+    """The service blueprint's lines of a part (which shows some of the lanes): each line between the part's lanes
+    above and below it, and at the part's top and bottom edge the nearest line beyond it, so that a wrapped picture
+    still says on which side of the line every lane lies."""
     found = []
-    for line in geometry.blueprint_boundaries(board):
+    boundaries = geometry.blueprint_boundaries(board)
+    at_top = [line for line in boundaries if 0 < line.boundary <= lanes[0]]
+    at_bottom = [line for line in boundaries if line.boundary > lanes[-1]]
+    for line in boundaries:
         above = sum(1 for lane in lanes if lane < line.boundary)
-        if 0 < above < len(lanes):
+        inside = 0 < above < len(lanes)
+        if inside or (at_top and line is at_top[-1]) or (at_bottom and line is at_bottom[0]):
             found.append(geometry.BlueprintBoundary(top + above * geometry.LANE_HEIGHT, line.boundary, line.kinds))
     return found
 
