@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('journeys', '0007_imported_history_and_department_names'),
-        ('journeys', '0007_lane_role'),
+        ("journeys", "0007_imported_history_and_department_names"),
+        ("journeys", "0007_lane_role"),
     ]
 
-    operations = [
-    ]
+    operations = []
