@@ -77,6 +77,17 @@ def fresh_rate_limits(settings):
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
+@pytest.fixture(autouse=True)
+def close_browser_contexts_left_open(request):
+    """A context a test opened itself (a second participant, a phone) and left open keeps its pages running: their
+    sockets reconnect and their timers fire for the rest of the run, and a long run slows down until tests time
+    out. Whatever a browser test leaves open is closed after it."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture(scope="session")
 def daphne_server(django_db_setup):
     from django.conf import settings

@@ -82,10 +82,9 @@ def test_the_curve_appears_on_reveal_under_the_cards_hides_and_follows_a_new_sco
     expect(projector.locator("#experience-lane svg")).to_be_in_viewport(ratio=0.9)  # the fit leaves room for it
     projector.screenshot(path=str(RESULTS / "experience-projector-1280-en.png"))
 
-    anna.fill("#id_score", "4")
-    anna.fill("#id_responses", "12")
-    anna.select_option("#id_step", str(steps[3].pk))
-    anna.get_by_role("button", name="Save the customer score").click()
+    anna.get_by_label(f"Customer score for {steps[3].title}").fill("4")
+    anna.get_by_label(f"Responses for {steps[3].title}").fill("12")
+    anna.get_by_role("button", name="Save the customer scores").click()
     expect(bram.locator("#experience-lane .curve-dot.curve-customer")).to_have_count(4, timeout=LIVE)
 
 

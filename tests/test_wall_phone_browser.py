@@ -82,8 +82,10 @@ def test_a_participant_on_a_phone_reads_the_board_adds_a_step_and_a_pain_point_a
     assert sideways_overflow(page) == 0
 
     # A double tap in a lane puts a sticky note there.
-    lane = page.locator("#board-map .lane", has_text="Contact centre").bounding_box()  # above the voting panel
-    spot = (min(lane["x"] + 120, 370), lane["y"] + lane["height"] / 2)
+    lane = page.locator("#board-map .lane", has_text="Contact centre").bounding_box()
+    panel_top = page.locator("#voting-panel").bounding_box()["y"] - 10
+    spot = (min(lane["x"] + 120, 370), min(lane["y"] + lane["height"] / 2, panel_top))  # above the voting panel
+    assert spot[1] > lane["y"] + 10, (lane, panel_top)
     page.touchscreen.tap(*spot)
     page.touchscreen.tap(*spot)
     editor = page.locator(".wall-editor textarea")
