@@ -155,7 +155,8 @@
     const doneLine = entry.doneIn && document.getElementById(entry.doneIn);
     if (doneLine) doneLine.textContent = status < 300 ? entry.done : "";
     const detail = { status, fields: entry.fields, form: entry.form, step: response.headers.get("X-Journey-Step") };
-    (form || body).dispatchEvent(new CustomEvent("outbox:answered", { bubbles: true, detail }));
+    // On the form if it is still in the page (the answer may have swapped it away: a detached form bubbles nowhere).
+    (form?.isConnected ? form : body).dispatchEvent(new CustomEvent("outbox:answered", { bubbles: true, detail }));
     (settled.get(entry.op) || []).forEach((resolve) => resolve({ status, text }));
     settled.delete(entry.op);
   }
