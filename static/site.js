@@ -15,6 +15,19 @@
   // The print page opened from the board's Export menu prints at once (its own button prints again).
   if (document.body.hasAttribute("data-print-on-load")) window.addEventListener("load", () => window.print());
 
+  // A form htmx has not taken in yet (an editor morphed into the page a moment ago, an Enter pressed at once) would
+  // go out as a plain GET with the typed text in the address and be lost: htmx takes it in and sends it instead.
+  const takenIn = new WeakSet();
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || !window.htmx || !form.matches?.("form[hx-post]") || form.hasAttribute("method")) return;
+    event.preventDefault();
+    if (takenIn.has(form)) return; // htmx did not want it even then: never a GET with the text, never a loop
+    takenIn.add(form);
+    htmx.process(form);
+    form.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+  });
+
   // The language switch (base.html) reloads the page in the chosen language. The button that was pressed gets the
   // focus back after the reload, so a keyboard or screen reader user goes on from the switch, not from the top.
   const LANGUAGE_FOCUS_KEY = "journey-board:language-switch";
