@@ -77,6 +77,29 @@ def fresh_rate_limits(settings):
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
+def _flushes_the_database(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transaction = marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(transaction) or "transactional_db" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows_survive_a_flush(request, django_db_blocker):
+    """A test on a real daphne commits its rows, and the database is flushed after it: with them go the rows the
+    migrations seeded (the customer lens questions, the "Managers" group), which the next test in that worker relies
+    on. In one worker that next test depends on the order; under xdist it fails. They are seeded again."""
+    yield
+    if not _flushes_the_database(request):
+        return
+    from importlib import import_module
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        import_module("journeys.migrations.0003_lens_and_mirror").seed_lens_questions(apps, None)
+        import_module("boards.migrations.0002_managers_group").create_group(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def close_browser_contexts_left_open(request):
     """A context a test opened itself (a second participant, a phone) and left open keeps its pages running: their

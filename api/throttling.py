@@ -10,7 +10,11 @@ class ApiRateThrottle(UserRateThrottle):
     Redis when REDIS_URL is set, so the limit holds across processes. Past it: 429 with Retry-After."""
 
     scope = "api"
-    cache = caches["ratelimit"]
+
+    @property
+    def cache(self):
+        # Looked up per request, not at import: the store may be swapped (tests give each test a store of its own).
+        return caches["ratelimit"]
 
     def get_rate(self) -> str:
         return f"{settings.API_REQUESTS_PER_MINUTE}/min"
