@@ -56,13 +56,14 @@ def journey_form_change(
     form_class: type[forms.Form],
     service: Callable[..., Any],
     message_id: str = "workshop-message",
+    form_takes_journey: bool = False,
 ) -> HttpResponse:
     """A change of the journey itself from one form: `service(journey=, actor=, op_id=, **cleaned_data)`."""
     journey = member_journey(request, journey_id)
     return change(
         request,
         journey,
-        form_class(request.POST),
+        form_class(request.POST, journey=journey) if form_takes_journey else form_class(request.POST),
         lambda data, op_id: service(journey=journey, actor=request.user, op_id=op_id, **data),
         message_id,
     )
@@ -93,54 +94,50 @@ def voting_start(request: HttpRequest, journey_id: int) -> HttpResponse:
     return journey_form_change(request, journey_id, workshop_forms.VotingStartForm, services.voting_round_start)
 
 
-@login_required
-@require_POST
-def voting_end(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
+def round_change(
+    request: HttpRequest,
+    journey_id: int,
+    round_id: int,
+    service: Callable[..., Any],
+    form_class: type[forms.Form] = forms.Form,
+    form_takes_journey: bool = False,
+) -> HttpResponse:
+    """A change of one voting round from one form: `service(voting=, actor=, op_id=, **cleaned_data)`."""
     journey, voting = _round(request, journey_id, round_id)
+    form = form_class(request.POST, journey=journey) if form_takes_journey else form_class(request.POST)
     return change(
         request,
         journey,
-        forms.Form(request.POST),
-        lambda data, op_id: services.voting_round_end(voting=voting, actor=request.user, op_id=op_id),
+        form,
+        lambda data, op_id: service(voting=voting, actor=request.user, op_id=op_id, **data),
     )
+
+
+@login_required
+@require_POST
+def voting_end(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
+    return round_change(request, journey_id, round_id, services.voting_round_end)
 
 
 @login_required
 @require_POST
 def voting_tallies(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
-    journey, voting = _round(request, journey_id, round_id)
-    form = workshop_forms.TalliesForm(request.POST)
-    return change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.voting_tallies_show(voting=voting, actor=request.user, op_id=op_id, **data),
-    )
+    return round_change(request, journey_id, round_id, services.voting_tallies_show, workshop_forms.TalliesForm)
 
 
 @login_required
 @require_POST
 def dot_place(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
-    journey, voting = _round(request, journey_id, round_id)
-    form = workshop_forms.PainPointVoteForm(request.POST, journey=journey)
-    return change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.dot_place(voting=voting, actor=request.user, op_id=op_id, **data),
+    return round_change(
+        request, journey_id, round_id, services.dot_place, workshop_forms.PainPointVoteForm, form_takes_journey=True
     )
 
 
 @login_required
 @require_POST
 def dot_remove(request: HttpRequest, journey_id: int, round_id: int) -> HttpResponse:
-    journey, voting = _round(request, journey_id, round_id)
-    form = workshop_forms.PainPointVoteForm(request.POST, journey=journey)
-    return change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.dot_remove(voting=voting, actor=request.user, op_id=op_id, **data),
+    return round_change(
+        request, journey_id, round_id, services.dot_remove, workshop_forms.PainPointVoteForm, form_takes_journey=True
     )
 
 
@@ -187,13 +184,8 @@ def clock(request: HttpRequest, journey_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def focus_set(request: HttpRequest, journey_id: int) -> HttpResponse:
-    journey = member_journey(request, journey_id)
-    form = workshop_forms.FocusForm(request.POST, journey=journey)
-    return change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.focus_set(journey=journey, actor=request.user, op_id=op_id, **data),
+    return journey_form_change(
+        request, journey_id, workshop_forms.FocusForm, services.focus_set, form_takes_journey=True
     )
 
 
