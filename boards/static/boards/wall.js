@@ -466,7 +466,7 @@
       return;
     }
     const sourceId = source.id;
-    send(`/j/${journeyId}/steps/${source.dataset.stepId}/handoffs/add/`, { to_step: target.dataset.stepId, label: "" }, (answer) => {
+    send(source.dataset.handoffUrl, { to_step: target.dataset.stepId, label: "" }, (answer) => {
       if (answer.status < 300) say(message("msgLinked", { 1: titleOf(source), 2: titleOf(target) }));
       else if (answer.status === 422) toast(new DOMParser().parseFromString(answer.text, "text/html").querySelector(".errorlist")?.textContent || message("msgAlreadyLinked"));
       const again = document.getElementById(sourceId);
@@ -582,7 +582,7 @@
     const laneName = lane.querySelector(".lane-name")?.textContent.trim() || "";
     const form = document.createElement("form");
     form.className = "wall-editor";
-    form.setAttribute("hx-post", `/j/${journeyId}/steps/add/`);
+    form.setAttribute("hx-post", body.dataset.stepAddUrl);
     form.setAttribute("hx-swap", "none");
     form.style.left = `${g.headerW + g.pad + column * g.colW}px`;
     form.style.top = `${row * g.laneH + (g.laneH - g.cardH) / 2}px`;
