@@ -93,3 +93,17 @@ def test_export_menu_sits_with_the_board_tools_at_the_right_and_opens_on_screen(
     if width == 1366:
         RESULTS.mkdir(exist_ok=True)
         page.screenshot(path=str(RESULTS / "wall-export-menu-1366.png"))
+
+
+def test_ctrl_p_on_the_board_opens_the_picture_made_for_paper(live_daphne, page: Page):
+    journey = load_demo().journey
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, live_daphne, "anna", f"/j/{journey.pk}/")
+    page.locator(".step-card").first.focus()
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Control+p")
+    printed = opened.value
+    printed.wait_for_load_state()
+    assert printed.url.endswith(f"/j/{journey.pk}/print/?paper=a3&print=1")
+    expect(printed.locator(".print-sheet svg")).to_be_visible()
+    expect(page.locator(".step-card").first).to_be_visible()  # the board stays open behind it

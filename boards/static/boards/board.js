@@ -220,6 +220,13 @@
       closeDrawer();
       return;
     }
+    // Ctrl+P prints the picture made for paper (the board wrapped in rows on an A3 sheet), not the screen's map
+    // shrunk until its titles cannot be read.
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "p" && document.body.dataset.printUrl) {
+      event.preventDefault();
+      window.open(document.body.dataset.printUrl, "_blank", "noopener");
+      return;
+    }
     if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") { event.preventDefault(); document.getElementById("new-step-title")?.focus(); }
     if (event.key === "?") { event.preventDefault(); document.getElementById("help-dialog").showModal(); }
