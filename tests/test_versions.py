@@ -187,3 +187,31 @@ def test_the_pages_start_compare_and_link_and_strangers_see_nothing(as_it_is):
     assert stranger.post(reverse("version_start", args=[journey.pk]), {"name": "Mine"}).status_code == 404
     bad = client.post(url, {"step": Step.objects.get(journey=journey, title="Re-keys the address").pk})
     assert bad.status_code == 422
+
+
+def test_only_versions_of_one_process_compare_and_any_other_pair_is_404_like_a_missing_journey(as_it_is):
+    journey, anna = as_it_is["journey"], as_it_is["anna"]
+    future, _steps = start_future(as_it_is)
+    own_unrelated = make_journey(facilitator=anna, title="Another process of Anna's")
+    others = make_journey(facilitator=make_user(), title="Someone else's process")
+    versions.version_start(journey=own_unrelated, name="Anna's future", actor=anna)  # a family of its own
+    client = client_for(anna)
+
+    def compare_status(before: int, after: int) -> int:
+        return client.get(reverse("version_compare", args=[before, after])).status_code
+
+    assert compare_status(journey.pk, future.pk) == 200 and compare_status(future.pk, journey.pk) == 200
+    missing = others.pk + 1000
+    for before, after in (
+        (journey.pk, own_unrelated.pk),
+        (journey.pk, journey.pk),
+        (journey.pk, others.pk),
+        (journey.pk, missing),
+    ):
+        response = client.get(reverse("version_compare", args=[before, after]))
+        assert response.status_code == 404, (before, after)
+        assert "Someone else's process" not in response.content.decode()
+    step = make_step(own_unrelated, "Somewhere else")
+    url = reverse("pain_point_answer", args=[journey.pk, as_it_is["pain"].pk, own_unrelated.pk])
+    assert client.post(url, {"step": step.pk}).status_code == 404
+    assert not PainPointAnswer.objects.exists()

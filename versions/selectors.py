@@ -20,6 +20,16 @@ def version_of(journey: Journey) -> JourneyVersion | None:
     return JourneyVersion.objects.filter(journey=journey).first()
 
 
+def same_family(journey_id: int, other_id: int) -> bool:
+    """Two different versions of one process: the only pairs that compare, or answer each other's pain points."""
+    if journey_id == other_id:
+        return False
+    families = dict(
+        JourneyVersion.objects.filter(journey_id__in=[journey_id, other_id]).values_list("journey", "family")
+    )
+    return len(families) == 2 and families[journey_id] == families[other_id]
+
+
 def versions_for_user(journey: Journey, user: Any) -> QuerySet[JourneyVersion]:
     """The versions in this journey's family that the user is a member of (others stay out of sight)."""
     version = version_of(journey)

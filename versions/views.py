@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -72,8 +72,17 @@ def version_start(request: HttpRequest, journey_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def version_compare(request: HttpRequest, journey_id: int, other_id: int) -> HttpResponse:
-    before, after = member_journey(request, journey_id), member_journey(request, other_id)
+    before, after = version_pair(request, journey_id, other_id)
     return render(request, "versions/compare.html", compare_context(before, after))
+
+
+def version_pair(request: HttpRequest, journey_id: int, other_id: int) -> tuple[Journey, Journey]:
+    """Two versions of one process, both the user's: any other pair does not exist (404), so a compare URL tells
+    nobody whether an unrelated journey is there."""
+    before, after = member_journey(request, journey_id), member_journey(request, other_id)
+    if not selectors.same_family(before.pk, after.pk):
+        raise Http404
+    return before, after
 
 
 def compare_context(before: Journey, after: Journey) -> dict:
@@ -125,8 +134,8 @@ def _values(figures: selectors.Figures) -> list:
 @login_required
 @require_POST
 def pain_point_answer(request: HttpRequest, journey_id: int, pain_point_id: int, other_id: int) -> HttpResponse:
+    journey, other = version_pair(request, journey_id, other_id)
     journey, pain_point = journey_child(request, journey_id, PainPoint, pain_point_id)
-    other = member_journey(request, other_id)
     next_url = reverse("version_compare", args=[journey.pk, other.pk])
 
     def render_page(status: int, error: str, form: forms.Form | None) -> HttpResponse:
