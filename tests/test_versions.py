@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from dashboard import stats
 from journeys import services
 from journeys.errors import FacilitatorOnly
 from journeys.models import Event, Membership, Step
 from journeys.undo import change_undo
-from tests.factories import link, make_department, make_journey, make_pain_point, make_step, make_user
+from tests.factories import link, make_department, make_journey, make_manager, make_pain_point, make_step, make_user
 from versions import selectors
 from versions import services as versions
 from versions.compare import HandoffFacts, StepFacts, compare
@@ -215,3 +216,49 @@ def test_only_versions_of_one_process_compare_and_any_other_pair_is_404_like_a_m
     url = reverse("pain_point_answer", args=[journey.pk, as_it_is["pain"].pk, own_unrelated.pk])
     assert client.post(url, {"step": step.pk}).status_code == 404
     assert not PainPointAnswer.objects.exists()
+
+
+# The future state is no journey of its own ------------------------------------------------------------------------
+
+
+def test_the_journey_list_shows_the_future_state_under_its_process_not_as_another_journey(as_it_is):
+    journey, bram = as_it_is["journey"], as_it_is["bram"]
+    future, _steps = start_future(as_it_is)
+    other = make_journey(facilitator=bram, title="I want to cancel my policy")
+
+    html = client_for(bram).get(reverse("journey_list")).content.decode()
+
+    assert html.count('class="journey-link"') == 2  # the process and the other journey, not the copy
+    assert html.count(">I am moving</a>") == 1 and other.title in html
+    versions_list = html[html.index('class="journey-versions"') :]
+    versions_list = versions_list[: versions_list.index("</ul>")]
+    assert "Future state" in versions_list and f'href="/j/{future.pk}/"' in versions_list
+    assert reverse("version_compare", args=[journey.pk, future.pk]) in versions_list
+    assert '<span class="version-tag">As it is</span>' in html
+
+
+def test_someone_only_on_the_future_state_sees_it_as_a_row_with_its_name(as_it_is):
+    future, _steps = start_future(as_it_is)
+    designer = make_user("designer")
+    Membership.objects.create(journey=future, user=designer)
+
+    html = client_for(designer).get(reverse("journey_list")).content.decode()
+
+    assert html.count('class="journey-link"') == 1 and f'href="/j/{future.pk}/" class="journey-link"' in html
+    assert '<span class="version-tag">As it should be</span>' in html and "journey-versions" not in html
+
+
+def test_the_dashboard_counts_the_process_as_it_runs_not_the_pain_points_drawn_on_its_future_state(as_it_is):
+    journey, anna = as_it_is["journey"], as_it_is["anna"]
+    future, steps = start_future(as_it_is)
+    policy = as_it_is["depts"][2]
+    make_pain_point(steps["Re-keys the address"], [policy], text="Still typed by hand in the design", actor=anna)
+
+    scope = stats.Scope()
+    assert [(row.key, row.unsolved) for row in stats.status_by_journey(scope)] == [(journey.pk, 1)]
+    assert [(row.name, row.unsolved) for row in stats.status_by_department(scope)] == [("Policy", 1)]
+    assert list(stats.journeys_in(scope)) == [journey]
+    html = client_for(make_manager()).get("/dashboard/").content.decode()
+    assert "Still typed by hand" not in html
+    assert f'<option value="{journey.pk}">I am moving</option>' in html
+    assert html.count(">I am moving</option>") == 1

@@ -20,6 +20,33 @@ def version_of(journey: Journey) -> JourneyVersion | None:
     return JourneyVersion.objects.filter(journey=journey).first()
 
 
+@dataclass(frozen=True)
+class ProcessRow:
+    """A row of the journey list: a process, its version name if it has one, and its later versions under it."""
+
+    journey: Journey
+    version: JourneyVersion | None
+    later: list[tuple[Journey, JourneyVersion]]
+
+
+def journeys_by_process(journeys: list[Journey]) -> list[ProcessRow]:
+    """The journeys in their order, each later version (the future state) under the first version of its process
+    rather than as a journey of its own; one whose first version is not in the list stays a row, with its name."""
+    listed = {journey.pk for journey in journeys}
+    version_of_journey = {v.journey_id: v for v in JourneyVersion.objects.filter(journey_id__in=listed)}
+    rows: dict[int, ProcessRow] = {}
+    later: list[tuple[Journey, JourneyVersion]] = []
+    for journey in journeys:
+        version = version_of_journey.get(journey.pk)
+        if version is not None and version.family_id != journey.pk and version.family_id in listed:
+            later.append((journey, version))
+        else:
+            rows[journey.pk] = ProcessRow(journey, version, [])
+    for journey, version in sorted(later, key=lambda pair: (pair[1].created_at, pair[1].pk)):
+        rows[version.family_id].later.append((journey, version))
+    return list(rows.values())
+
+
 def same_family(journey_id: int, other_id: int) -> bool:
     """Two different versions of one process: the only pairs that compare, or answer each other's pain points."""
     if journey_id == other_id:
