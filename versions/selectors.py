@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from exchange.services import HANDOFF_FLOW_FIELDS
 from journeys import graph, insight_data
@@ -55,6 +56,21 @@ def same_family(journey_id: int, other_id: int) -> bool:
         JourneyVersion.objects.filter(journey_id__in=[journey_id, other_id]).values_list("journey", "family")
     )
     return len(families) == 2 and families[journey_id] == families[other_id]
+
+
+def family_id(journey_id: int) -> int:
+    """The first version of the process this journey is a version of (itself when it has no versions yet)."""
+    family = JourneyVersion.objects.filter(journey_id=journey_id).values_list("family_id", flat=True).first()
+    return family or journey_id
+
+
+def family_marker(journey_id: int) -> str:
+    """What the versions pages of this journey's process were rendered under: every version's sequence number (a
+    version named or started is a change too). Opaque: it tells nobody which versions exist."""
+    family = family_id(journey_id)
+    seqs = Journey.objects.filter(Q(pk=family) | Q(named_version__family_id=family)).order_by("pk")
+    state = ",".join(f"{pk}:{seq}" for pk, seq in seqs.values_list("pk", "seq"))
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
 def versions_for_user(journey: Journey, user: Any) -> QuerySet[JourneyVersion]:
