@@ -149,7 +149,8 @@ def departments_for_select() -> QuerySet[Department]:
 def pain_points_for_step(step: Step) -> QuerySet[PainPoint]:
     return (
         PainPoint.objects.filter(step=step)
-        .select_related("owner")
+        # The answer in a later version (versions.models.PainPointAnswer, reverse name `future_answer`) joins in.
+        .select_related("owner", "future_answer__step__journey__named_version")
         .prefetch_related(Prefetch("responsible_departments", queryset=Department.objects.order_by("name")))
         .order_by("created_at", "id")
     )

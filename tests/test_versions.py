@@ -14,6 +14,7 @@ from journeys import services
 from journeys.errors import FacilitatorOnly
 from journeys.models import Event, Membership, Step
 from journeys.undo import change_undo
+from live.fragments import render_event
 from tests.factories import link, make_department, make_journey, make_manager, make_pain_point, make_step, make_user
 from versions import selectors
 from versions import services as versions
@@ -202,10 +203,11 @@ def test_only_versions_of_one_process_compare_and_any_other_pair_is_404_like_a_m
         return client.get(reverse("version_compare", args=[before, after])).status_code
 
     assert compare_status(journey.pk, future.pk) == 200 and compare_status(future.pk, journey.pk) == 200
+    assert compare_status(journey.pk, journey.pk) == 200  # a version with itself: nothing changed, nothing leaked
     missing = others.pk + 1000
     for before, after in (
         (journey.pk, own_unrelated.pk),
-        (journey.pk, journey.pk),
+        (own_unrelated.pk, journey.pk),
         (journey.pk, others.pk),
         (journey.pk, missing),
     ):
@@ -262,3 +264,37 @@ def test_the_dashboard_counts_the_process_as_it_runs_not_the_pain_points_drawn_o
     assert "Still typed by hand" not in html
     assert f'<option value="{journey.pk}">I am moving</option>' in html
     assert html.count(">I am moving</option>") == 1
+
+
+# A pain point's answer, wherever the pain point is shown -----------------------------------------------------------
+
+
+def test_the_answer_shows_in_the_step_panel_on_the_pain_point_page_and_in_the_push_of_the_link(as_it_is):
+    journey, pain, anna = as_it_is["journey"], as_it_is["pain"], as_it_is["anna"]
+    future, steps = start_future(as_it_is)
+    answer = steps["Re-keys the address"]
+    services.step_update(step=answer, actor=anna, base_version=None, title="The form fills in the policy system")
+    client = client_for(as_it_is["bram"])
+    panel_url = reverse("step_detail", args=[journey.pk, pain.step_id])
+    page_url = reverse("pain_point_page", args=[journey.pk, pain.pk])
+    assert "Answered in" not in client.get(panel_url).content.decode()
+    assert "Answered in" not in client.get(page_url).content.decode()
+
+    versions.pain_point_answer_set(pain_point=pain, step=answer, actor=anna)
+
+    link = f'Answered in As it should be: <a href="/j/{future.pk}/">The form fills in the policy system</a>'
+    assert link in client.get(panel_url).content.decode()
+    assert link in client.get(page_url).content.decode()
+    event = Event.objects.filter(journey=journey, kind="pain_point.answered").latest("seq")
+    pushed = {page: render_event(journey, event, page=page) for page in ("board", "pain-point")}
+    assert link in pushed["board"] and f'id="step-{pain.step_id}-pain-points"' in pushed["board"]
+    assert link in pushed["pain-point"] and f'id="pain-point-{pain.pk}-state"' in pushed["pain-point"]
+
+
+def test_the_answer_shows_in_dutch(as_it_is):
+    journey, pain, anna = as_it_is["journey"], as_it_is["pain"], as_it_is["anna"]
+    _future, steps = start_future(as_it_is)
+    versions.pain_point_answer_set(pain_point=pain, step=steps["Re-keys the address"], actor=anna)
+    client = client_for(as_it_is["bram"])
+    page = client.get(reverse("pain_point_page", args=[journey.pk, pain.pk]), HTTP_ACCEPT_LANGUAGE="nl").content
+    assert "Opgelost in As it should be:" in page.decode() and "Toekomstige situatie" in page.decode()

@@ -92,10 +92,10 @@ def version_compare(request: HttpRequest, journey_id: int, other_id: int) -> Htt
 
 
 def version_pair(request: HttpRequest, journey_id: int, other_id: int) -> tuple[Journey, Journey]:
-    """Two versions of one process, both the user's: any other pair does not exist (404), so a compare URL tells
-    nobody whether an unrelated journey is there."""
+    """Two versions of one process (or one journey with itself: nothing changed), both the user's: any other pair does
+    not exist (404), so a compare URL tells nobody whether an unrelated journey is there."""
     before, after = member_journey(request, journey_id), member_journey(request, other_id)
-    if not selectors.same_family(before.pk, after.pk):
+    if before.pk != after.pk and not selectors.same_family(before.pk, after.pk):
         raise Http404
     return before, after
 
