@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from journeys import services
 from journeys.models import Step
+from tests.browser import serious_violations
 from tests.customer_view_pages import compiled_messages, open_page  # noqa: F401 (an autouse fixture)
 from tests.factories import link, make_department, make_journey, make_pain_point, make_step, make_user
 from versions import services as versions
@@ -109,6 +110,16 @@ def test_an_open_comparison_follows_changes_to_either_map(live_daphne, browser: 
     anna.get_by_label("Start a new version from this one").fill("Later still")
     anna.get_by_role("button", name="Start the new version").click()
     expect(listing.get_by_role("link", name="Compare As it is with Later still")).to_be_visible(timeout=LIVE)
+    assert not serious_violations(bram)
+
+    # The journey list shows both later versions under the process, not as journeys of their own.
+    listing.goto(f"{live_daphne}/")
+    expect(listing.locator("a.journey-link")).to_have_count(1)
+    later = listing.get_by_role("list", name="Later versions of I am moving: change my address")
+    expect(later.get_by_role("listitem")).to_have_count(2)
+    expect(later.get_by_role("listitem").first).to_contain_text("Future state")
+    assert not serious_violations(listing)
+    listing.screenshot(path=str(RESULTS / "journey-list-versions-1280-en.png"))
 
 
 def test_a_lane_role_is_set_on_a_phone_and_shown_as_a_badge_on_the_projector(live_daphne, browser: Browser, journey):
@@ -123,6 +134,7 @@ def test_a_lane_role_is_set_on_a_phone_and_shown_as_a_badge_on_the_projector(liv
     expect(badge).to_have_text("frontstage", ignore_case=True, timeout=LIVE)
     RESULTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(RESULTS / "lane-role-phone-390.png"))
+    assert not serious_violations(phone)
 
     projector = open_page(browser, live_daphne, "bram", f"/j/{journey.pk}/workshop/projector/", width=1920, height=1080)
     shown = projector.locator("#board-map .lane", has=projector.locator(".lane-name", has_text="Contact centre"))
