@@ -52,7 +52,7 @@ class LaneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Lane
-        fields = ["id", "department", "position"]
+        fields = ["id", "department", "position", "role"]
 
 
 class StepSerializer(serializers.ModelSerializer):

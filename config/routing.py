@@ -14,6 +14,7 @@ from live.fragments import PAGES
 from live.not_found import IdConverter, NotFoundConsumer
 from notifications.consumers import BellConsumer
 from painpoints.consumers import OwnerListConsumer
+from versions.consumers import VersionsConsumer
 
 register_converter(IdConverter, "id")
 
@@ -25,6 +26,8 @@ websocket_urlpatterns: list = [
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     # Owners' lists ("Pain points for my departments"): a doorbell when a pain point of one of my departments changes.
     path("ws/pain-points/", OwnerListConsumer.as_asgi()),
+    # A process's versions list and comparisons: a doorbell when any of its versions changes.
+    path("ws/versions/<id:journey_id>/", VersionsConsumer.as_asgi()),
     # The bell in every page's header: a doorbell when the person's notifications change.
     path("ws/notifications/", BellConsumer.as_asgi()),
     # Anything else, an id too long for the database included: accepted, then closed with 4404.

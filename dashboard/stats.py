@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from journeys.models import Department, Journey, Lane, PainPoint, PainPointActivity, Step
+from journeys.selectors import processes_only
 
 OPEN = (PainPoint.Status.OPEN, PainPoint.Status.IN_PROGRESS)
 CLOSED = (PainPoint.Status.SOLVED, PainPoint.Status.WONT_FIX)
@@ -177,7 +178,9 @@ def week_index(field_name: str, starts: list[date]) -> WeekIndex:
 
 def pain_points_in(scope: Scope) -> QuerySet[PainPoint]:
     """With `counted_from`: when the pain point came to this organisation (created here, or imported)."""
-    pain_points = PainPoint.objects.alias(counted_from=Coalesce("imported_at", "created_at"))
+    pain_points = PainPoint.objects.alias(counted_from=Coalesce("imported_at", "created_at")).filter(
+        processes_only("journey__")
+    )
     if scope.journey_id is not None:
         pain_points = pain_points.filter(journey_id=scope.journey_id)
     if scope.department_ids:
@@ -187,7 +190,7 @@ def pain_points_in(scope: Scope) -> QuerySet[PainPoint]:
 
 
 def activities_in(scope: Scope) -> QuerySet[PainPointActivity]:
-    activities = PainPointActivity.objects.filter(imported=False)
+    activities = PainPointActivity.objects.filter(processes_only("pain_point__journey__"), imported=False)
     if scope.journey_id is not None:
         activities = activities.filter(pain_point__journey_id=scope.journey_id)
     if scope.department_ids:
@@ -200,8 +203,9 @@ def activities_in(scope: Scope) -> QuerySet[PainPointActivity]:
 
 def journeys_in(scope: Scope) -> QuerySet[Journey]:
     """The journeys a manager looks at: the one chosen, and with departments chosen, those the departments take part
-    in (a lane or a step of theirs, or a pain point they are responsible for)."""
-    journeys = Journey.objects.all()
+    in (a lane or a step of theirs, or a pain point they are responsible for). A future state designed in a copy is
+    no process of its own: it stays out."""
+    journeys = Journey.objects.filter(processes_only())
     if scope.journey_id is not None:
         journeys = journeys.filter(pk=scope.journey_id)
     if scope.department_ids:

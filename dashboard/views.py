@@ -33,6 +33,7 @@ from dashboard import charts, flow_section, stats
 from dashboard.markers import dashboard_marker
 from journeys.models import Department, Journey
 from journeys.permissions import is_manager
+from journeys.selectors import processes_only
 from web import csv_export
 from workshops import selectors as workshop_selectors
 
@@ -184,7 +185,7 @@ def filter_choices() -> dict[str, Any]:
     return {
         "periods": PERIODS,
         "department_choices": list(Department.objects.values_list("pk", "name")),
-        "journey_choices": list(Journey.objects.order_by("title").values_list("pk", "title")),
+        "journey_choices": list(Journey.objects.filter(processes_only()).order_by("title").values_list("pk", "title")),
     }
 
 

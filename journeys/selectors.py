@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from journeys import blueprint, graph
@@ -33,6 +33,14 @@ def journeys_for_user(user: Any) -> QuerySet[Journey]:
     if not user.is_authenticated:
         return Journey.objects.none()
     return Journey.objects.filter(memberships__user=user)
+
+
+def processes_only(journey: str = "") -> Q:
+    """The journeys that are a process as it runs, not a later version of one (the future state designed in a copy,
+    versions.models.JourneyVersion, whose reverse name is `named_version`): figures that count processes (the
+    dashboard) leave those out. `journey` is the lookup path to the journey ("journey__" from a pain point)."""
+    version = f"{journey}named_version"
+    return Q(**{f"{version}__isnull": True}) | Q(**{f"{version}__family_id": F(f"{journey}id")})
 
 
 # Querysets with an aggregate ignore Meta.ordering (Django >= 3.1): each of them orders explicitly.
@@ -141,7 +149,8 @@ def departments_for_select() -> QuerySet[Department]:
 def pain_points_for_step(step: Step) -> QuerySet[PainPoint]:
     return (
         PainPoint.objects.filter(step=step)
-        .select_related("owner")
+        # The answer in a later version (versions.models.PainPointAnswer, reverse name `future_answer`) joins in.
+        .select_related("owner", "future_answer__step__journey__named_version")
         .prefetch_related(Prefetch("responsible_departments", queryset=Department.objects.order_by("name")))
         .order_by("created_at", "id")
     )

@@ -88,13 +88,17 @@ def pain_points_for_departments(*, user: Any, filters: OwnerFilters = OwnerFilte
     return _with_row_data(rows).order_by(*SORTS.get(filters.sort, SORTS["severity"]))
 
 
+# The step of a later version that answers the pain point (versions.models.PainPointAnswer), shown on its page.
+ANSWER = ("future_answer__step__journey__named_version",)
+
+
 def owner_row(pain_point_id: int) -> PainPoint | None:
     """One row of the owners' list, as the list renders it (user-independent: pushed to everyone)."""
-    return _with_row_data(PainPoint.objects.filter(pk=pain_point_id)).first()
+    return _with_row_data(PainPoint.objects.filter(pk=pain_point_id)).select_related(*ANSWER).first()
 
 
 def pain_point_for_page(journey: Journey, pain_point_id: int) -> PainPoint | None:
-    return _with_row_data(PainPoint.objects.filter(journey=journey, pk=pain_point_id)).first()
+    return _with_row_data(PainPoint.objects.filter(journey=journey, pk=pain_point_id)).select_related(*ANSWER).first()
 
 
 def hand_over_candidates(pain_point: PainPoint) -> QuerySet:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts import services as tokens
 from accounts.models import ApiToken
+from journeys import services as journey_services
 from journeys.changes import journey_changed
 from journeys.models import Event, PainPoint
 from painpoints import services as lifecycle
@@ -203,6 +204,22 @@ def test_a_member_reads_the_journey_its_lanes_steps_hand_offs_and_pain_points(cl
     rows = api.get(reverse("api_journey_pain_points", args=[journey.pk])).json()["results"]
     assert [(r["text"], r["status"], r["step_title"]) for r in rows] == [(world["pain_point"].text, "open", step.title)]
     assert rows[0]["responsible_departments"][0]["name"] == "IT"
+
+
+def test_lanes_carry_their_blueprint_role_and_the_schema_names_its_choices(client, world):
+    journey = world["journey"]
+    journey_services.lane_role_set(journey=journey, department=world["it"], role="support", actor=world["anna"])
+    api = api_as(client, world["dirk"])
+
+    lanes = api.get(reverse("api_lanes", args=[journey.pk])).json()["results"]
+
+    assert [(lane["department"]["name"], lane["role"]) for lane in lanes] == [("IT", "support")]
+    schema = client.get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schemas = schema["components"]["schemas"]
+    choices = [schemas[ref["$ref"].rsplit("/", 1)[1]] for ref in schemas["Lane"]["properties"]["role"]["oneOf"]]
+    assert sorted(value for choice in choices for value in choice["enum"]) == sorted(
+        ["", "customer", "frontstage", "backstage", "support"]
+    )
 
 
 def test_a_pain_point_reads_with_its_timeline_comments_included(client, world):

@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from dashboard import stats
 from journeys import services
 from journeys.errors import FacilitatorOnly
 from journeys.models import Event, Membership, Step
 from journeys.undo import change_undo
-from tests.factories import link, make_department, make_journey, make_pain_point, make_step, make_user
+from live.fragments import render_event
+from tests.factories import link, make_department, make_journey, make_manager, make_pain_point, make_step, make_user
 from versions import selectors
 from versions import services as versions
 from versions.compare import HandoffFacts, StepFacts, compare
@@ -187,3 +189,112 @@ def test_the_pages_start_compare_and_link_and_strangers_see_nothing(as_it_is):
     assert stranger.post(reverse("version_start", args=[journey.pk]), {"name": "Mine"}).status_code == 404
     bad = client.post(url, {"step": Step.objects.get(journey=journey, title="Re-keys the address").pk})
     assert bad.status_code == 422
+
+
+def test_only_versions_of_one_process_compare_and_any_other_pair_is_404_like_a_missing_journey(as_it_is):
+    journey, anna = as_it_is["journey"], as_it_is["anna"]
+    future, _steps = start_future(as_it_is)
+    own_unrelated = make_journey(facilitator=anna, title="Another process of Anna's")
+    others = make_journey(facilitator=make_user(), title="Someone else's process")
+    versions.version_start(journey=own_unrelated, name="Anna's future", actor=anna)  # a family of its own
+    client = client_for(anna)
+
+    def compare_status(before: int, after: int) -> int:
+        return client.get(reverse("version_compare", args=[before, after])).status_code
+
+    assert compare_status(journey.pk, future.pk) == 200 and compare_status(future.pk, journey.pk) == 200
+    assert compare_status(journey.pk, journey.pk) == 200  # a version with itself: nothing changed, nothing leaked
+    missing = others.pk + 1000
+    for before, after in (
+        (journey.pk, own_unrelated.pk),
+        (own_unrelated.pk, journey.pk),
+        (journey.pk, others.pk),
+        (journey.pk, missing),
+    ):
+        response = client.get(reverse("version_compare", args=[before, after]))
+        assert response.status_code == 404, (before, after)
+        assert "Someone else's process" not in response.content.decode()
+    step = make_step(own_unrelated, "Somewhere else")
+    url = reverse("pain_point_answer", args=[journey.pk, as_it_is["pain"].pk, own_unrelated.pk])
+    assert client.post(url, {"step": step.pk}).status_code == 404
+    assert not PainPointAnswer.objects.exists()
+
+
+# The future state is no journey of its own ------------------------------------------------------------------------
+
+
+def test_the_journey_list_shows_the_future_state_under_its_process_not_as_another_journey(as_it_is):
+    journey, bram = as_it_is["journey"], as_it_is["bram"]
+    future, _steps = start_future(as_it_is)
+    other = make_journey(facilitator=bram, title="I want to cancel my policy")
+
+    html = client_for(bram).get(reverse("journey_list")).content.decode()
+
+    assert html.count('class="journey-link"') == 2  # the process and the other journey, not the copy
+    assert html.count(">I am moving</a>") == 1 and other.title in html
+    versions_list = html[html.index('class="journey-versions"') :]
+    versions_list = versions_list[: versions_list.index("</ul>")]
+    assert "Future state" in versions_list and f'href="/j/{future.pk}/"' in versions_list
+    assert reverse("version_compare", args=[journey.pk, future.pk]) in versions_list
+    assert '<span class="version-tag">As it is</span>' in html
+
+
+def test_someone_only_on_the_future_state_sees_it_as_a_row_with_its_name(as_it_is):
+    future, _steps = start_future(as_it_is)
+    designer = make_user("designer")
+    Membership.objects.create(journey=future, user=designer)
+
+    html = client_for(designer).get(reverse("journey_list")).content.decode()
+
+    assert html.count('class="journey-link"') == 1 and f'href="/j/{future.pk}/" class="journey-link"' in html
+    assert '<span class="version-tag">As it should be</span>' in html and "journey-versions" not in html
+
+
+def test_the_dashboard_counts_the_process_as_it_runs_not_the_pain_points_drawn_on_its_future_state(as_it_is):
+    journey, anna = as_it_is["journey"], as_it_is["anna"]
+    future, steps = start_future(as_it_is)
+    policy = as_it_is["depts"][2]
+    make_pain_point(steps["Re-keys the address"], [policy], text="Still typed by hand in the design", actor=anna)
+
+    scope = stats.Scope()
+    assert [(row.key, row.unsolved) for row in stats.status_by_journey(scope)] == [(journey.pk, 1)]
+    assert [(row.name, row.unsolved) for row in stats.status_by_department(scope)] == [("Policy", 1)]
+    assert list(stats.journeys_in(scope)) == [journey]
+    html = client_for(make_manager()).get("/dashboard/").content.decode()
+    assert "Still typed by hand" not in html
+    assert f'<option value="{journey.pk}">I am moving</option>' in html
+    assert html.count(">I am moving</option>") == 1
+
+
+# A pain point's answer, wherever the pain point is shown -----------------------------------------------------------
+
+
+def test_the_answer_shows_in_the_step_panel_on_the_pain_point_page_and_in_the_push_of_the_link(as_it_is):
+    journey, pain, anna = as_it_is["journey"], as_it_is["pain"], as_it_is["anna"]
+    future, steps = start_future(as_it_is)
+    answer = steps["Re-keys the address"]
+    services.step_update(step=answer, actor=anna, base_version=None, title="The form fills in the policy system")
+    client = client_for(as_it_is["bram"])
+    panel_url = reverse("step_detail", args=[journey.pk, pain.step_id])
+    page_url = reverse("pain_point_page", args=[journey.pk, pain.pk])
+    assert "Answered in" not in client.get(panel_url).content.decode()
+    assert "Answered in" not in client.get(page_url).content.decode()
+
+    versions.pain_point_answer_set(pain_point=pain, step=answer, actor=anna)
+
+    link = f'Answered in As it should be: <a href="/j/{future.pk}/">The form fills in the policy system</a>'
+    assert link in client.get(panel_url).content.decode()
+    assert link in client.get(page_url).content.decode()
+    event = Event.objects.filter(journey=journey, kind="pain_point.answered").latest("seq")
+    pushed = {page: render_event(journey, event, page=page) for page in ("board", "pain-point")}
+    assert link in pushed["board"] and f'id="step-{pain.step_id}-pain-points"' in pushed["board"]
+    assert link in pushed["pain-point"] and f'id="pain-point-{pain.pk}-state"' in pushed["pain-point"]
+
+
+def test_the_answer_shows_in_dutch(as_it_is):
+    journey, pain, anna = as_it_is["journey"], as_it_is["pain"], as_it_is["anna"]
+    _future, steps = start_future(as_it_is)
+    versions.pain_point_answer_set(pain_point=pain, step=steps["Re-keys the address"], actor=anna)
+    client = client_for(as_it_is["bram"])
+    page = client.get(reverse("pain_point_page", args=[journey.pk, pain.pk]), HTTP_ACCEPT_LANGUAGE="nl").content
+    assert "Opgelost in As it should be:" in page.decode() and "Toekomstige situatie" in page.decode()

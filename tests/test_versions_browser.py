@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from journeys import services
 from journeys.models import Step
+from tests.browser import serious_violations
 from tests.customer_view_pages import compiled_messages, open_page  # noqa: F401 (an autouse fixture)
 from tests.factories import link, make_department, make_journey, make_pain_point, make_step, make_user
 from versions import services as versions
@@ -79,3 +80,67 @@ def test_the_comparison_reads_on_a_phone_and_in_dutch(live_daphne, browser: Brow
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "no sideways page scroll"
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / f"versions-compare-{width}-{locale}.png"), full_page=True)
+
+
+def test_an_open_comparison_follows_changes_to_either_map(live_daphne, browser: Browser, journey):
+    anna_user = journey.created_by
+    future = versions.version_start(journey=journey, name="As it should be", actor=anna_user)
+    bram = open_page(browser, live_daphne, "bram", f"/j/{journey.pk}/versions/compare/{future.pk}/")
+    added = bram.locator(".diff-list.added").first
+    expect(added).to_contain_text("None")
+
+    # Anna changes the future map on her board: Bram's comparison shows it without a reload.
+    anna = open_page(browser, live_daphne, "anna", f"/j/{future.pk}/")
+    anna.locator("#new-step-title").fill("Sees the status online")
+    anna.get_by_role("button", name="Add step").click()
+    expect(added).to_contain_text("Sees the status online", timeout=LIVE)
+    expect(bram.locator(".compare-figures tbody tr").first).to_contain_text("5", timeout=LIVE)
+
+    # A change to the current map shows too: a step added there is one the future state no longer has.
+    anna.goto(f"{live_daphne}/j/{journey.pk}/")
+    anna.locator("#new-step-title").fill("Writes a complaint")
+    anna.get_by_role("button", name="Add step").click()
+    expect(bram.locator(".diff-list.removed").first).to_contain_text("Writes a complaint", timeout=LIVE)
+    RESULTS.mkdir(exist_ok=True)
+    bram.screenshot(path=str(RESULTS / "versions-compare-live-1280-en.png"), full_page=True)
+
+    # The versions list follows too: a version started elsewhere appears.
+    listing = open_page(browser, live_daphne, "bram", f"/j/{journey.pk}/versions/")
+    anna.goto(f"{live_daphne}/j/{future.pk}/versions/")
+    anna.get_by_label("Start a new version from this one").fill("Later still")
+    anna.get_by_role("button", name="Start the new version").click()
+    expect(listing.get_by_role("link", name="Compare As it is with Later still")).to_be_visible(timeout=LIVE)
+    assert not serious_violations(bram)
+
+    # The journey list shows both later versions under the process, not as journeys of their own.
+    listing.goto(f"{live_daphne}/")
+    expect(listing.locator("a.journey-link")).to_have_count(1)
+    later = listing.get_by_role("list", name="Later versions of I am moving: change my address")
+    expect(later.get_by_role("listitem")).to_have_count(2)
+    expect(later.get_by_role("listitem").first).to_contain_text("Future state")
+    assert not serious_violations(listing)
+    listing.screenshot(path=str(RESULTS / "journey-list-versions-1280-en.png"))
+
+
+def test_a_lane_role_is_set_on_a_phone_and_shown_as_a_badge_on_the_projector(live_daphne, browser: Browser, journey):
+    phone = open_page(browser, live_daphne, "anna", f"/j/{journey.pk}/", width=390, height=844)
+    lane = phone.locator("#board-map .lane", has=phone.locator(".lane-name", has_text="Contact centre"))
+    badge = lane.locator(".lane-role-name")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("Role…")
+    box = lane.locator(".lane-role select").bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box  # a finger's target over the badge
+    phone.get_by_label("Role of the Contact centre lane in the service blueprint").select_option(label="Frontstage")
+    expect(badge).to_have_text("frontstage", ignore_case=True, timeout=LIVE)
+    RESULTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(RESULTS / "lane-role-phone-390.png"))
+    assert not serious_violations(phone)
+
+    projector = open_page(browser, live_daphne, "bram", f"/j/{journey.pk}/workshop/projector/", width=1920, height=1080)
+    shown = projector.locator("#board-map .lane", has=projector.locator(".lane-name", has_text="Contact centre"))
+    expect(shown.locator(".lane-role-name")).to_be_visible()
+    expect(shown.locator(".lane-role-name")).to_have_text("frontstage", ignore_case=True)
+    expect(shown.locator(".lane-role select")).to_be_hidden()  # read-only on the wall
+    other = projector.locator("#board-map .lane", has=projector.locator(".lane-name", has_text="Customer"))
+    expect(other.locator(".lane-role-name")).to_be_hidden()  # no role yet: nothing to read
+    projector.screenshot(path=str(RESULTS / "lane-role-projector-1920.png"))

@@ -10,4 +10,8 @@ class VersionsConfig(AppConfig):
     verbose_name = _("Current and future state")
 
     def ready(self) -> None:
+        from live.broadcast import register_doorbell
         from versions import rendering  # noqa: F401  (registers the board's version bar with live.fragments)
+        from versions.consumers import DOORBELL, family_groups
+
+        register_doorbell(DOORBELL, family_groups)

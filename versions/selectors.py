@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from exchange.services import HANDOFF_FLOW_FIELDS
 from journeys import graph, insight_data
@@ -18,6 +19,58 @@ from versions.models import JourneyVersion, StepLineage
 
 def version_of(journey: Journey) -> JourneyVersion | None:
     return JourneyVersion.objects.filter(journey=journey).first()
+
+
+@dataclass(frozen=True)
+class ProcessRow:
+    """A row of the journey list: a process, its version name if it has one, and its later versions under it."""
+
+    journey: Journey
+    version: JourneyVersion | None
+    later: list[tuple[Journey, JourneyVersion]]
+
+
+def journeys_by_process(journeys: list[Journey]) -> list[ProcessRow]:
+    """The journeys in their order, each later version (the future state) under the first version of its process
+    rather than as a journey of its own; one whose first version is not in the list stays a row, with its name."""
+    listed = {journey.pk for journey in journeys}
+    version_of_journey = {v.journey_id: v for v in JourneyVersion.objects.filter(journey_id__in=listed)}
+    rows: dict[int, ProcessRow] = {}
+    later: list[tuple[Journey, JourneyVersion]] = []
+    for journey in journeys:
+        version = version_of_journey.get(journey.pk)
+        if version is not None and version.family_id != journey.pk and version.family_id in listed:
+            later.append((journey, version))
+        else:
+            rows[journey.pk] = ProcessRow(journey, version, [])
+    for journey, version in sorted(later, key=lambda pair: (pair[1].created_at, pair[1].pk)):
+        rows[version.family_id].later.append((journey, version))
+    return list(rows.values())
+
+
+def same_family(journey_id: int, other_id: int) -> bool:
+    """Two different versions of one process: the only pairs that compare, or answer each other's pain points."""
+    if journey_id == other_id:
+        return False
+    families = dict(
+        JourneyVersion.objects.filter(journey_id__in=[journey_id, other_id]).values_list("journey", "family")
+    )
+    return len(families) == 2 and families[journey_id] == families[other_id]
+
+
+def family_id(journey_id: int) -> int:
+    """The first version of the process this journey is a version of (itself when it has no versions yet)."""
+    family = JourneyVersion.objects.filter(journey_id=journey_id).values_list("family_id", flat=True).first()
+    return family or journey_id
+
+
+def family_marker(journey_id: int) -> str:
+    """What the versions pages of this journey's process were rendered under: every version's sequence number (a
+    version named or started is a change too). Opaque: it tells nobody which versions exist."""
+    family = family_id(journey_id)
+    seqs = Journey.objects.filter(Q(pk=family) | Q(named_version__family_id=family)).order_by("pk")
+    state = ",".join(f"{pk}:{seq}" for pk, seq in seqs.values_list("pk", "seq"))
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
 def versions_for_user(journey: Journey, user: Any) -> QuerySet[JourneyVersion]:

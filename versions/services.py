@@ -13,6 +13,7 @@ from journeys.changes import journey_change
 from journeys.models import Journey, Membership, PainPoint, Step
 from journeys.permissions import require_facilitator
 from versions.models import JourneyVersion, PainPointAnswer, StepLineage
+from versions.selectors import same_family
 
 MAX_NAME = JourneyVersion._meta.get_field("name").max_length
 
@@ -80,7 +81,7 @@ def version_start(*, journey: Journey, name: str, actor: Any, op_id: str = "") -
 
 def pain_point_answer_set(*, pain_point: PainPoint, step: Step | None, actor: Any, op_id: str = "") -> None:
     """Link a pain point to the step of another version of its journey that answers it (None: unlink)."""
-    if step is not None and not _same_family(pain_point.journey_id, step.journey_id):
+    if step is not None and not same_family(pain_point.journey_id, step.journey_id):
         raise ValidationError({"step": _("That step is not in another version of this journey.")})
     with journey_change(journey=pain_point.journey, actor=actor, kind="pain_point.answered", op_id=op_id) as change:
         current = PainPointAnswer.objects.filter(pain_point=pain_point).first()
@@ -90,12 +91,3 @@ def pain_point_answer_set(*, pain_point: PainPoint, step: Step | None, actor: An
         if step is not None:
             change.created(PainPointAnswer.objects.create(pain_point=pain_point, step=step))
         change.touch(pain_point=pain_point.pk, step=pain_point.step_id, versions=True)
-
-
-def _same_family(journey_id: int, other_id: int) -> bool:
-    if journey_id == other_id:
-        return False
-    families = dict(
-        JourneyVersion.objects.filter(journey_id__in=[journey_id, other_id]).values_list("journey", "family")
-    )
-    return len(families) == 2 and families[journey_id] == families[other_id]

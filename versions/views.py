@@ -7,11 +7,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from journeys import permissions
 from journeys.models import Journey, PainPoint
@@ -22,19 +23,31 @@ from web.changes import PageAnswers, apply_change, journey_child, member_journey
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def versions_page(request: HttpRequest, journey_id: int) -> HttpResponse:
     return _page(request, member_journey(request, journey_id))
 
 
 def _page(request: HttpRequest, journey: Journey, status: int = 200, error: str = "") -> HttpResponse:
     context = {
+        **live_context(journey),
         "journey": journey,
         "version": selectors.version_of(journey),
         "versions": selectors.versions_for_user(journey, request.user),
         "is_facilitator": permissions.is_facilitator(journey, request.user),
         "error": error,
     }
-    return render(request, "versions/page.html", context, status=status)
+    template = "versions/page.html#versions-body" if request.htmx and status == 200 else "versions/page.html"
+    return render(request, template, context, status=status)
+
+
+def live_context(journey: Journey) -> dict[str, str]:
+    """The doorbell socket of the process's versions pages, and the marker of what this render shows: read before the
+    render reads anything, so a change in between makes the next heartbeat refetch rather than go unnoticed."""
+    return {
+        "doorbell": f"/ws/versions/{journey.pk}/",
+        "marker": selectors.family_marker(journey.pk),
+    }
 
 
 def _page_answers(request: HttpRequest, journey: Journey, done: str) -> PageAnswers:
@@ -71,12 +84,24 @@ def version_start(request: HttpRequest, journey_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@vary_on_headers("HX-Request")
 def version_compare(request: HttpRequest, journey_id: int, other_id: int) -> HttpResponse:
+    before, after = version_pair(request, journey_id, other_id)
+    template = "versions/compare.html#compare-body" if request.htmx else "versions/compare.html"
+    return render(request, template, compare_context(before, after))
+
+
+def version_pair(request: HttpRequest, journey_id: int, other_id: int) -> tuple[Journey, Journey]:
+    """Two versions of one process (or one journey with itself: nothing changed), both the user's: any other pair does
+    not exist (404), so a compare URL tells nobody whether an unrelated journey is there."""
     before, after = member_journey(request, journey_id), member_journey(request, other_id)
-    return render(request, "versions/compare.html", compare_context(before, after))
+    if before.pk != after.pk and not selectors.same_family(before.pk, after.pk):
+        raise Http404
+    return before, after
 
 
 def compare_context(before: Journey, after: Journey) -> dict:
+    live = live_context(before)
     steps_before, steps_after = selectors.step_facts(before), selectors.step_facts(after)
     result = compare.compare(steps_before, selectors.handoff_facts(before), steps_after, selectors.handoff_facts(after))
     was, now = {s.id: s.title for s in steps_before}, {s.id: s.title for s in steps_after}
@@ -94,6 +119,7 @@ def compare_context(before: Journey, after: Journey) -> dict:
         ),
         "pain_points": selectors.pain_points_with_answers(before),
         "answer_form": PainPointAnswerForm(answering=after),
+        **live,
     }
 
 
@@ -125,8 +151,8 @@ def _values(figures: selectors.Figures) -> list:
 @login_required
 @require_POST
 def pain_point_answer(request: HttpRequest, journey_id: int, pain_point_id: int, other_id: int) -> HttpResponse:
+    journey, other = version_pair(request, journey_id, other_id)
     journey, pain_point = journey_child(request, journey_id, PainPoint, pain_point_id)
-    other = member_journey(request, other_id)
     next_url = reverse("version_compare", args=[journey.pk, other.pk])
 
     def render_page(status: int, error: str, form: forms.Form | None) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString
 
 from journeys.models import Journey
 from versions.rendering import render_bar
+from versions.selectors import ProcessRow, journeys_by_process
 
 register = template.Library()
 
@@ -13,3 +14,9 @@ register = template.Library()
 def version_bar(journey: Journey) -> SafeString:
     """The bar as the first page shows it: the very fragment a push replaces."""
     return SafeString(render_bar(journey, oob=False))
+
+
+@register.simple_tag
+def processes_with_versions(journeys: list[Journey]) -> list[ProcessRow]:
+    """The journey list by process: a journey's future state is listed under it, not as another journey."""
+    return journeys_by_process(list(journeys))
