@@ -23,6 +23,19 @@ PARTS = "boards/parts.html"
 
 
 def map_context(journey: Journey) -> dict[str, Any]:
+    """Everything the board-map partial shows, its cards and arrows rendered (see `step_cards`, `arrow_parts`)."""
+    context = map_geometry(journey)
+    board, boxes = context["board"], context["boxes"]
+    cards = step_cards(journey, board.steps)
+    return {
+        **context,
+        "placed_cards": list(zip((boxes[step.pk] for step in board.steps), cards, strict=True)),
+        **arrow_parts(journey, context["arrows"]),
+    }
+
+
+def map_geometry(journey: Journey) -> dict[str, Any]:
+    """The map's rows, boxes and lines without its HTML: what the SVG picture draws again in its own way."""
     board = selectors.board_data(journey)
     boxes = geometry.card_boxes(board)
     width, height = geometry.canvas_size(board)
@@ -30,9 +43,8 @@ def map_context(journey: Journey) -> dict[str, Any]:
     return {
         "journey": journey,
         "board": board,
-        "placed_cards": list(
-            zip((boxes[step.pk] for step in board.steps), step_cards(journey, board.steps), strict=True)
-        ),
+        "boxes": boxes,
+        "arrows": geometry.arrows(board, boxes),
         "lanes": [
             (index * geometry.LANE_HEIGHT, dept, role)
             for index, (dept, role) in enumerate(zip(board.lanes, board.roles, strict=True))
@@ -42,7 +54,6 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "lines_out_of_order": geometry.lines_out_of_order(board),
         # The lane of steps without a department stays at the bottom: the last lane that can move down is above it.
         "last_department_lane": sum(1 for dept in board.lanes if dept is not None) - 1,
-        **arrow_parts(journey, geometry.arrows(board, boxes)),
         "canvas_width": width,
         "canvas_height": height + (curve.height if curve else 0),
         "lanes_height": height,
