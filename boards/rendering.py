@@ -116,10 +116,7 @@ def arrow_parts(journey: Journey, arrows: list[geometry.Arrow]) -> dict[str, Any
     if found is None or found[0] != fingerprint:
         found = (fingerprint, *(render_part(name, {"arrows": arrows}, oob=False) for name in ARROW_PARTS))
         cache.set(key, found, PARTS_CACHE_SECONDS)
-    return {
-        "arrows": arrows,
-        **{name.replace("-", "_"): mark_safe(html) for name, html in zip(ARROW_PARTS, found[1:], strict=True)},
-    }
+    return {name.replace("-", "_"): mark_safe(html) for name, html in zip(ARROW_PARTS, found[1:], strict=True)}
 
 
 ARROW_PARTS = ("arrow-paths", "arrow-labels")
