@@ -196,7 +196,8 @@ def pain_points_in(scope: Scope) -> QuerySet[PainPoint]:
 
 
 def activities_in(scope: Scope) -> QuerySet[PainPointActivity]:
-    activities = PainPointActivity.objects.filter(imported=False).exclude(pain_point__journey_id__in=later_versions())
+    on_later_versions = PainPoint.objects.filter(journey_id__in=later_versions()).values("pk")
+    activities = PainPointActivity.objects.filter(imported=False).exclude(pain_point_id__in=on_later_versions)
     if scope.journey_id is not None:
         activities = activities.filter(pain_point__journey_id=scope.journey_id)
     if scope.department_ids:
