@@ -4,9 +4,14 @@ so a reload shows exactly what live updates show. Nothing here depends on who is
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from django.template.loader import render_to_string
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from boards import experience, geometry
 from boards.forms import LaneForm
@@ -18,6 +23,19 @@ PARTS = "boards/parts.html"
 
 
 def map_context(journey: Journey) -> dict[str, Any]:
+    """Everything the board-map partial shows, its cards and arrows rendered (see `step_cards`, `arrow_parts`)."""
+    context = map_geometry(journey)
+    board, boxes = context["board"], context["boxes"]
+    cards = step_cards(journey, board.steps)
+    return {
+        **context,
+        "placed_cards": list(zip((boxes[step.pk] for step in board.steps), cards, strict=True)),
+        **arrow_parts(journey, context["arrows"]),
+    }
+
+
+def map_geometry(journey: Journey) -> dict[str, Any]:
+    """The map's rows, boxes and lines without its HTML: what the SVG picture draws again in its own way."""
     board = selectors.board_data(journey)
     boxes = geometry.card_boxes(board)
     width, height = geometry.canvas_size(board)
@@ -25,7 +43,8 @@ def map_context(journey: Journey) -> dict[str, Any]:
     return {
         "journey": journey,
         "board": board,
-        "placed_steps": [(step, boxes[step.pk]) for step in board.steps],
+        "boxes": boxes,
+        "arrows": geometry.arrows(board, boxes),
         "lanes": [
             (index * geometry.LANE_HEIGHT, dept, role)
             for index, (dept, role) in enumerate(zip(board.lanes, board.roles, strict=True))
@@ -35,7 +54,6 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "lines_out_of_order": geometry.lines_out_of_order(board),
         # The lane of steps without a department stays at the bottom: the last lane that can move down is above it.
         "last_department_lane": sum(1 for dept in board.lanes if dept is not None) - 1,
-        "arrows": geometry.arrows(board, boxes),
         "canvas_width": width,
         "canvas_height": height + (curve.height if curve else 0),
         "lanes_height": height,
@@ -46,6 +64,62 @@ def map_context(journey: Journey) -> dict[str, Any]:
         "grid": geometry.grid_attributes(),
         "column_count": board.layout.column_count,
     }
+
+
+# Cached parts of the map ---------------------------------------------------------------------------------------
+#
+# A 300-step board spends most of its render on its cards and arrows, and a change touches one or two of them.
+# Each part is kept under a fingerprint of everything it shows, so nothing needs invalidating: a changed card has a
+# new fingerprint and is rendered again, the others come from the cache as the same partial rendered them. One
+# cache entry per journey and language holds the board's current cards (not one per card: the default cache keeps
+# 300 entries), and the key names the template's source too, so a new release never serves an old card.
+
+PARTS_CACHE_SECONDS = 3600
+
+
+def _fingerprint(values: Any) -> str:
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def _parts_key(kind: str, journey: Journey) -> str:
+    template = get_template(PARTS).template.source
+    place = f"{journey.pk}:{journey.created_at.timestamp()}:{get_language()}:{get_script_prefix()}"
+    return f"board-{kind}:{place}:{_fingerprint(template)}"
+
+
+def card_fingerprint(step: Step) -> str:
+    """Everything the step-card partial reads of a step (from `steps_with_counts`)."""
+    colour = step.department.colour if step.department_id else None
+    shown = (step.pk, step.journey_id, step.version, step.title, step.channel, step.duration_minutes)
+    counts = (step.open_pain_points, step.pain_point_total, step.overdue_pain_points)
+    return _fingerprint((shown, step.department_id, colour, counts))
+
+
+def step_cards(journey: Journey, steps: list[Step]) -> list[SafeString]:
+    """Each step's card as the step-card partial renders it, in the order of `steps`."""
+    key = _parts_key("cards", journey)
+    known: dict[str, str] = cache.get(key) or {}
+    cards = {}
+    for step in steps:
+        fingerprint = card_fingerprint(step)
+        cards[fingerprint] = known.get(fingerprint) or render_part("step-card", {"step": step}, oob=False)
+    if cards.keys() != known.keys():
+        cache.set(key, cards, PARTS_CACHE_SECONDS)  # only this board's current cards: the entry never grows
+    return [mark_safe(html) for html in cards.values()]
+
+
+def arrow_parts(journey: Journey, arrows: list[geometry.Arrow]) -> dict[str, Any]:
+    """The arrows' paths and labels as their partials render them, kept until an arrow moves or is relabelled."""
+    key = _parts_key("arrows", journey)
+    fingerprint = _fingerprint(arrows)
+    found = cache.get(key)
+    if found is None or found[0] != fingerprint:
+        found = (fingerprint, *(render_part(name, {"arrows": arrows}, oob=False) for name in ARROW_PARTS))
+        cache.set(key, found, PARTS_CACHE_SECONDS)
+    return {name.replace("-", "_"): mark_safe(html) for name, html in zip(ARROW_PARTS, found[1:], strict=True)}
+
+
+ARROW_PARTS = ("arrow-paths", "arrow-labels")
 
 
 def render_part(name: str, context: dict[str, Any], *, oob: bool) -> str:

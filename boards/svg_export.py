@@ -149,7 +149,7 @@ def best_picture(cells: list[tuple[int, int]], lanes: int, pain_points: int) -> 
 
 
 def svg_context(journey: Journey) -> dict[str, Any]:
-    context = rendering.map_context(journey)
+    context = rendering.map_geometry(journey)
     board = context["board"]
     pain_points = list(
         PainPoint.objects.filter(journey=journey).prefetch_related("responsible_departments").order_by("created_at")

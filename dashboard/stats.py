@@ -176,10 +176,16 @@ def week_index(field_name: str, starts: list[date]) -> WeekIndex:
 # Scoping --------------------------------------------------------------------------------------------------------
 
 
+def later_versions() -> QuerySet[Journey]:
+    """The journeys that are a later version of a process (left out of every figure): a short list the database
+    reads once, where joining each pain point or activity to its journey's version cost 30 ms on 50,000 rows."""
+    return Journey.objects.exclude(processes_only()).values("pk")
+
+
 def pain_points_in(scope: Scope) -> QuerySet[PainPoint]:
     """With `counted_from`: when the pain point came to this organisation (created here, or imported)."""
-    pain_points = PainPoint.objects.alias(counted_from=Coalesce("imported_at", "created_at")).filter(
-        processes_only("journey__")
+    pain_points = PainPoint.objects.alias(counted_from=Coalesce("imported_at", "created_at")).exclude(
+        journey_id__in=later_versions()
     )
     if scope.journey_id is not None:
         pain_points = pain_points.filter(journey_id=scope.journey_id)
@@ -190,7 +196,8 @@ def pain_points_in(scope: Scope) -> QuerySet[PainPoint]:
 
 
 def activities_in(scope: Scope) -> QuerySet[PainPointActivity]:
-    activities = PainPointActivity.objects.filter(processes_only("pain_point__journey__"), imported=False)
+    on_later_versions = PainPoint.objects.filter(journey_id__in=later_versions()).values("pk")
+    activities = PainPointActivity.objects.filter(imported=False).exclude(pain_point_id__in=on_later_versions)
     if scope.journey_id is not None:
         activities = activities.filter(pain_point__journey_id=scope.journey_id)
     if scope.department_ids:

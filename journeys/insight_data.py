@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import networkx as nx
+from django.core.cache import cache
 
 from journeys import flow, graph
 from journeys.models import Department, Handoff, Journey, Lane, PainPoint, Step
@@ -55,15 +57,37 @@ def insights_data(journey: Journey) -> InsightsData:
     for item in pain_points:
         for department in item.departments:
             pain_steps.setdefault(department, set()).add(item.step)
+    insights, the_flow = analysis(the_graph, customer_lane=lane, pain_points=pain_points)
     return InsightsData(
-        insights=graph.analyse(the_graph, customer_lane=lane, pain_points=pain_points),
-        flow=flow.flow(the_graph, customer_lane=lane),
+        insights=insights,
+        flow=the_flow,
         graph=the_graph,
         steps=steps,
         departments={d.pk: d for d in Department.objects.filter(pk__in=pain_steps.keys())},
         pain_steps_by_department={d: sorted(s) for d, s in pain_steps.items()},
         lane_roles=dict(Lane.objects.filter(journey=journey).exclude(role="").values_list("department_id", "role")),
     )
+
+
+ANALYSIS_CACHE_SECONDS = 3600
+
+
+def analysis(
+    the_graph: nx.DiGraph, *, customer_lane: int | None, pain_points: list[graph.PainItem]
+) -> tuple[graph.Insights, flow.Flow]:
+    """graph.analyse and flow.flow, worked out once per shape of a journey: the key holds everything they read (the
+    steps and hand-offs with their figures, the customer lane, the open pain points), so a change that alters none
+    of it (a rename, a description, a comment) reuses the last answer, and any other change makes a new one."""
+    shape = (sorted(the_graph.nodes(data=True)), sorted(the_graph.edges(data=True)), customer_lane, pain_points)
+    key = "journey-analysis:" + hashlib.blake2b(repr(shape).encode(), digest_size=16).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = (
+            graph.analyse(the_graph, customer_lane=customer_lane, pain_points=pain_points),
+            flow.flow(the_graph, customer_lane=customer_lane),
+        )
+        cache.set(key, found, ANALYSIS_CACHE_SECONDS)
+    return found
 
 
 def _open_pain_items(journey: Journey) -> list[graph.PainItem]:

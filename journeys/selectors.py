@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -112,11 +114,30 @@ def board_data(journey: Journey) -> BoardData:
     if any(step.department_id is None for step in steps):
         lanes.append(None)
         roles.append("")
-    journey_graph = graph.journey_graph(
-        (graph.StepNode(s.pk, s.department_id, s.position, s.duration_minutes) for s in steps),
-        (graph.HandoffEdge(h.pk, h.from_step_id, h.to_step_id) for h in handoffs),
-    )
-    return BoardData(journey, lanes, steps, handoffs, graph.layout(journey_graph), roles)
+    return BoardData(journey, lanes, steps, handoffs, board_layout(journey, steps, handoffs), roles)
+
+
+LAYOUT_CACHE_SECONDS = 3600
+
+
+def board_layout(journey: Journey, steps: list[Step], handoffs: list[Handoff]) -> graph.Layout:
+    """The columns of the board, computed once per arrangement: the key holds everything the layout reads (each
+    step's lane and place, each hand-off's ends), so a move or a new link makes a new one, while a rename, an edit
+    or a pain point reuse the last."""
+    nodes = [(s.pk, s.department_id, s.position) for s in steps]
+    edges = [(h.pk, h.from_step_id, h.to_step_id) for h in handoffs]
+    digest = hashlib.blake2b(repr((nodes, edges)).encode(), digest_size=16).hexdigest()
+    key = f"board-layout:{journey.pk}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = graph.layout(
+            graph.journey_graph(
+                (graph.StepNode(pk, lane, position, None) for pk, lane, position in nodes),
+                (graph.HandoffEdge(*edge) for edge in edges),
+            )
+        )
+        cache.set(key, found, LAYOUT_CACHE_SECONDS)
+    return found
 
 
 # What the customer's own lane is usually called: a journey map starts with what the customer does.

@@ -199,3 +199,19 @@ def test_chart_geometry_puts_more_opened_higher_and_scales_the_backlog_to_the_to
 
 def test_nice_ceiling_rounds_up_to_one_two_or_five():
     assert [charts.nice_ceiling(v) for v in (0, 3, 7, 11, 20, 21, 460)] == [1, 5, 10, 20, 20, 50, 500]
+
+
+@pytest.mark.django_db
+def test_the_weekly_figures_leave_a_later_version_of_a_process_out():
+    from versions import services as versions
+
+    customer = make_department("Customer")
+    journey = make_journey(title="I am moving")
+    make_pain_point(make_step(journey, "Fills in the form", customer), [customer], text="On the process")
+    future = versions.version_start(journey=journey, name="As it should be", actor=journey.created_by)
+    drawn = make_pain_point(future.steps.get(), [customer], text="Drawn on the future state")
+    starts = stats.week_starts(now=timezone.now(), weeks=2)
+
+    assert stats.weekly_total(stats.Scope(), starts=starts, open_now=1).opened == [0, 1]
+    assert set(stats.weekly_per_journey(stats.Scope(), starts=starts, open_now={journey.pk: 1})) == {journey.pk}
+    assert drawn.activities.exists() and not stats.activities_in(stats.Scope()).filter(pain_point=drawn).exists()

@@ -124,6 +124,17 @@ def done_fix(world: dict[str, Any]) -> Fix:
     )  # fmt: skip
 
 
+def test_the_dashboard_counts_a_fix_once_per_department_of_its_pain_points(world):
+    done = done_fix(world)  # two IT pain points: IT counts it once
+    shared = make_pain_point(world["step"], [world["it"], world["finance"]], "Both departments answer for this")
+    planned = a_fix(world)
+    services.fix_link(fix=planned, pain_point=shared, actor=world["carla"])
+    make_pain_point(world["step"], [world["finance"]], "A pain point without a fix")
+    states, rows = selectors.counts_by_department()
+    assert states[:3] == ["planned", "in_progress", "done"] and done.state == "done" and planned.state == "planned"
+    assert rows == [{"name": "Finance", "counts": [1, 0, 0, 0]}, {"name": "IT", "counts": [1, 0, 1, 0]}]
+
+
 def test_one_click_solves_a_pain_point_of_a_done_fix_by_someone_who_may(world):
     fix = done_fix(world)
     with pytest.raises(NotAllowed):  # Dirk is Finance
