@@ -74,6 +74,7 @@ class Watchers:
 
 
 POST_MS: list[float] = []  # how long each POST took to answer, for the figures' context
+ANSWER_P50: dict[tuple[str, int], float] = {}  # ("full" | "floor", N) -> p50 of the POST's answer, in ms
 
 
 async def drive(watchers: Watchers, post, first_seq: int, edits: int) -> tuple[list[float], int]:
@@ -195,6 +196,7 @@ async def embedded(edits: int, sizes: list[int]) -> dict[int, float]:
                 seq += edits
                 print(line(f"full path, N={n}, {RATE:.0f} edits/s", latencies, missing), flush=True)
                 p99s[n] = percentile(latencies, 99) if latencies else float("nan")
+                ANSWER_P50["full", n] = percentile(POST_MS, 50)
                 if n == max(sizes):
                     print(
                         f"RSS of daphne: {idle_rss:.0f} MB idle, {harness.rss_mb(procs[0].pid):.0f} MB with {n} sockets"
@@ -231,6 +233,8 @@ async def baseline(edits: int, sizes: list[int]) -> tuple[dict[int, float], dict
                     latencies, missing = await relay(urls[0], n, edits, session)
                     print(line(f"{label}, N={n}, {RATE:.0f} sends/s", latencies, missing), flush=True)
                     p99s[n] = percentile(latencies, 99) if latencies else float("nan")
+                    if session:
+                        ANSWER_P50["floor", n] = percentile(POST_MS, 50)
     return plain, through_django
 
 
@@ -260,6 +264,20 @@ async def scale_out(edits: int, sizes: list[int], rounds: int) -> None:
             harness.drop_postgres_database(PG_DATABASE)
 
 
+def targets(sizes: list[int], full: dict[int, float], floor: dict[int, float]) -> None:
+    """The targets of the live path against the floor (one run's ratios)."""
+    print("\n== Targets: the editor's answer p50 <= 2x the floor's; edit to the last of 50 sockets p99 <= 1.5x ==")
+    for n in sizes:
+        ours, theirs = ANSWER_P50["full", n], ANSWER_P50["floor", n]
+        ratio = ours / theirs
+        verdict = "met" if ratio <= 2 else "NOT met"
+        print(f"N={n:<4} editor's answer p50 {ours:6.1f} ms / floor {theirs:6.1f} ms = {ratio:.2f}x  {verdict}")
+    if 50 in sizes:
+        ratio = full[50] / floor[50]
+        verdict = "met" if ratio <= 1.5 else "NOT met"
+        print(f"N=50   last socket p99      {full[50]:6.1f} ms / floor {floor[50]:6.1f} ms = {ratio:.2f}x  {verdict}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--edits", type=int, default=100, help="edits per measurement (at 5/s)")
@@ -277,6 +295,7 @@ async def main() -> None:
                 f"N={n:<4} {full[n]:7.1f} ms / {plain[n]:7.1f} ms = {full[n] / plain[n]:.2f}x"
                 f"   (floor: {through_django[n]:7.1f} ms = {through_django[n] / plain[n]:.2f}x)"
             )
+        targets(sizes, full, through_django)
     if args.part in ("all", "scaleout"):
         await scale_out(args.edits, [10, 50], args.rounds)
 

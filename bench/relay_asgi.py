@@ -29,7 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
 from django.http import HttpRequest, HttpResponse  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.urls import include, path  # noqa: E402
 from django.views.decorators.http import require_POST  # noqa: E402
 
 GROUP = "relay"
@@ -78,7 +78,8 @@ def django_trigger(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-urlpatterns = [path("send/", django_trigger)]
+# The project's middleware reverses the language switch's URL (notifications remember the language picked there).
+urlpatterns = [path("send/", django_trigger), path("i18n/", include("django.conf.urls.i18n"))]
 application = ProtocolTypeRouter(
     {"http": trigger, "websocket": URLRouter([path("ws/relay/", RelayConsumer.as_asgi())])}
 )

@@ -97,26 +97,53 @@ def follow_up_frames(event: Event, language: str, pages: list[str]) -> dict[str,
     }
 
 
-def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
-    """Receiver of `journeys.changes.journey_changed`; runs after the change committed, so nothing here may turn the
-    saved change into an error answer: a failure is logged, and open pages catch up from the event log."""
+Message = tuple[str, dict[str, Any]]  # (group, message)
+
+
+def push_messages(event: Event) -> list[Message]:
+    """The push of one change to each page open on the journey, in each language: rendered once for every socket of
+    that page and language."""
+    return [
+        (group_name(event.journey_id, language, page), {"type": "board.push", "seq": event.seq, "html": html})
+        for language, pages in presence.audiences_here(event.journey_id).items()
+        for page in pages
+        if (html := _robust(push_frame, event, language, page))
+    ]
+
+
+def follow_up_messages(event: Event) -> list[Message]:
+    """What a change sends once its push is out: the follow-ups (parts derived from the whole board), the
+    doorbells."""
+    messages = []
+    for language, pages in presence.audiences_here(event.journey_id).items():
+        for page, html in (_robust(follow_up_frames, event, language, pages) or {}).items():
+            message = {"type": "board.followup", "seq": event.seq, "html": html}
+            messages.append((group_name(event.journey_id, language, page), message))
+    return messages + doorbell_messages(event)
+
+
+def _robust(render: Callable[..., Any], event: Event, *args: Any) -> Any:
+    """One frame's render; a failure costs that frame only (its pages catch up at the next heartbeat)."""
     try:
-        push(event)
+        return render(event, *args)
     except Exception:
-        logger.exception("Could not push event %s of journey %s", event.pk, event.journey_id)
+        logger.exception("Could not render %s of event %s for %s", render.__name__, event.pk, args)
+        return None
 
 
 def push(event: Event) -> None:
-    audiences = presence.audiences_here(event.journey_id)
-    for language, pages in audiences.items():
-        for page in pages:
-            message = {"type": "board.push", "seq": event.seq, "html": push_frame(event, language, page)}
-            send_to_group(group_name(event.journey_id, language, page), message)
-    for language, pages in audiences.items():
-        for page, html in follow_up_frames(event, language, pages).items():
-            message = {"type": "board.followup", "seq": event.seq, "html": html}
-            send_to_group(group_name(event.journey_id, language, page), message)
-    ring_doorbells(event)
+    """Send a change's frames now, from sync code on a thread without an event loop."""
+    for group, message in push_messages(event) + follow_up_messages(event):
+        send_to_group(group, message)
+
+
+async def send_messages(messages: list[Message]) -> None:
+    layer = get_channel_layer()
+    for group, message in messages:
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # the change is committed; clients catch up from the event log on their next heartbeat
+            logger.exception("Could not push to %s", group)
 
 
 def send_to_group(group: str, message: dict[str, Any]) -> None:
@@ -138,15 +165,16 @@ def register_doorbell(message_type: str, groups_for: DoorbellGroups) -> None:
         DOORBELLS.append((message_type, groups_for))
 
 
-def ring_doorbells(event: Event) -> None:
+def doorbell_messages(event: Event) -> list[Message]:
+    messages = []
     for message_type, groups_for in DOORBELLS:
         try:
             groups = sorted(groups_for(event))
         except Exception:  # the change is committed; open pages notice it at their next heartbeat (the marker moved)
             logger.exception("Could not tell which %s groups event %s concerns", message_type, event.pk)
             continue
-        if groups:
-            ring(groups, {"type": message_type, "event": event.pk})
+        messages += [(group, {"type": message_type, "event": event.pk}) for group in groups]
+    return messages
 
 
 def ring(groups: list[str], message: dict[str, Any]) -> None:

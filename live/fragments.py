@@ -20,8 +20,10 @@ catch-up, so a reload shows what live updates show. Nothing here depends on who 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from typing import Any
 
 from django.utils.translation import get_language
@@ -101,10 +103,6 @@ def render_changes(
     return for_page(parts, page)
 
 
-def render_follow_ups(journey: Journey, targets: dict[str, Any], *, page: str | None = None) -> str:
-    return for_page(follow_up_parts(journey, targets, None if page is None else [page]), page)
-
-
 def rendered(renderer: FragmentRenderer, journey: Journey, targets: dict[str, Any]) -> str:
     """One renderer's parts. The change they show is committed: a renderer that fails costs its own parts only (and
     is logged), never the answer to the person who made the change, nor the other parts of the push."""
@@ -115,22 +113,32 @@ def rendered(renderer: FragmentRenderer, journey: Journey, targets: dict[str, An
         return ""
 
 
-# The push of a change and the HTTP answer to whoever made it carry the same fragments: the push renders them
-# right after commit, the answer a moment later in the same thread. Remember the last few: one render, not two.
-_RECENT_EVENT_RENDERS: OrderedDict[tuple[Any, ...], Parts] = OrderedDict()
+# The push of a change and the HTTP answer to whoever made it carry the same fragments: the answer renders them in
+# the request's thread while the push (live.fanout) may ask for them in the fan-out thread at the same moment.
+# Remember the last few, and the one being rendered: one render, not two; the later asker waits for the first.
+_RECENT_EVENT_RENDERS: OrderedDict[tuple[Any, ...], Future[Parts]] = OrderedDict()
+_RECENT_EVENT_RENDERS_LOCK = threading.Lock()
 RECENT_EVENT_RENDERS_KEPT = 32
 
 
 def event_parts(journey: Journey, event: Event) -> Parts:
     """The fragments of one change, in the active language, as of just after it, without the follow-ups."""
     key = (event.pk, event.journey_id, event.created_at, get_language())
-    parts = _RECENT_EVENT_RENDERS.get(key)
-    if parts is None:
-        parts = change_parts(journey, event.targets)
-        _RECENT_EVENT_RENDERS[key] = parts
-        while len(_RECENT_EVENT_RENDERS) > RECENT_EVENT_RENDERS_KEPT:
-            _RECENT_EVENT_RENDERS.popitem(last=False)
-    return parts
+    with _RECENT_EVENT_RENDERS_LOCK:
+        parts = _RECENT_EVENT_RENDERS.get(key)
+        first = parts is None
+        if first:
+            parts = _RECENT_EVENT_RENDERS[key] = Future()
+            while len(_RECENT_EVENT_RENDERS) > RECENT_EVENT_RENDERS_KEPT:
+                _RECENT_EVENT_RENDERS.popitem(last=False)
+    if first:
+        try:
+            parts.set_result(change_parts(journey, event.targets))
+        except BaseException as error:  # e.g. the database went away: the next asker tries again
+            with _RECENT_EVENT_RENDERS_LOCK:
+                _RECENT_EVENT_RENDERS.pop(key, None)
+            parts.set_exception(error)
+    return parts.result()
 
 
 def render_event(journey: Journey, event: Event, *, page: str | None = None) -> str:

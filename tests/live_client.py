@@ -23,6 +23,7 @@ from django.db import connections
 from django.test import Client
 
 from config.asgi import application
+from live import fanout
 
 HEADER = re.compile(
     r'^\s*<div id="board-seq"[^>]*? data-seq="(\d+)" data-base="(\d+)" data-kind="(\w+)" data-actor="(\d*)"'
@@ -187,6 +188,14 @@ class BoardClient:
             if node.id:
                 replace_by_id(self.dom, node)
 
+    async def receive_sequenced(self, timeout: float = 3) -> str:
+        """The next frame that carries a sequence number; presence frames on the way are swapped in."""
+        while True:
+            message = await self.receive_frame(timeout)
+            if HEADER.match(message):
+                return message
+            self.swap(message)
+
     async def settle(self, until_seq: int, timeout: float = 5) -> None:
         """Handle frames until this client has applied `until_seq`."""
         async with asyncio.timeout(timeout):
@@ -202,7 +211,9 @@ class BoardClient:
 
     async def sequenced_within(self, seconds: float) -> list[str]:
         """The frames carrying a sequence number that arrive within `seconds`; presence frames are swapped and
-        follow-ups handled like the browser does, neither is listed."""
+        follow-ups handled like the browser does, neither is listed. The changes handed off before are all sent
+        first (live.fanout), so `seconds` only bounds the wait for what nobody sent."""
+        await fanout.drained()
         frames = []
         while not await self.socket.receive_nothing(timeout=seconds):
             message = await self.receive_frame()

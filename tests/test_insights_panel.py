@@ -1,4 +1,5 @@
-"""The insights panel on the board: first page, htmx answers and pushed fragments all carry it."""
+"""The insights panel on the board: the first page and the follow-up pushed behind every change carry it (the answer
+to whoever made the change does not wait for it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
 from boards.insights_panel import render_panel
-from live import fragments
+from journeys.models import Event
+from live import broadcast, fragments
 from tests.factories import PASSWORD, link, make_department, make_journey, make_pain_point, make_step, make_user
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def test_empty_board_shows_the_panel_with_a_hint(client):
     assert "Insights appear here as the journey takes shape." in html
 
 
-def test_every_change_pushes_a_fresh_panel_out_of_band(client):
+def test_every_change_pushes_a_fresh_panel_out_of_band_behind_its_answer(client):
     it = make_department("IT")
     journey = make_journey()
     step = make_step(journey, "Agent cannot see the status", it)
@@ -55,8 +57,10 @@ def test_every_change_pushes_a_fresh_panel_out_of_band(client):
         f"/j/{journey.pk}/steps/{step.pk}/pain-points/add/",
         {"text": "Status invisible", "severity": "high", "responsible_departments": [it.pk]},
     )
-    html = response.content.decode()
     assert response.status_code == 200
+    assert 'id="insights-panel"' not in response.content.decode()
+    event = Event.objects.get(journey=journey, seq=int(response["X-Journey-Event-Seq"]))
+    html = broadcast.follow_up_frames(event, "en", ["board"])["board"]
     assert 'id="insights-panel"' in html and 'hx-swap-oob="morph"' in html.split('id="insights-panel"')[1][:400]
     assert f'data-heat="{step.pk}:3"' in html
     assert f'data-insight="pain-dept-{it.pk}"' in html

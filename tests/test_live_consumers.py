@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -16,11 +17,11 @@ from django.test import Client
 from boards.rendering import render_map
 from config.asgi import application
 from journeys.models import Event, Journey, Membership, Step
-from live import broadcast, close_codes, consumers
+from live import broadcast, close_codes, consumers, fanout
 from live.frame_budget import FrameBudget, FrameGate
 from live.models import BoardPresence
 from tests.factories import make_department, make_journey, make_step, make_user
-from tests.live_client import HOST, ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
+from tests.live_client import HEADER, HOST, ORIGIN, BoardClient, board_html, parse, run_async, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,16 +109,16 @@ def test_the_insights_panel_follows_each_push_in_a_frame_of_its_own(workshop):
         watcher = await open_client(journey, bram)
         response = await add_step(browser_of(anna), journey, "Customer fills in the web form", customer)
         seq = int(response["X-Journey-Event-Seq"])
-        push = await watcher.receive_frame()
-        follow_up = await watcher.receive_frame()
+        push = await watcher.receive_sequenced()
+        follow_up = await watcher.receive_sequenced()
         assert f'data-seq="{seq}" data-base="{seq - 1}" data-kind="push"' in push
         assert 'id="insights-panel"' not in push  # the edit shows without waiting for the whole-board analysis
         assert f'data-seq="{seq}" data-base="{seq}" data-kind="followup"' in follow_up
         assert 'id="insights-panel" class="insights-panel"' in follow_up and f'data-seq="{seq}"' in follow_up
         assert await watcher.handle(push) == "applied" and await watcher.handle(follow_up) == "followup"
         assert await watcher.handle(follow_up.replace(f'data-seq="{seq}"', f'data-seq="{seq - 1}"', 1)) == "dropped"
-        # Whoever made the change gets it all in the answer, even without a socket.
-        assert 'id="insights-panel"' in response.content.decode()
+        # Whoever made the change is not kept waiting for it either: their page's socket brings it like everyone's.
+        assert 'id="insights-panel"' not in response.content.decode()
         await watcher.disconnect()
 
     run(scenario)
@@ -808,3 +809,86 @@ def test_board_page_connects_the_socket_with_its_seq_and_heartbeat(workshop, set
     assert 'data-heartbeat-seconds="7"' in page_html
     assert f'<div id="board-seq" data-seq="{journey.seq}" hidden>' in page_html
     assert "live/live.js" in page_html
+
+
+def test_the_answer_does_not_wait_for_the_push_to_the_other_sockets(workshop, monkeypatch):
+    journey, anna, bram, customer = workshop
+    release, waited = threading.Event(), []
+    render = broadcast.push_messages
+
+    def held(event: Event) -> list:
+        waited.append(release.wait(timeout=10))  # False had the request waited for the push (it would hang here)
+        return render(event)
+
+    monkeypatch.setattr(broadcast, "push_messages", held)
+
+    async def scenario():
+        watcher = await open_client(journey, bram)
+        response = await add_step(browser_of(anna), journey, "Customer fills in the web form", customer)
+        assert response.status_code == 200 and "Customer fills in the web form" in response.content.decode()
+        release.set()
+        await fanout.drained()
+        seq = int(response["X-Journey-Event-Seq"])
+        assert f'data-seq="{seq}" data-base="{seq - 1}" data-kind="push"' in await watcher.receive_sequenced()
+        assert f'data-seq="{seq}" data-base="{seq}" data-kind="followup"' in await watcher.receive_sequenced()
+        await watcher.disconnect()
+
+    run(scenario)
+    assert waited == [True]
+
+
+def test_changes_made_in_a_row_are_pushed_in_seq_order_after_their_answers(workshop):
+    journey, anna, bram, customer = workshop
+
+    async def scenario():
+        watcher = await open_client(journey, bram)
+        http = browser_of(anna)
+        answered = [await add_step(http, journey, f"Step {n}", customer) for n in range(6)]
+        await fanout.drained()
+        seqs = [int(response["X-Journey-Event-Seq"]) for response in answered]
+        frames = [await watcher.receive_sequenced() for _frame in range(2 * len(seqs))]
+        kinds = [(seq, kind) for seq, _base, kind in map(header_of, frames)]
+        assert kinds == [(seq, kind) for seq in seqs for kind in ("push", "followup")]
+        await watcher.disconnect()
+
+    run(scenario)
+
+
+def header_of(frame: str) -> tuple[int, int, str]:
+    match = HEADER.match(frame)
+    return int(match[1]), int(match[2]), match[3]
+
+
+def test_a_push_failing_after_the_answer_is_logged_and_the_next_change_still_goes_out(workshop, monkeypatch, caplog):
+    journey, anna, bram, customer = workshop
+    render = broadcast.push_messages
+    failures = []
+
+    def failing_once(event: Event) -> list:
+        if not failures:
+            failures.append(event.seq)
+            raise RuntimeError("the channel layer is down")
+        return render(event)
+
+    monkeypatch.setattr(broadcast, "push_messages", failing_once)
+
+    async def scenario():
+        watcher = await open_client(journey, bram)
+        http = browser_of(anna)
+        lost = await add_step(http, journey, "Customer phones", customer)
+        kept = await add_step(http, journey, "Agent re-keys the address", customer)
+        assert lost.status_code == kept.status_code == 200
+        await fanout.drained()
+        seq = int(kept["X-Journey-Event-Seq"])
+        await watcher.settle(seq)  # the lost push leaves a gap: the client catches up from the event log
+        assert watcher.resyncs == 1 and watcher.board() == await sync_to_async(fresh_board)(journey)
+        await watcher.disconnect()
+
+    run(scenario)
+    assert "Could not push event" in caplog.text and "the channel layer is down" in caplog.text
+
+
+def test_each_journey_s_changes_waiting_together_leave_in_seq_order():
+    events = [Event(journey_id=journey, seq=seq) for journey, seq in ((1, 3), (2, 8), (1, 2), (2, 9))]
+    ordered = fanout.in_seq_order(events)
+    assert [(event.journey_id, event.seq) for event in ordered] == [(1, 2), (2, 8), (1, 3), (2, 9)]

@@ -39,7 +39,7 @@ from journeys.errors import (
     TooManyChanges,
 )
 from journeys.models import Event, Journey
-from live.fragments import render_changes, render_event, render_follow_ups
+from live.fragments import render_changes, render_event
 from web.conflicts import render_conflict
 from web.forms import text_only
 from web.middleware import Gone
@@ -165,15 +165,17 @@ class FragmentAnswers:
 
 
 def fragments_answer(journey: Journey, event: Event, *, replayed: bool, page: str | None = None) -> HttpResponse:
-    """A fresh change answers with the fragments its push carried and its follow-ups, so the answer alone brings the
-    page up to date; a replay with the current state of what it touched. The seq header lets the page tell whether
-    the socket already brought it further (an answer never rolls the page back). `page`: only the parts that page
-    shows (live.fragments.PAGES), as its socket gets them; all of them for None."""
+    """A fresh change answers with the fragments its push carries, rendered once for the answer and the push. The
+    follow-ups (parts derived from the whole board, e.g. the insights panel) are not waited for: they reach the
+    author's page by its socket, right behind the push, like every other page (live.fanout); a page whose socket
+    was away gets them in its catch-up. A replay answers with the current state of what it touched. The seq header
+    lets the page tell whether the socket already brought it further (an answer never rolls the page back). `page`:
+    only the parts that page shows (live.fragments.PAGES), as its socket gets them; all of them for None."""
     try:
         if replayed:
-            html = render_changes(journey, event.targets, page=page)
+            html = render_changes(journey, event.targets, page=page, follow_ups=False)
         else:
-            html = render_event(journey, event, page=page) + "\n" + render_follow_ups(journey, event.targets, page=page)
+            html = render_event(journey, event, page=page)
     except Exception:  # the change is saved: say so; the page catches up from the event log
         logger.exception("Could not render the answer to event %s of journey %s", event.pk, journey.pk)
         html = ""
