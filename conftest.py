@@ -77,25 +77,27 @@ def fresh_rate_limits(settings):
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 
-def _flushes_the_database(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
     transaction = marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
-    return bool(transaction) or "transactional_db" in request.fixturenames
+    return bool(transaction) or "transactional_db" in getattr(item, "fixturenames", ())
 
 
-@pytest.fixture(autouse=True)
-def seeded_rows_survive_a_flush(request, django_db_blocker):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """A test on a real daphne commits its rows, and the database is flushed after it: with them go the rows the
     migrations seeded (the customer lens questions, the "Managers" group), which the next test in that worker relies
-    on. In one worker that next test depends on the order; under xdist it fails. They are seeded again."""
+    on. In one worker that next test depends on the order; under xdist it fails. They are seeded again, after every
+    fixture's teardown (the flush is one)."""
     yield
-    if not _flushes_the_database(request):
+    if not _flushes_the_database(item):
         return
     from importlib import import_module
 
     from django.apps import apps
+    from pytest_django.plugin import blocking_manager_key
 
-    with django_db_blocker.unblock():
+    with item.config.stash[blocking_manager_key].unblock():
         import_module("journeys.migrations.0003_lens_and_mirror").seed_lens_questions(apps, None)
         import_module("boards.migrations.0002_managers_group").create_group(apps, None)
 

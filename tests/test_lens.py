@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from journeys import lens
 from journeys.changes import NotAMember, StaleEdit
 from journeys.models import Event, LensAnswer, LensQuestion
+from live import broadcast
 from tests.factories import make_journey, make_step, make_user
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,9 @@ def test_drawer_lens_section_and_answer_post_push_the_answer_and_the_panel(clien
     html = response.content.decode()
     assert response.status_code == 200
     assert f'id="lens-{step.pk}-{question.pk}" class="lens-answer" hx-swap-oob="morph"' in html
-    assert "Confusing" in html and 'id="insights-panel"' in html
+    assert "Confusing" in html
+    event = Event.objects.get(journey=journey, seq=int(response["X-Journey-Event-Seq"]))
+    assert 'id="insights-panel"' in broadcast.follow_up_frames(event, "en", ["board"])["board"]  # behind the answer
 
 
 def test_too_long_note_over_http_answers_422_and_saves_nothing(client):

@@ -181,6 +181,7 @@ def test_owners_list_converges_on_the_heartbeat_marker_when_a_doorbell_is_lost(l
     log_in(page, live_daphne, "carla")
     page.goto(f"{live_daphne}/pain-points/")
     expect(page.locator("#owner-live")).to_have_attribute("data-state", "live")
+    page.wait_for_load_state("networkidle")  # the refetch a page makes once it is connected has come back
     page.evaluate("window.__notReloaded = true")
 
     lifecycle.pain_point_pick_up(pain_point=pain_point, actor=world["ivo"], base_version=None)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from journeys import services, undo
 from journeys.models import Event, Handoff
 from journeys.services import RouteFigures
+from live import broadcast
 from live.broadcast import change_summary
 from tests.factories import link, make_department, make_journey, make_step, make_user
 
@@ -128,7 +129,8 @@ def test_a_waiting_time_is_typed_in_minutes_hours_or_days_and_kept_in_minutes(br
     assert to_policy.wait_minutes == 120 and to_policy.complete_accurate_percent is None
     html = response.content.decode()
     assert f'id="step-{calls.pk}-routes"' in html and "waits 1 d 12 h" in html and "95% complete and accurate" in html
-    assert 'id="insights-panel"' in html  # the panel's figures follow at once
+    event = Event.objects.get(journey=journey, seq=int(response["X-Journey-Event-Seq"]))
+    assert 'id="insights-panel"' in broadcast.follow_up_frames(event, "en", ["board"])["board"]  # pushed behind it
 
 
 def test_the_editor_shows_the_stored_minutes_in_the_largest_whole_unit(branching, client):
