@@ -266,9 +266,20 @@ WEBSOCKET_FRAMES_PER_10S = envint("WEBSOCKET_FRAMES_PER_10S", "50")
 WEBSOCKET_BYTES_PER_10S = envint("WEBSOCKET_BYTES_PER_10S", "65536")
 BOARD_HEARTBEAT_SECONDS = envint("BOARD_HEARTBEAT_SECONDS", "15")
 
-# Embedded mode: daphne serves /static/ itself (from the app folders). In production whitenoise serves the
-# collected, compressed, hashed files instead.
-SERVE_STATIC = envbool("SERVE_STATIC", "false" if PRODUCTION else "true")
+# Static files, in every mode through whitenoise in Django's middleware (it works under daphne's ASGI handler: the
+# middleware stack already runs in Django's thread). With DEBUG off (`make run`, production) it serves what
+# `collectstatic` gathered into STATIC_ROOT (`make setup` runs it): hashed names cached for a year, gzip and brotli
+# versions chosen by Accept-Encoding. With DEBUG on it serves the app folders as they are, re-read on every request.
+# SERVE_STATIC=false leaves /static/ to a reverse proxy serving STATIC_ROOT.
+SERVE_STATIC = envbool("SERVE_STATIC", "true")
+if SERVE_STATIC:
+    MIDDLEWARE.insert(1, "config.static_files.StaticFiles")  # whitenoise, right after SecurityMiddleware
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # How big one journey may grow, on the board and by import (journeys/limits.py).
 JOURNEY_MAX_STEPS = envint("JOURNEY_MAX_STEPS", "500")
@@ -388,9 +399,3 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-    # whitenoise serves the files `collectstatic` gathered, hashed and compressed, right after SecurityMiddleware.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
