@@ -60,9 +60,10 @@ migrations-check:
 messages:
 	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
 
-## Live board latency figures (needs PostgreSQL and Redis on loopback for the scale-out part)
+## Live board latency figures, then 3 daphne processes against 1 with 600 sockets (PostgreSQL and Redis on loopback)
 bench: dev-setup
 	$(BIN)/python bench/bench_live.py
+	$(BIN)/python bench/bench_scaleout.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test_db.sqlite3* staticfiles
