@@ -1,4 +1,5 @@
-"""The ASGI app daphne serves: HTTP through Django, board sockets through Channels."""
+"""The ASGI app daphne serves: HTTP (static files too, through whitenoise) through Django, board sockets through
+Channels."""
 
 from __future__ import annotations
 
@@ -13,18 +14,24 @@ django_http = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs the apps loaded)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
 from config.exposure import guarded  # noqa: E402
 from config.routing import origin_checked, websocket_urlpatterns  # noqa: E402
-from config.static_files import StaticFiles  # noqa: E402
 from live.frame_budget import FrameBudgetMiddleware  # noqa: E402
 
-http_app = StaticFiles(django_http) if settings.SERVE_STATIC else django_http
+if not settings.DEBUG and isinstance(staticfiles_storage, ManifestFilesMixin) and not staticfiles_storage.hashed_files:
+    # Every page would fail on its first {% static %}: say why at the start instead.
+    raise ImproperlyConfigured(
+        f"No collected static files in {settings.STATIC_ROOT}: run `python manage.py collectstatic --noinput` "
+        "(`make setup` does)."
+    )
 
 application = guarded(
     ProtocolTypeRouter(
         {
-            "http": http_app,
+            "http": django_http,
             "websocket": origin_checked(AuthMiddlewareStack(FrameBudgetMiddleware(URLRouter(websocket_urlpatterns)))),
         }
     )

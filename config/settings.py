@@ -131,7 +131,18 @@ ASGI_APPLICATION = "config.asgi.application"
 
 SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # A pool of connections per process (psycopg's), as Django advises under ASGI. A persistent connection
+    # (CONN_MAX_AGE) belongs to a thread, and daphne runs every request in a thread of its own: each request opened
+    # a connection of its own and left it open until the garbage collector came by (15 after 40 edits on one
+    # process; with three processes under load PostgreSQL refused more: "too many clients already", answered 500).
+    # Now a request borrows one and gives it back when it ends (CONN_MAX_AGE 0 means exactly that with a pool).
+    # Health checks: a connection lost in a PostgreSQL restart is replaced when borrowed, not failed on.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0, conn_health_checks=True)}
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        # timeout: seconds a request waits for a free connection before it fails
+        "pool": {"min_size": 2, "max_size": envint("DATABASE_POOL_SIZE", "8"), "timeout": 10},
+    }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_journeyboard")}
 else:
     DATABASES = {
@@ -266,9 +277,20 @@ WEBSOCKET_FRAMES_PER_10S = envint("WEBSOCKET_FRAMES_PER_10S", "50")
 WEBSOCKET_BYTES_PER_10S = envint("WEBSOCKET_BYTES_PER_10S", "65536")
 BOARD_HEARTBEAT_SECONDS = envint("BOARD_HEARTBEAT_SECONDS", "15")
 
-# Embedded mode: daphne serves /static/ itself (from the app folders). In production whitenoise serves the
-# collected, compressed, hashed files instead.
-SERVE_STATIC = envbool("SERVE_STATIC", "false" if PRODUCTION else "true")
+# Static files, in every mode through whitenoise in Django's middleware (it works under daphne's ASGI handler: the
+# middleware stack already runs in Django's thread). With DEBUG off (`make run`, production) it serves what
+# `collectstatic` gathered into STATIC_ROOT (`make setup` runs it): hashed names cached for a year, gzip and brotli
+# versions chosen by Accept-Encoding. With DEBUG on it serves the app folders as they are, re-read on every request.
+# SERVE_STATIC=false leaves /static/ to a reverse proxy serving STATIC_ROOT.
+SERVE_STATIC = envbool("SERVE_STATIC", "true")
+if SERVE_STATIC:
+    MIDDLEWARE.insert(1, "config.static_files.StaticFiles")  # whitenoise, right after SecurityMiddleware
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # How big one journey may grow, on the board and by import (journeys/limits.py).
 JOURNEY_MAX_STEPS = envint("JOURNEY_MAX_STEPS", "500")
@@ -388,9 +410,3 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
-    # whitenoise serves the files `collectstatic` gathered, hashed and compressed, right after SecurityMiddleware.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }

@@ -483,7 +483,9 @@ def test_a_static_path_climbing_out_of_the_static_folders_is_404(settings, path)
     from tests.live_client import run_async
 
     async def scenario():
-        return await HttpCommunicator(application, "GET", path).get_response(timeout=5)
+        return await HttpCommunicator(application, "GET", path, headers=[(b"host", b"127.0.0.1")]).get_response(
+            timeout=5
+        )
 
     response = run_async(scenario)
     assert response["status"] == 404
