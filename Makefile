@@ -41,7 +41,7 @@ test: dev-setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 ## Pin every dependency, transitive ones included, from requirements.in and requirements-dev.in
 lock: dev-setup
