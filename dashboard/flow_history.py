@@ -1,12 +1,13 @@
 """Failure demand and flow over time: one figure per journey per day, and the trends the dashboard draws from them.
 
 How the figures are kept: on change. After every committed change to a journey's steps, hand-offs, routes or lanes
-(an undo, a redo or an import included), `record_after_change` recomputes the journey's figures and writes them as
-today's row, so the row of a day is the journey as it stood after that day's last change. Why on change rather than
-a nightly command: the figures only move when the board does, Journey Board runs as one daphne process with no
-scheduler to rely on, and the cost is one flow computation per board change (a few milliseconds; 50 ms for 2,000
-steps), which the insights panel already pays. `manage.py record_flow_figures` writes today's row for every journey,
-for a first fill after upgrading (journeys nobody changed since have no row until then).
+(an undo, a redo or an import included), once its push is out and off the request, `record_after_change` recomputes
+the journey's figures and writes them as today's row, so the row of a day is the journey as it stood after that
+day's last change. Why on change rather than a nightly command: the figures only move when the board does, Journey
+Board runs as one daphne process with no scheduler to rely on, and the cost is one flow computation per board change
+(a few milliseconds; 50 ms for 2,000 steps), which the insights panel already pays. `manage.py record_flow_figures`
+writes today's row for every journey, for a first fill after upgrading (journeys nobody changed since have no row
+until then).
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ def flow_day_record(*, journey: Journey, day: date | None = None) -> JourneyFlow
     return row
 
 
-def record_after_change(sender: Any, event: Event, **kwargs: Any) -> None:
-    """`journey_changed` listener: a change to what the figures read records the journey's figure of today."""
+def record_after_change(event: Event) -> None:
+    """After a committed change's push (live.fanout.register_after_push): a change to what the figures read records
+    the journey's figure of today."""
     if event.kind.startswith(FLOW_CHANGES):
         journey = Journey.objects.filter(pk=event.journey_id).first()
         if journey is not None:

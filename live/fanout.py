@@ -89,6 +89,25 @@ def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
         waiting.append(event)
 
 
+# Work a change sets off that nobody waits for (the dashboard's figure of the day): after the push, off the request.
+_after_push: list[Callable[[Event], None]] = []
+
+
+def register_after_push(job: Callable[[Event], None]) -> None:
+    """Run `job(event)` after every committed change's push, in the fan-out thread (at once where there is no event
+    loop). A failure is logged; it never touches the change or the push."""
+    if job not in _after_push:
+        _after_push.append(job)
+
+
+def _run_after_push(event: Event) -> None:
+    for job in _after_push:
+        try:
+            job(event)
+        except Exception:
+            logger.exception("%s failed after event %s of journey %s", job.__name__, event.pk, event.journey_id)
+
+
 def hand_off(event: Event) -> None:
     """Queue the push of a committed change on the serving loop, or make it now when there is none. The change
     stands whatever happens here: a failure is logged, and open pages catch up from the event log."""
@@ -96,6 +115,7 @@ def hand_off(event: Event) -> None:
         loop = serving_loop()
         if loop is None:
             broadcast.push(event)
+            _run_after_push(event)
             return
         # A context of its own: the request's (its thread-sensitive executor, its language) ends with the request.
         loop.call_soon_threadsafe(_enqueue, event, context=contextvars.Context())
@@ -139,9 +159,11 @@ async def _push(event: Event) -> None:
             await broadcast.send_messages(await _in_render_thread(render)(event))
     except Exception:
         logger.exception("Could not push event %s of journey %s", event.pk, event.journey_id)
+    if _after_push:
+        await _in_render_thread(_run_after_push)(event)
 
 
-def _in_render_thread(render: Callable[[Event], list[broadcast.Message]]) -> Callable[..., Any]:
+def _in_render_thread(render: Callable[[Event], Any]) -> Callable[..., Any]:
     return database_sync_to_async(render, thread_sensitive=False, executor=_RENDER_THREAD)
 
 

@@ -892,3 +892,40 @@ def test_each_journey_s_changes_waiting_together_leave_in_seq_order():
     events = [Event(journey_id=journey, seq=seq) for journey, seq in ((1, 3), (2, 8), (1, 2), (2, 9))]
     ordered = fanout.in_seq_order(events)
     assert [(event.journey_id, event.seq) for event in ordered] == [(1, 2), (2, 8), (1, 3), (2, 9)]
+
+
+def test_the_dashboard_figure_of_the_day_is_kept_after_the_answer_and_a_failing_job_is_only_logged(
+    workshop, monkeypatch, caplog
+):
+    """What a change sets off that nobody waits for (the dashboard's daily flow figure) runs after the push, off the
+    request; a job that fails leaves the change, the answer and the push as they were."""
+    from dashboard.flow_history import record_after_change
+    from dashboard.models import JourneyFlowDay
+
+    journey, anna, bram, customer = workshop
+    release, waited = threading.Event(), []
+
+    def held_record(event: Event) -> None:
+        waited.append(release.wait(timeout=10))  # False had the request waited for it
+        record_after_change(event)
+
+    def broken(event: Event) -> None:
+        raise RuntimeError("figure store away")
+
+    monkeypatch.setattr(fanout, "_after_push", [broken, held_record])
+
+    async def scenario():
+        watcher = await open_client(journey, bram)
+        response = await add_step(browser_of(anna), journey, "Customer fills in the web form", customer)
+        assert response.status_code == 200
+        assert not await sync_to_async(JourneyFlowDay.objects.filter(journey=journey).exists)()
+        release.set()
+        await fanout.drained()
+        seq = int(response["X-Journey-Event-Seq"])
+        assert f'data-seq="{seq}" data-base="{seq - 1}" data-kind="push"' in await watcher.receive_sequenced()
+        assert await sync_to_async(JourneyFlowDay.objects.filter(journey=journey).exists)()
+        await watcher.disconnect()
+
+    run(scenario)
+    assert waited == [True]
+    assert "broken failed after event" in caplog.text
