@@ -99,3 +99,40 @@ def test_an_open_mirror_page_gains_a_row_for_a_step_added_on_the_board_and_keeps
     watcher.click("#mirror-save")
     expect(watcher.locator(f"#id_step-{form.pk}")).to_have_value("4")  # saved, page reloaded with both
     expect(watcher.get_by_label("Shared mailbox")).to_have_value("6")
+
+
+def csv_file(content: bytes) -> list[dict]:
+    return [{"name": "scores.csv", "mimeType": "text/csv", "buffer": content}]
+
+
+def test_the_facilitator_imports_customer_scores_without_leaving_the_page(live_daphne, browser: Browser):
+    from journeys.models import CustomerScore
+
+    anna = make_user("anna")
+    journey = make_journey(facilitator=anna)
+    form = make_step(journey, "Web form")
+    lead = open_mirror(browser, live_daphne, anna, journey)
+    lead.evaluate("() => { window.notReloaded = true; }")
+    importer = lead.locator("#customer-scores-import-form")
+
+    lead.set_input_files("#id_file", files=csv_file(b"step,score,responses\nWeb form,0,3\n"))
+    importer.get_by_role("button", name="Import").click()
+    expect(lead.locator("#mirror-feedback")).to_contain_text("Line 2: The score must be from 1 to 10.")
+    assert not CustomerScore.objects.exists()
+
+    lead.set_input_files("#id_file", files=csv_file(b"step,score,responses\nWeb form,8,40\n"))
+    importer.get_by_role("button", name="Import").click()
+    expect(lead.locator("#mirror-done")).to_have_text("The customer scores are imported.")
+    expect(lead.locator("#mirror-feedback")).to_be_empty()
+    expect(lead.locator("#mirror-results")).to_contain_text("and 1 customer scores")
+    expect(lead.locator(f"#customer-scores-form input[name='score-{form.pk}']")).to_have_value(re.compile(r"^8"))
+    assert lead.evaluate("() => window.notReloaded") is True
+    assert CustomerScore.objects.get(step=form).score == 8
+
+    # A second file is a new change (the form came back with an operation id of its own), not a replay of the first.
+    lead.set_input_files("#id_file", files=csv_file(b"step,score,responses\nWeb form,6,50\n"))
+    importer.get_by_role("button", name="Import").click()
+    expect(lead.locator("#mirror-done")).to_have_text("The customer scores are imported.")
+    expect(lead.locator(f"#customer-scores-form input[name='score-{form.pk}']")).to_have_value(re.compile(r"^6"))
+    assert lead.evaluate("() => window.notReloaded") is True
+    assert CustomerScore.objects.get(step=form).score == 6

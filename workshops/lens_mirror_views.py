@@ -110,6 +110,7 @@ def _mirror_answers(request: HttpRequest, journey: Journey, done: str, form_name
 OWN_PARTS = {
     "estimates_form": ("workshops/mirror/page.html#mirror-estimate-rows", "form"),
     "scores_form": ("workshops/mirror/parts.html#customer-scores-form", "scores_form"),
+    "import_form": ("workshops/mirror/parts.html#customer-scores-import-form", "import_form"),
 }
 
 
@@ -126,8 +127,10 @@ class MirrorFragmentAnswers:
     def applied(self, event: Event, *, replayed: bool) -> HttpResponse:
         response = fragments_answer(self.journey, event, replayed=replayed, page=mirror_rendering.PAGE[0])
         response.write("\n" + self.feedback([]))
-        if self.form_name == "scores_form":  # the table as saved: what the facilitator sees is what counts now
-            response.write("\n" + self.own_form(_customer_scores_form(self.journey)))
+        if self.form_name in ("scores_form", "import_form"):  # the table as saved: what counts now
+            response.write("\n" + self.own_form(_customer_scores_form(self.journey), "scores_form"))
+        if self.form_name == "import_form":  # emptied, with an operation id for the next import
+            response.write("\n" + self.own_form(workshop_forms.CustomerScoreImportForm()))
         return response
 
     def invalid(self, form: forms.Form) -> HttpResponse:
@@ -139,11 +142,12 @@ class MirrorFragmentAnswers:
             raise Http404
         return HttpResponse(str(refusal), status=status, content_type="text/plain; charset=utf-8")
 
-    def own_form(self, form: forms.Form) -> str:
-        if self.form_name not in OWN_PARTS:
+    def own_form(self, form: forms.Form, form_name: str = "") -> str:
+        form_name = form_name or self.form_name
+        if form_name not in OWN_PARTS:
             return ""
-        template, name = OWN_PARTS[self.form_name]
-        context = {"journey": self.journey, name: form, "oob": True}
+        template, name = OWN_PARTS[form_name]
+        context = {"journey": self.journey, name: form, "oob": True, "op_id": uuid.uuid4().hex}
         return render_to_string(template, context, request=self.request)
 
     def feedback(self, errors: list[str]) -> str:

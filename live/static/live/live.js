@@ -168,13 +168,32 @@
   // Every hx-post goes through the outbox; htmx has asked any hx-confirm question already, once.
   body.addEventListener("htmx:configRequest", (event) => {
     const { verb, elt, path, formData } = event.detail;
-    if (verb !== "post") return;
+    if (verb !== "post" || isUpload(elt)) return;
     event.preventDefault();
     const fields = Array.from(formData).filter(([name]) => name !== "op_id").map(([name, value]) => [name, String(value)]);
     const named = fields.find(([name]) => ["title", "label", "text"].includes(name))?.[1];
     const action = (elt.querySelector("[type=submit]") || elt).textContent.trim();
     const doneIn = elt.dataset.done ? elt.closest("[data-refusals]")?.querySelector("[role=status][id]")?.id || "" : "";
     send(path, fields, { form: elt.id || "", label: named ? `${action}: ${named}` : action, repeatable: elt.matches("[data-repeatable]"), done: elt.dataset.done || "", doneIn });
+  });
+  // A file cannot wait in the outbox (sessionStorage holds text): htmx sends an upload as it is, once; its answer's
+  // parts are swapped in like any other (a 422 too: it names the bad lines), and the region's lines say how it went.
+  const isUpload = (elt) => elt?.getAttribute?.("hx-encoding") === "multipart/form-data";
+  body.addEventListener("htmx:beforeSwap", (event) => {
+    if (isUpload(event.detail.requestConfig?.elt) && event.detail.xhr.status === 422) Object.assign(event.detail, { shouldSwap: true, isError: false });
+  });
+  body.addEventListener("htmx:afterRequest", (event) => {
+    const { elt, xhr, successful } = event.detail;
+    if (!isUpload(elt)) return;
+    const region = elt.closest("[data-refusals]");
+    const alertLine = region?.querySelector("[role=alert]");
+    const doneLine = region?.querySelector("[role=status][id]");
+    const status = xhr?.status || 0;
+    const plain = (xhr?.getResponseHeader("Content-Type") || "").startsWith("text/plain");
+    if (doneLine) doneLine.textContent = successful && status < 300 ? elt.dataset.done || "" : "";
+    if (status < 300 && alertLine) alertLine.textContent = "";
+    else if (plain) (alertLine ? (alertLine.textContent = xhr.responseText) : notice(xhr.responseText));
+    else if ((!status || status >= 500) && alertLine) alertLine.textContent = elt.dataset.failed || "";
   });
   document.addEventListener("click", (event) => {
     const button = event.target.closest?.("#outbox button");
