@@ -16,7 +16,8 @@ from painpoints.selectors import journeys_in_scope
 
 
 def journeys(user: Any) -> QuerySet[Journey]:
-    return journeys_for_user(user)
+    # named_version: which process a journey is a version of (versions/), in the same query.
+    return journeys_for_user(user).select_related("named_version")
 
 
 def lanes(journey: Journey) -> QuerySet[Lane]:

@@ -236,6 +236,23 @@ def test_a_pain_point_reads_with_its_timeline_comments_included(client, world):
     assert data["page_url"].endswith(f"/j/{pain_point.journey_id}/pain-points/{pain_point.pk}/")
 
 
+def test_a_future_state_names_its_process_so_programs_count_processes_not_journeys(
+    client, world, django_assert_max_num_queries
+):
+    from versions.services import version_start
+
+    journey = world["journey"]
+    future = version_start(journey=journey, name="As it should be", actor=journey.created_by)
+    api = api_as(client, journey.created_by)
+
+    with django_assert_max_num_queries(8):  # the versions come with the journeys, in the same query
+        rows = {row["id"]: row for row in api.get(reverse("api_journeys")).json()["results"]}
+
+    assert (rows[journey.pk]["process"], rows[journey.pk]["version_name"]) == (journey.pk, "As it is")
+    assert (rows[future.pk]["process"], rows[future.pk]["version_name"]) == (journey.pk, "As it should be")
+    assert api.get(reverse("api_journey", args=[future.pk])).json()["process"] == journey.pk
+
+
 def test_an_outsider_gets_404_for_every_journey_and_pain_point_url(client, world):
     journey, pain_point = world["journey"], world["pain_point"]
     api = api_as(client, world["outsider"])  # IT, but not on the journey
