@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from fixes.models import Fix, FixLink
 from fixes.selectors import fixes_for_user
@@ -16,8 +17,12 @@ from painpoints.selectors import journeys_in_scope
 
 
 def journeys(user: Any) -> QuerySet[Journey]:
-    # named_version: which process a journey is a version of (versions/), in the same query.
-    return journeys_for_user(user).select_related("named_version")
+    """With the process each maps (its own id, or a later version's first version: versions.models.JourneyVersion,
+    reverse name `named_version`) and its version's name, in the same query."""
+    return journeys_for_user(user).annotate(
+        process=Coalesce("named_version__family_id", "pk"),
+        version_name=Coalesce("named_version__name", Value("")),
+    )
 
 
 def lanes(journey: Journey) -> QuerySet[Lane]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -39,11 +38,12 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 class JourneySerializer(serializers.ModelSerializer):
     board_url = serializers.SerializerMethodField()
-    process = serializers.SerializerMethodField(
+    process = serializers.IntegerField(
+        read_only=True,
         help_text="The id of the process this journey maps: its own id, or for a later version (a future state) the "
-        "id of the process's first version. Count processes by this, not by journeys."
+        "id of the process's first version. Count processes by this, not by journeys.",
     )
-    version_name = serializers.SerializerMethodField(help_text='The version\'s name ("As it should be"), or empty.')
+    version_name = serializers.CharField(read_only=True, help_text='The version\'s name ("As it should be"), or empty.')
 
     class Meta:
         model = Journey
@@ -51,21 +51,6 @@ class JourneySerializer(serializers.ModelSerializer):
 
     def get_board_url(self, journey: Journey) -> str:
         return absolute_url(self, reverse("board", args=[journey.pk]))
-
-    def get_process(self, journey: Journey) -> int:
-        version = _named_version(journey)
-        return version.family_id if version is not None else journey.pk
-
-    def get_version_name(self, journey: Journey) -> str:
-        version = _named_version(journey)
-        return version.name if version is not None else ""
-
-
-def _named_version(journey: Journey) -> Any:
-    try:
-        return journey.named_version
-    except ObjectDoesNotExist:
-        return None
 
 
 class LaneSerializer(serializers.ModelSerializer):
