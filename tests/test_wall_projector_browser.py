@@ -3,12 +3,14 @@ facilitator presents, time's up impossible to miss, the dots on the cards and a 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from demo.data import DEMO_PASSWORD, load_demo
 from journeys.models import PainPoint, Step
@@ -32,15 +34,19 @@ def open_page(browser: Browser, base: str, username: str, path: str, viewport=PR
     return page
 
 
+CARDS_OUTSIDE_THE_SCREEN = """() => [...document.querySelectorAll('#board-map .step-card')].filter((card) => {
+    const box = card.getBoundingClientRect();
+    const board = document.getElementById('board-scroll').getBoundingClientRect();
+    return box.left < board.left || box.top < board.top || box.right > board.right || box.bottom > board.bottom;
+}).map((card) => card.querySelector('.step-title').textContent.trim())"""
+
+
 def cards_outside_the_screen(page: Page) -> list[str]:
-    """Cards not wholly visible: off the screen or scrolled out of the board's area."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('#board-map .step-card')].filter((card) => {
-            const box = card.getBoundingClientRect();
-            const board = document.getElementById('board-scroll').getBoundingClientRect();
-            return box.left < board.left || box.top < board.top || box.right > board.right || box.bottom > board.bottom;
-        }).map((card) => card.querySelector('.step-title').textContent.trim())"""
-    )
+    """Cards not wholly visible (off the screen or scrolled out of the board's area), once the wall has refitted:
+    a panel that opens or closes resizes the board, and the wall lays it out again on the next frame."""
+    with contextlib.suppress(PlaywrightTimeoutError):  # the caller's assertion names the cards
+        page.wait_for_function(f"({CARDS_OUTSIDE_THE_SCREEN})().length === 0", timeout=2_000)
+    return page.evaluate(CARDS_OUTSIDE_THE_SCREEN)
 
 
 def smallest_title_px(page: Page) -> float:
