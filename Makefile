@@ -7,16 +7,20 @@ STATIC_ROOT ?= staticfiles
 DAPHNE_WEBSOCKET_FLAGS := --websocket-max-message-size=2097152 --websocket-max-frame-size=16384 \
 	--ping-interval=10 --ping-timeout=20 --websocket_timeout=14400
 
-.PHONY: setup dev-setup run test lint lock migrations-check messages bench clean
+.PHONY: install setup dev-setup run test lint lock migrations-check messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-setup: $(BIN)/python
+# The requirements and the compiled Dutch messages: what the app and its tests both need.
+install: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.txt
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing (msgfmt): install it, e.g. apt-get install gettext" >&2; exit 1; }
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+
+## Set up to serve: install, migrate the database and collect the static files
+setup: install
 	$(BIN)/python manage.py migrate -v0
 	@$(MAKE) --no-print-directory $(STATIC_ROOT)/staticfiles.json
 
@@ -31,7 +35,8 @@ run: setup
 	$(BIN)/python manage.py load_demo
 	DEBUG=$${DEBUG:-false} $(BIN)/daphne -b 127.0.0.1 -p $(PORT) $(DAPHNE_WEBSOCKET_FLAGS) config.asgi:application
 
-dev-setup: setup
+# The test and lint tools. Tests need no migrated database and no collected static files: each test makes its own.
+dev-setup: install
 	$(BIN)/pip install -q -r requirements-dev.txt
 
 ## Set up from nothing and run every test, browser and scale-out tests included
@@ -61,7 +66,7 @@ messages:
 	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=bench
 
 ## Live board latency figures, then 3 daphne processes against 1 with 600 sockets (PostgreSQL and Redis on loopback)
-bench: dev-setup
+bench: setup dev-setup
 	$(BIN)/python bench/bench_live.py
 	$(BIN)/python bench/bench_scaleout.py
 
