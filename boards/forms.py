@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Self
+
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, LaneRole, PainPoint, Step
@@ -13,6 +17,11 @@ NO_SUCH_DEPARTMENT = _("That department does not exist.")
 
 class VersionedForm(forms.Form):
     base_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def editing(cls, row: models.Model) -> Self:
+        """The form as an edit of `row` starts: its current values, and its version for the edit to be based on."""
+        return cls(initial={**model_to_dict(row, fields=list(cls.base_fields)), "base_version": row.version})
 
 
 class JourneyForm(forms.Form):

@@ -164,6 +164,30 @@ class FragmentAnswers:
         return HttpResponse(str(refusal), status=status, content_type="text/plain; charset=utf-8")
 
 
+def no_form(form: forms.Form) -> str:
+    """For a control with no form of its own to come back in (a delete button): the answer carries no form."""
+    return ""
+
+
+def apply_live_change(
+    request: HttpRequest,
+    journey: Journey,
+    form: forms.Form,
+    service: Callable[..., Any],
+    invalid_form: Callable[[forms.Form], str] = no_form,
+) -> HttpResponse:
+    """The usual change on a live page: `service(actor=<the user>, op_id=<the operation id>, **<the form's data>)`
+    (what the URL names is bound first: `partial(services.step_move, step=step)`), answered with FragmentAnswers; a
+    form with problems comes back as `invalid_form(form)`."""
+    return apply_change(
+        request,
+        journey,
+        form,
+        lambda data, op_id: service(actor=request.user, op_id=op_id, **data),
+        FragmentAnswers(journey, invalid_form),
+    )
+
+
 def fragments_answer(journey: Journey, event: Event, *, replayed: bool, page: str | None = None) -> HttpResponse:
     """A fresh change answers with the fragments its push carries, rendered once for the answer and the push. The
     follow-ups (parts derived from the whole board, e.g. the insights panel) are not waited for: they reach the
