@@ -260,24 +260,32 @@ def pain_point_solve(
     *, pain_point: PainPoint, actor: Any, resolution: str, base_version: int | None, op_id: str = ""
 ) -> PainPoint:
     resolution = _required_text(resolution, "resolution", _("Say in a few words how it was solved."))
-    attempted = {"resolution": resolution, "text": resolution}
-    with _lifecycle(
-        pain_point, actor=actor, action="solve", base_version=base_version, attempted=attempted, op_id=op_id
-    ) as current:
-        current.resolution, current.solved_at = resolution, timezone.now()
-        current.owner = current.owner or actor
-    return current
+    return _close(pain_point, actor, "solve", resolution, solved=True, base_version=base_version, op_id=op_id)
 
 
 def pain_point_mark_wont_fix(
     *, pain_point: PainPoint, actor: Any, reason: str, base_version: int | None, op_id: str = ""
 ) -> PainPoint:
     reason = _required_text(reason, "reason", _("Give the reason it will not be fixed."))
-    attempted = {"resolution": reason, "text": reason}
+    return _close(pain_point, actor, "wont_fix", reason, solved=False, base_version=base_version, op_id=op_id)
+
+
+def _close(
+    pain_point: PainPoint,
+    actor: Any,
+    action: str,
+    resolution: str,
+    *,
+    solved: bool,
+    base_version: int | None,
+    op_id: str,
+) -> PainPoint:
+    """Solved, or won't be fixed: `resolution` says how or why; whoever closes an unowned pain point owns it."""
+    attempted = {"resolution": resolution, "text": resolution}
     with _lifecycle(
-        pain_point, actor=actor, action="wont_fix", base_version=base_version, attempted=attempted, op_id=op_id
+        pain_point, actor=actor, action=action, base_version=base_version, attempted=attempted, op_id=op_id
     ) as current:
-        current.resolution, current.solved_at = reason, None
+        current.resolution, current.solved_at = resolution, timezone.now() if solved else None
         current.owner = current.owner or actor
     return current
 
