@@ -76,23 +76,25 @@ def journey_step_field(journey: Journey, label: str, required: bool) -> forms.Mo
     )
 
 
+def add_place_fields(form: forms.Form, journey: Journey) -> None:
+    """Where a step goes: its lane and the step it comes after (or before, which a drop on the board sets)."""
+    form.fields["department"] = department_field(_("Lane"))
+    form.fields["after"] = journey_step_field(journey, _("Place after"), required=False)
+    form.fields["before"] = journey_step_field(journey, _("Place before"), required=False)
+    form.fields["before"].widget = forms.HiddenInput()
+
+
 class StepCreateForm(StepFieldsForm):
     def __init__(self, *args, journey: Journey, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"] = department_field(_("Lane"))
-        self.fields["after"] = journey_step_field(journey, _("Place after"), required=False)
-        self.fields["before"] = journey_step_field(journey, _("Place before"), required=False)
-        self.fields["before"].widget = forms.HiddenInput()
+        add_place_fields(self, journey)
 
 
 class StepMoveForm(VersionedForm):
     def __init__(self, *args, journey: Journey, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"] = department_field(_("Lane"))
-        self.fields["after"] = journey_step_field(journey, _("Place after"), required=False)
-        self.fields["before"] = journey_step_field(journey, _("Place before"), required=False)
+        add_place_fields(self, journey)
         self.fields["after"].empty_label = _("(keep its place)")
-        self.fields["before"].widget = forms.HiddenInput()
 
 
 class HandoffForm(forms.Form):
