@@ -24,8 +24,8 @@ from journeys.errors import NotAllowed
 from journeys.models import Handoff, Journey, PainPoint, Step
 from web.changes import (
     FragmentAnswers,
-    apply_change,
     apply_live_change,
+    apply_service,
     form_problems,
     journey_child,
     member_journey,
@@ -154,13 +154,8 @@ def lane_move(request: HttpRequest, journey_id: int) -> HttpResponse:
 def lane_role_set(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     form = board_forms.LaneRoleForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.lane_role_set(journey=journey, actor=request.user, op_id=op_id, **data),
-        PlainRefusalAnswers(journey, form_problems),
-    )
+    service = partial(services.lane_role_set, journey=journey)
+    return apply_service(request, journey, form, service, PlainRefusalAnswers(journey, form_problems))
 
 
 class PlainRefusalAnswers(FragmentAnswers):

@@ -169,6 +169,16 @@ def no_form(form: forms.Form) -> str:
     return ""
 
 
+def apply_service(
+    request: HttpRequest, journey: Journey, form: forms.Form, service: Callable[..., Any], answers: Answers
+) -> HttpResponse:
+    """`apply_change` for the usual service: `service(actor=<the user>, op_id=<the operation id>, **<the form's
+    data>)`, what the URL names bound first (`partial(services.step_move, step=step)`)."""
+    return apply_change(
+        request, journey, form, lambda data, op_id: service(actor=request.user, op_id=op_id, **data), answers
+    )
+
+
 def apply_live_change(
     request: HttpRequest,
     journey: Journey,
@@ -176,16 +186,9 @@ def apply_live_change(
     service: Callable[..., Any],
     invalid_form: Callable[[forms.Form], str] = no_form,
 ) -> HttpResponse:
-    """The usual change on a live page: `service(actor=<the user>, op_id=<the operation id>, **<the form's data>)`
-    (what the URL names is bound first: `partial(services.step_move, step=step)`), answered with FragmentAnswers; a
-    form with problems comes back as `invalid_form(form)`."""
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: service(actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, invalid_form),
-    )
+    """The usual change on a live page (`apply_service`), answered with FragmentAnswers; a form with problems comes
+    back as `invalid_form(form)`."""
+    return apply_service(request, journey, form, service, FragmentAnswers(journey, invalid_form))
 
 
 def fragments_answer(journey: Journey, event: Event, *, replayed: bool, page: str | None = None) -> HttpResponse:
