@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, LaneRole, PainPoint, Step
+from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, LaneRole, Step
 from journeys.services import RouteFigures
+from web.forms import pain_point_text_field, severity_field
 
 NOT_ON_THIS_JOURNEY = _("That step is not on this journey.")
 NO_SUCH_DEPARTMENT = _("That department does not exist.")
@@ -110,12 +111,8 @@ class HandoffLabelForm(VersionedForm):
 
 
 class PainPointForm(VersionedForm):
-    text = forms.CharField(
-        label=_("Pain point"),
-        max_length=300,
-        error_messages={"required": _("Describe the pain point in a few words.")},
-    )
-    severity = forms.ChoiceField(label=_("Severity"), choices=PainPoint.Severity.choices, initial="medium")
+    text = pain_point_text_field()
+    severity = severity_field()
     responsible_departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.all(),
         label=_("Responsible departments"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.models import REPORT_MAX_LENGTH
 from journeys.models import Department, PainPoint, Step
+from web.forms import pain_point_text_field, severity_field
 
 STEP_NOT_LISTED = _("Choose one of the steps in the list.")
 
@@ -58,12 +59,8 @@ class AcceptForm(VersionedReportForm):
     step = forms.ModelChoiceField(
         label=_("Step"), queryset=Step.objects.none(), error_messages={"required": _("Choose the step.")}
     )
-    text = forms.CharField(
-        label=_("Pain point"),
-        max_length=300,
-        error_messages={"required": _("Describe the pain point in a few words.")},
-    )
-    severity = forms.ChoiceField(label=_("Severity"), choices=PainPoint.Severity.choices, initial="medium")
+    text = pain_point_text_field()
+    severity = severity_field()
     departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.all(),
         label=_("Responsible departments"),

@@ -6,7 +6,9 @@ from typing import TypeVar
 
 from django import forms
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from journeys.models import PainPoint
 from journeys.text import refuse_control_characters
 
 FormT = TypeVar("FormT", bound=forms.Form)
@@ -33,3 +35,16 @@ def chosen_from_own(label: Text, empty_label: Text, not_offered: Text) -> forms.
         empty_label=empty_label,
         error_messages={"invalid_choice": not_offered},
     )
+
+
+def pain_point_text_field() -> forms.CharField:
+    """What a pain point says, in the few words the board and the triage queue ask for."""
+    return forms.CharField(
+        label=_("Pain point"),
+        max_length=PainPoint._meta.get_field("text").max_length,
+        error_messages={"required": _("Describe the pain point in a few words.")},
+    )
+
+
+def severity_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Severity"), choices=PainPoint.Severity.choices, initial="medium")
