@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, LaneRole, Step
 from journeys.services import RouteFigures
-from web.forms import pain_point_text_field, severity_field
+from web.forms import NO_SUCH_DEPARTMENT, pain_point_text_field, responsible_departments_field, severity_field
 
 NOT_ON_THIS_JOURNEY = _("That step is not on this journey.")
-NO_SUCH_DEPARTMENT = _("That department does not exist.")
 
 
 class VersionedForm(forms.Form):
@@ -113,16 +112,7 @@ class HandoffLabelForm(VersionedForm):
 class PainPointForm(VersionedForm):
     text = pain_point_text_field()
     severity = severity_field()
-    responsible_departments = forms.ModelMultipleChoiceField(
-        queryset=Department.objects.all(),
-        label=_("Responsible departments"),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Name at least one responsible department."),
-            "invalid_choice": NO_SUCH_DEPARTMENT,
-            "invalid_pk_value": NO_SUCH_DEPARTMENT,
-        },
-    )
+    responsible_departments = responsible_departments_field()
 
 
 class LaneForm(forms.Form):

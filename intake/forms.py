@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import REPORT_MAX_LENGTH
-from journeys.models import Department, PainPoint, Step
-from web.forms import pain_point_text_field, severity_field
+from journeys.models import PainPoint, Step
+from web.forms import pain_point_text_field, responsible_departments_field, severity_field
 
 STEP_NOT_LISTED = _("Choose one of the steps in the list.")
 
@@ -61,12 +61,7 @@ class AcceptForm(VersionedReportForm):
     )
     text = pain_point_text_field()
     severity = severity_field()
-    departments = forms.ModelMultipleChoiceField(
-        queryset=Department.objects.all(),
-        label=_("Responsible departments"),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Name at least one responsible department.")},
-    )
+    departments = responsible_departments_field()
 
     def __init__(self, *args: Any, journey: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

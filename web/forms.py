@@ -8,7 +8,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from journeys.models import PainPoint
+from journeys.models import Department, PainPoint
 from journeys.text import refuse_control_characters
 
 FormT = TypeVar("FormT", bound=forms.Form)
@@ -43,6 +43,22 @@ def pain_point_text_field() -> forms.CharField:
         label=_("Pain point"),
         max_length=PainPoint._meta.get_field("text").max_length,
         error_messages={"required": _("Describe the pain point in a few words.")},
+    )
+
+
+NO_SUCH_DEPARTMENT = _("That department does not exist.")
+
+
+def responsible_departments_field() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        queryset=Department.objects.all(),
+        label=_("Responsible departments"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Name at least one responsible department."),
+            "invalid_choice": NO_SUCH_DEPARTMENT,
+            "invalid_pk_value": NO_SUCH_DEPARTMENT,
+        },
     )
 
 
