@@ -2,6 +2,11 @@
 
     return apply_change(request, journey, form, service, FragmentAnswers(journey, invalid=...))
 
+Most views call it through `apply_service` (the service takes the user, the operation id and the form's data as
+keywords) or `apply_live_change` (that, answered with FragmentAnswers):
+
+    return apply_live_change(request, journey, form, partial(services.step_move, step=step), form_part(...))
+
 `apply_change` checks the operation id, validates the form, runs the service (which runs inside
 `journeys.changes.journey_change`, told a digest of what the request asks for: an operation id sent again with other
 content is refused with 409, not answered as already applied) and maps every refusal of `journeys.errors` to one status:
