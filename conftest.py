@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from bench.harness import DAPHNE_WEBSOCKET_FLAGS, free_port
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls of the tests themselves are fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -19,24 +21,6 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# The same WebSocket limits as `make run`: small incoming frames; a message cap that still fits a whole-board
-# snapshot (autobahn applies it to what the server sends, too); dead peers noticed within ~30 s (presence); and
-# connections recycled every 4 h (live.js reconnects after that clean close, instead of daphne's 24 h cliff).
-DAPHNE_WEBSOCKET_FLAGS = [
-    "--websocket-max-message-size=2097152",
-    "--websocket-max-frame-size=16384",
-    "--ping-interval=10",
-    "--ping-timeout=20",
-    "--websocket_timeout=14400",
-]
 
 
 def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:

@@ -6,11 +6,11 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken
+from journeys.text import required_text
 
 TOKEN_PREFIX = "jb_"
 
@@ -22,9 +22,7 @@ def hash_token(raw: str) -> str:
 
 def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
     """A new token and its secret, which is shown once and never stored."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Give the token a name, e.g. the system that uses it.")})
+    name = required_text(name, "name", _("Give the token a name, e.g. the system that uses it."))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:80], prefix=raw[:10], key_hash=hash_token(raw))
     return token, raw

@@ -12,7 +12,6 @@ same for every page however deep).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -27,14 +26,9 @@ JOURNEYS, DEPARTMENTS, PAIN_POINTS, STEPS_PER_JOURNEY = 100, 30, 20_000, 8
 
 def setup_django(db_path: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ["SQLITE_PATH"] = str(db_path)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DEBUG"] = "false"
-    os.environ["API_REQUESTS_PER_MINUTE"] = "100000"  # the bench reads faster than any client should
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
+    from bench import harness
 
-    django.setup()
+    harness.setup_django(db_path, API_REQUESTS_PER_MINUTE="100000")  # the bench reads faster than any client should
 
 
 def build(seed: int = 21) -> None:
@@ -43,7 +37,8 @@ def build(seed: int = 21) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from journeys.models import Department, Journey, Membership, PainPoint, Step
+    from bench.data import facilitated_journeys
+    from journeys.models import Department, PainPoint
 
     call_command("migrate", verbosity=0)
     rng = random.Random(seed)
@@ -52,14 +47,8 @@ def build(seed: int = 21) -> None:
         owner = get_user_model().objects.create_user("owner", password="bench-pass-123", first_name="Olga")
         departments = Department.objects.bulk_create(Department(name=f"Department {i:02d}") for i in range(DEPARTMENTS))
         owner.departments.set(departments[:5])
-        journeys = Journey.objects.bulk_create(
-            Journey(title=f"Question {i:03d}", created_by=owner) for i in range(JOURNEYS)
-        )
-        Membership.objects.bulk_create(Membership(journey=j, user=owner, role="facilitator") for j in journeys)
-        steps = Step.objects.bulk_create(
-            Step(journey=j, department=rng.choice(departments), title=f"Step {k}", position=k * 1024)
-            for j in journeys
-            for k in range(STEPS_PER_JOURNEY)
+        _journeys, steps = facilitated_journeys(
+            owner, departments, rng, count=JOURNEYS, steps_each=STEPS_PER_JOURNEY, title="Question"
         )
         statuses = ["open", "open", "in_progress", "solved", "wont_fix"]
         rows = []

@@ -11,66 +11,26 @@ load after a change (before each request one step is renamed through the service
 from __future__ import annotations
 
 import argparse
-import os
-import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="bench-board-"), "bench.sqlite3")
-os.environ["DEBUG"] = "false"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench import harness  # noqa: E402
 
-django.setup()
+harness.setup_django(harness.scratch_sqlite("board"))
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
+from bench.data import big_board  # noqa: E402
 from journeys import services  # noqa: E402
-from journeys.models import Department, Handoff, Journey, Lane, Membership, PainPoint, Step  # noqa: E402
-
-
-def build_board(owner, departments: list[Department], steps: int, handoffs: int, pain_points: int) -> Journey:
-    """Bulk-build a board (the services would take minutes for this size; the page reads the same rows)."""
-    rng = random.Random(steps)
-    journey = Journey.objects.create(title=f"Big board {steps}", created_by=owner)
-    Membership.objects.create(journey=journey, user=owner, role=Membership.Role.FACILITATOR)
-    Lane.objects.bulk_create(Lane(journey=journey, department=d, position=i) for i, d in enumerate(departments))
-    Step.objects.bulk_create(
-        Step(journey=journey, department=rng.choice(departments), title=f"Step {i}: it happens", position=i * 1024)
-        for i in range(steps)
-    )
-    ids = list(Step.objects.filter(journey=journey).order_by("position").values_list("pk", flat=True))
-    pairs: set[tuple[int, int]] = set()
-    for i in range(len(ids) - 1):
-        pairs.add((ids[i], ids[i + 1]))
-    while len(pairs) < min(handoffs, len(ids) * (len(ids) - 1)):
-        a, b = rng.sample(ids, 2)
-        pairs.add((a, b))
-    edges = list(pairs)[:handoffs]
-    Handoff.objects.bulk_create(Handoff(journey=journey, from_step_id=a, to_step_id=b) for a, b in edges)
-    now = timezone.now()
-    statuses = ["open", "in_progress", "solved", "wont_fix"]
-    PainPoint.objects.bulk_create(
-        PainPoint(journey=journey, step_id=rng.choice(ids), text=f"Pain {i}", status=statuses[i % 4], created_at=now)
-        for i in range(pain_points)
-    )
-    through = PainPoint.responsible_departments.through
-    through.objects.bulk_create(
-        through(painpoint_id=pk, department_id=rng.choice(departments).pk)
-        for pk in PainPoint.objects.filter(journey=journey).values_list("pk", flat=True)
-    )
-    return journey
+from journeys.models import Department, Journey, Step  # noqa: E402
 
 
 def rename_a_step(journey: Journey, owner, run: int) -> None:
@@ -113,8 +73,9 @@ def main() -> None:
 
     owner = get_user_model().objects.create_user("bench", password="bench-pass-123")
     departments = [Department.objects.create(name=f"Dept {i}", colour="#336699") for i in range(6)]
-    small = build_board(owner, departments, steps=10, handoffs=12, pain_points=20)
-    big = build_board(owner, departments, steps=300, handoffs=500, pain_points=1000)
+    statuses = ("open", "in_progress", "solved", "wont_fix")
+    small = big_board(owner, departments, steps=10, handoffs=12, pain_points=20, statuses=statuses)
+    big = big_board(owner, departments, steps=300, handoffs=500, pain_points=1000, statuses=statuses)
     client = Client()
     client.force_login(owner)
     print("board page render (server, Django test client, SQLite)")

@@ -29,15 +29,9 @@ JOURNEYS, DEPARTMENTS, PAIN_POINTS, STEPS_PER_JOURNEY, WEEKS_OF_HISTORY = 200, 4
 
 def setup_django(db_path: Path, postgres: str = "") -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ["SQLITE_PATH"] = str(db_path)
-    os.environ.pop("DATABASE_URL", None)
-    if postgres:
-        os.environ["DATABASE_URL"] = postgres
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DEBUG"] = "false"
-    import django
+    from bench import harness
 
-    django.setup()
+    harness.setup_django(db_path, **({"DATABASE_URL": postgres} if postgres else {}))
 
 
 def build(seed: int = 7) -> None:
@@ -47,7 +41,8 @@ def build(seed: int = 7) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from journeys.models import Department, Event, Journey, Membership, PainPoint, PainPointActivity, Step
+    from bench.data import facilitated_journeys
+    from journeys.models import Department, Event, Journey, PainPoint, PainPointActivity, Step
 
     call_command("migrate", verbosity=0)
     rng = random.Random(seed)
@@ -59,14 +54,8 @@ def build(seed: int = 7) -> None:
             Department(name=f"Department {i:02d}", colour=f"#{rng.randrange(0x1000000):06x}")
             for i in range(DEPARTMENTS)
         )
-        journeys = Journey.objects.bulk_create(
-            Journey(title=f"Customer question {i:03d}", created_by=manager) for i in range(JOURNEYS)
-        )
-        Membership.objects.bulk_create(Membership(journey=j, user=manager, role="facilitator") for j in journeys)
-        steps = Step.objects.bulk_create(
-            Step(journey=j, department=rng.choice(departments), title=f"Step {k}", position=k * 1024)
-            for j in journeys
-            for k in range(STEPS_PER_JOURNEY)
+        journeys, steps = facilitated_journeys(
+            manager, departments, rng, count=JOURNEYS, steps_each=STEPS_PER_JOURNEY, title="Customer question"
         )
         steps_of: dict[int, list[Step]] = {}
         for step in steps:

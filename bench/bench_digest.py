@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import sys
 import time
@@ -27,14 +26,9 @@ JOURNEYS_PER_PERSON, WAITING_PER_PERSON = 8, 3
 
 def setup_django(db_path: Path) -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ["SQLITE_PATH"] = str(db_path)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DEBUG"] = "false"
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    import django
+    from bench import harness
 
-    django.setup()
+    harness.setup_django(db_path, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 
 
 def build(seed: int = 18) -> None:

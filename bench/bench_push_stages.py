@@ -23,7 +23,6 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -31,16 +30,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="bench-stages-"), "bench.sqlite3")
-os.environ["DEBUG"] = "false"
-os.environ.pop("DATABASE_URL", None)
 os.environ.pop("REDIS_URL", None)
-os.environ["BOARD_CHANGES_PER_MINUTE"] = "100000"
 
-import django  # noqa: E402
+from bench import harness  # noqa: E402
 
-django.setup()
+harness.setup_django(harness.scratch_sqlite("stages"), BOARD_CHANGES_PER_MINUTE="100000")
 
 from asgiref.sync import sync_to_async  # noqa: E402
 from channels.layers import get_channel_layer  # noqa: E402

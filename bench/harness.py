@@ -31,6 +31,9 @@ def address(variable: str, default: str) -> tuple[str, int]:
 # Where the scale-out test and the bench find the services (host:port), loopback unless told otherwise.
 POSTGRES = address("SCALEOUT_POSTGRES", "127.0.0.1:5432")
 REDIS = address("SCALEOUT_REDIS", "127.0.0.1:6379")
+# The same WebSocket limits as `make run`: small incoming frames; a message cap that still fits a whole-board
+# snapshot (autobahn applies it to what the server sends, too); dead peers noticed within ~30 s (presence); and
+# connections recycled every 4 h (live.js reconnects after that clean close, instead of daphne's 24 h cliff).
 DAPHNE_WEBSOCKET_FLAGS = [
     "--websocket-max-message-size=2097152",
     "--websocket-max-frame-size=16384",
@@ -53,6 +56,23 @@ def reachable(address: tuple[str, int]) -> bool:
         return True
     except OSError:
         return False
+
+
+def setup_django(sqlite_path: str | Path, **environ: str) -> None:
+    """Django in this process, for a bench that measures through the ORM or the test client: on its own SQLite file
+    (unless `environ` names a DATABASE_URL), DEBUG off, plus any other settings in `environ`."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.update({"SQLITE_PATH": str(sqlite_path), "DEBUG": "false", **environ})
+    import django
+
+    django.setup()
+
+
+def scratch_sqlite(name: str) -> str:
+    """A fresh SQLite file for one run of a bench."""
+    return os.path.join(tempfile.mkdtemp(prefix=f"bench-{name}-"), "bench.sqlite3")
 
 
 def app_env(**overrides: str) -> dict[str, str]:

@@ -1,18 +1,27 @@
 from __future__ import annotations
 
+from typing import Self
+
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, LaneRole, PainPoint, Step
+from journeys.models import MAX_WAIT_MINUTES, Department, Handoff, Journey, LaneRole, Step
 from journeys.services import RouteFigures
+from web.forms import NO_SUCH_DEPARTMENT, pain_point_text_field, responsible_departments_field, severity_field
 
 NOT_ON_THIS_JOURNEY = _("That step is not on this journey.")
-NO_SUCH_DEPARTMENT = _("That department does not exist.")
 
 
 class VersionedForm(forms.Form):
     base_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    @classmethod
+    def editing(cls, row: models.Model) -> Self:
+        """The form as an edit of `row` starts: its current values, and its version for the edit to be based on."""
+        return cls(initial={**model_to_dict(row, fields=list(cls.base_fields)), "base_version": row.version})
 
 
 class JourneyForm(forms.Form):
@@ -67,23 +76,25 @@ def journey_step_field(journey: Journey, label: str, required: bool) -> forms.Mo
     )
 
 
+def add_place_fields(form: forms.Form, journey: Journey) -> None:
+    """Where a step goes: its lane and the step it comes after (or before, which a drop on the board sets)."""
+    form.fields["department"] = department_field(_("Lane"))
+    form.fields["after"] = journey_step_field(journey, _("Place after"), required=False)
+    form.fields["before"] = journey_step_field(journey, _("Place before"), required=False)
+    form.fields["before"].widget = forms.HiddenInput()
+
+
 class StepCreateForm(StepFieldsForm):
     def __init__(self, *args, journey: Journey, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"] = department_field(_("Lane"))
-        self.fields["after"] = journey_step_field(journey, _("Place after"), required=False)
-        self.fields["before"] = journey_step_field(journey, _("Place before"), required=False)
-        self.fields["before"].widget = forms.HiddenInput()
+        add_place_fields(self, journey)
 
 
 class StepMoveForm(VersionedForm):
     def __init__(self, *args, journey: Journey, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"] = department_field(_("Lane"))
-        self.fields["after"] = journey_step_field(journey, _("Place after"), required=False)
-        self.fields["before"] = journey_step_field(journey, _("Place before"), required=False)
+        add_place_fields(self, journey)
         self.fields["after"].empty_label = _("(keep its place)")
-        self.fields["before"].widget = forms.HiddenInput()
 
 
 class HandoffForm(forms.Form):
@@ -99,22 +110,9 @@ class HandoffLabelForm(VersionedForm):
 
 
 class PainPointForm(VersionedForm):
-    text = forms.CharField(
-        label=_("Pain point"),
-        max_length=300,
-        error_messages={"required": _("Describe the pain point in a few words.")},
-    )
-    severity = forms.ChoiceField(label=_("Severity"), choices=PainPoint.Severity.choices, initial="medium")
-    responsible_departments = forms.ModelMultipleChoiceField(
-        queryset=Department.objects.all(),
-        label=_("Responsible departments"),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": _("Name at least one responsible department."),
-            "invalid_choice": NO_SUCH_DEPARTMENT,
-            "invalid_pk_value": NO_SUCH_DEPARTMENT,
-        },
-    )
+    text = pain_point_text_field()
+    severity = severity_field()
+    responsible_departments = responsible_departments_field()
 
 
 class LaneForm(forms.Form):

@@ -46,6 +46,31 @@ class Arrow:
     # A straight arrow between two cards of one lane: its label sits above the line, in the gap, not on it.
     label_above: bool = False
 
+    @classmethod
+    def of(
+        cls,
+        handoff,
+        path: str,
+        label_x: int,
+        label_y: int,
+        is_loop: bool,
+        crosses_lanes: bool,
+        label_above: bool = False,
+    ) -> Arrow:
+        """The arrow of a hand-off: its id, its two steps and its label, drawn along `path`."""
+        return cls(
+            handoff.pk,
+            handoff.from_step_id,
+            handoff.to_step_id,
+            path,
+            handoff.label,
+            label_x,
+            label_y,
+            is_loop,
+            crosses_lanes,
+            label_above,
+        )
+
 
 def grid_attributes() -> dict[str, int]:
     """The numbers the browser needs to lay the same grid out again at another size (the projector's fit)."""
@@ -100,18 +125,8 @@ def _forward_arrow(handoff, start: Box, end: Box) -> Arrow:
     bend = max((x2 - x1) // 2, 30)
     path = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
     crosses_lanes = start.y != end.y
-    return Arrow(
-        handoff.pk,
-        handoff.from_step_id,
-        handoff.to_step_id,
-        path,
-        handoff.label,
-        (x1 + x2) // 2,
-        (y1 + y2) // 2 if crosses_lanes else y1 - 6,
-        False,
-        crosses_lanes,
-        label_above=not crosses_lanes,
-    )
+    label_y = (y1 + y2) // 2 if crosses_lanes else y1 - 6
+    return Arrow.of(handoff, path, (x1 + x2) // 2, label_y, False, crosses_lanes, label_above=not crosses_lanes)
 
 
 def _loop_arrow(handoff, start: Box, end: Box) -> Arrow:
@@ -121,17 +136,7 @@ def _loop_arrow(handoff, start: Box, end: Box) -> Arrow:
     dip = max(y1, y2) + CARD_TOP_MARGIN - 8
     path = f"M{x1},{y1} C{x1},{dip} {x2},{dip} {x2},{y2}"
     under_the_curve = (3 * dip) // 4 + (y1 + y2) // 8 + 10
-    return Arrow(
-        handoff.pk,
-        handoff.from_step_id,
-        handoff.to_step_id,
-        path,
-        handoff.label,
-        (x1 + x2) // 2,
-        under_the_curve,
-        True,
-        start.y != end.y,
-    )
+    return Arrow.of(handoff, path, (x1 + x2) // 2, under_the_curve, True, start.y != end.y)
 
 
 @dataclass(frozen=True)

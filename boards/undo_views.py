@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 from journeys import undo
 from journeys.errors import ChangeRefused
 from journeys.models import Event
-from web.changes import FragmentAnswers, apply_change, member_journey
+from web.changes import FragmentAnswers, apply_service, member_journey, no_form
 
 
 class UndoAnswers(FragmentAnswers):
@@ -23,13 +24,8 @@ class UndoAnswers(FragmentAnswers):
 
 def _apply(request: HttpRequest, journey_id: int, action: Callable[..., Event]) -> HttpResponse:
     journey = member_journey(request, journey_id)
-    return apply_change(
-        request,
-        journey,
-        forms.Form(request.POST),
-        lambda data, op_id: action(journey=journey, actor=request.user, op_id=op_id),
-        UndoAnswers(journey, invalid_form=lambda form: ""),
-    )
+    answers = UndoAnswers(journey, invalid_form=no_form)
+    return apply_service(request, journey, forms.Form(request.POST), partial(action, journey=journey), answers)
 
 
 @login_required

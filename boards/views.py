@@ -4,6 +4,8 @@ form, call one service, answer with the out-of-band fragments of what changed (t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -20,14 +22,22 @@ from boards import forms as board_forms
 from journeys import invites, permissions, selectors, services
 from journeys.errors import NotAllowed
 from journeys.models import Handoff, Journey, PainPoint, Step
-from web.changes import FragmentAnswers, apply_change, form_problems, journey_child, member_journey
+from web.changes import (
+    FragmentAnswers,
+    apply_live_change,
+    apply_service,
+    form_problems,
+    journey_child,
+    member_journey,
+)
 from web.downloads import download_name
 from web.forms import text_only
 from web.ratelimit import limits_new_journeys
 
 
-def render_form_part(name: str, form: forms.Form, **context: Any) -> str:
-    return rendering.render_part(name, {"form": form, **context}, oob=True)
+def form_part(name: str, **context: Any) -> Callable[[forms.Form], str]:
+    """The board part a form is shown in (out of band): the GET of an edit form, and a form with problems."""
+    return lambda form: rendering.render_part(name, {"form": form, **context}, oob=True)
 
 
 # Pages ----------------------------------------------------------------------------------------------------------
@@ -126,13 +136,8 @@ def board(request: HttpRequest, journey_id: int) -> HttpResponse:
 def lane_add(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     form = board_forms.LaneForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.lane_add(journey=journey, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, lambda form: render_form_part("lane-form", form, journey=journey)),
-    )
+    service = partial(services.lane_add, journey=journey)
+    return apply_live_change(request, journey, form, service, form_part("lane-form", journey=journey))
 
 
 @login_required
@@ -140,13 +145,8 @@ def lane_add(request: HttpRequest, journey_id: int) -> HttpResponse:
 def lane_move(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     form = board_forms.LaneMoveForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.lane_move(journey=journey, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, lambda form: render_form_part("lane-form", form, journey=journey)),
-    )
+    service = partial(services.lane_move, journey=journey)
+    return apply_live_change(request, journey, form, service, form_part("lane-form", journey=journey))
 
 
 @login_required
@@ -154,13 +154,8 @@ def lane_move(request: HttpRequest, journey_id: int) -> HttpResponse:
 def lane_role_set(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     form = board_forms.LaneRoleForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.lane_role_set(journey=journey, actor=request.user, op_id=op_id, **data),
-        PlainRefusalAnswers(journey, form_problems),
-    )
+    service = partial(services.lane_role_set, journey=journey)
+    return apply_service(request, journey, form, service, PlainRefusalAnswers(journey, form_problems))
 
 
 class PlainRefusalAnswers(FragmentAnswers):
@@ -179,17 +174,10 @@ def step_create(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     form = board_forms.StepCreateForm(request.POST, journey=journey)
 
-    def create(data: dict[str, Any], op_id: str) -> Step:
-        data.pop("base_version", None)
-        return services.step_create(journey=journey, actor=request.user, op_id=op_id, **data)
+    def create(*, base_version: int | None = None, **fields: Any) -> Step:  # a new step has no version to check
+        return services.step_create(journey=journey, **fields)
 
-    return apply_change(
-        request,
-        journey,
-        form,
-        create,
-        FragmentAnswers(journey, lambda form: render_form_part("step-create-form", form, journey=journey)),
-    )
+    return apply_live_change(request, journey, form, create, form_part("step-create-form", journey=journey))
 
 
 @login_required
@@ -217,25 +205,11 @@ def step_detail(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
 @login_required
 def step_edit(request: HttpRequest, journey_id: int, step_id: int) -> HttpResponse:
     journey, step = journey_child(request, journey_id, Step, step_id)
+    edit_part = form_part("step-form", journey=journey, step=step)
     if request.method == "GET":
-        form = board_forms.StepFieldsForm(
-            initial={
-                "title": step.title,
-                "description": step.description,
-                "channel": step.channel,
-                "duration_minutes": step.duration_minutes,
-                "base_version": step.version,
-            }
-        )
-        return HttpResponse(render_form_part("step-form", form, journey=journey, step=step))
+        return HttpResponse(edit_part(board_forms.StepFieldsForm.editing(step)))
     form = board_forms.StepFieldsForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.step_update(step=step, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, lambda form: render_form_part("step-form", form, journey=journey, step=step)),
-    )
+    return apply_live_change(request, journey, form, partial(services.step_update, step=step), edit_part)
 
 
 @login_required
@@ -243,13 +217,8 @@ def step_edit(request: HttpRequest, journey_id: int, step_id: int) -> HttpRespon
 def step_move(request: HttpRequest, journey_id: int, step_id: int) -> HttpResponse:
     journey, step = journey_child(request, journey_id, Step, step_id)
     form = board_forms.StepMoveForm(request.POST, journey=journey)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.step_move(step=step, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, lambda form: render_form_part("step-move-form", form, journey=journey, step=step)),
-    )
+    invalid_form = form_part("step-move-form", journey=journey, step=step)
+    return apply_live_change(request, journey, form, partial(services.step_move, step=step), invalid_form)
 
 
 @login_required
@@ -257,13 +226,11 @@ def step_move(request: HttpRequest, journey_id: int, step_id: int) -> HttpRespon
 def step_delete(request: HttpRequest, journey_id: int, step_id: int) -> HttpResponse:
     journey, step = journey_child(request, journey_id, Step, step_id)
     form = board_forms.VersionedForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.step_delete(step=step, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, lambda form: rendering.render_part("step-gone", {"step_id": step.pk}, oob=True)),
-    )
+
+    def step_gone(form: forms.Form) -> str:
+        return rendering.render_part("step-gone", {"step_id": step.pk}, oob=True)
+
+    return apply_live_change(request, journey, form, partial(services.step_delete, step=step), step_gone)
 
 
 # Hand-offs ------------------------------------------------------------------------------------------------------
@@ -274,15 +241,8 @@ def step_delete(request: HttpRequest, journey_id: int, step_id: int) -> HttpResp
 def handoff_create(request: HttpRequest, journey_id: int, step_id: int) -> HttpResponse:
     journey, step = journey_child(request, journey_id, Step, step_id)
     form = board_forms.HandoffForm(request.POST, journey=journey)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.handoff_create(
-            journey=journey, actor=request.user, from_step=step, op_id=op_id, **data
-        ),
-        FragmentAnswers(journey, lambda form: render_form_part("handoff-form", form, journey=journey, step=step)),
-    )
+    service = partial(services.handoff_create, journey=journey, from_step=step)
+    return apply_live_change(request, journey, form, service, form_part("handoff-form", journey=journey, step=step))
 
 
 @login_required
@@ -290,15 +250,8 @@ def handoff_create(request: HttpRequest, journey_id: int, step_id: int) -> HttpR
 def handoff_update(request: HttpRequest, journey_id: int, handoff_id: int) -> HttpResponse:
     journey, handoff = journey_child(request, journey_id, Handoff, handoff_id)
     form = board_forms.HandoffLabelForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.handoff_update(handoff=handoff, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(
-            journey, lambda form: render_form_part("handoff-label-form", form, journey=journey, handoff=handoff)
-        ),
-    )
+    invalid_form = form_part("handoff-label-form", journey=journey, handoff=handoff)
+    return apply_live_change(request, journey, form, partial(services.handoff_update, handoff=handoff), invalid_form)
 
 
 @login_required
@@ -306,13 +259,7 @@ def handoff_update(request: HttpRequest, journey_id: int, handoff_id: int) -> Ht
 def handoff_delete(request: HttpRequest, journey_id: int, handoff_id: int) -> HttpResponse:
     journey, handoff = journey_child(request, journey_id, Handoff, handoff_id)
     form = board_forms.VersionedForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.handoff_delete(handoff=handoff, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, lambda form: ""),
-    )
+    return apply_live_change(request, journey, form, partial(services.handoff_delete, handoff=handoff))
 
 
 # Pain points ----------------------------------------------------------------------------------------------------
@@ -333,48 +280,25 @@ def pain_point_create(request: HttpRequest, journey_id: int, step_id: int) -> Ht
     journey, step = journey_child(request, journey_id, Step, step_id)
     form = board_forms.PainPointForm(request.POST)
 
-    def create(data: dict[str, Any], op_id: str) -> PainPoint:
+    def create(*, actor: Any, op_id: str, **data: Any) -> PainPoint:
         fields = _pain_point_fields(data)
-        fields.pop("base_version")
-        return services.pain_point_create(step=step, actor=request.user, op_id=op_id, **fields)
+        fields.pop("base_version")  # a new pain point has no version to check
+        return services.pain_point_create(step=step, actor=actor, op_id=op_id, **fields)
 
-    return apply_change(
-        request,
-        journey,
-        form,
-        create,
-        FragmentAnswers(journey, lambda form: render_form_part("pain-point-form", form, step=step)),
-    )
+    return apply_live_change(request, journey, form, create, form_part("pain-point-form", step=step))
 
 
 @login_required
 def pain_point_edit(request: HttpRequest, journey_id: int, pain_point_id: int) -> HttpResponse:
     journey, pain_point = journey_child(request, journey_id, PainPoint, pain_point_id)
+    edit_part = form_part("pain-point-edit-form", pain_point=pain_point, journey=journey)
     if request.method == "GET":
-        form = board_forms.PainPointForm(
-            initial={
-                "text": pain_point.text,
-                "severity": pain_point.severity,
-                "responsible_departments": list(pain_point.responsible_departments.all()),
-                "base_version": pain_point.version,
-            }
-        )
-        return HttpResponse(render_form_part("pain-point-edit-form", form, pain_point=pain_point, journey=journey))
-    form = board_forms.PainPointForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.pain_point_update(
-            pain_point=pain_point,
-            actor=request.user,
-            op_id=op_id,
-            **_pain_point_fields(data),
-        ),
-        FragmentAnswers(
-            journey, lambda form: render_form_part("pain-point-edit-form", form, pain_point=pain_point, journey=journey)
-        ),
-    )
+        return HttpResponse(edit_part(board_forms.PainPointForm.editing(pain_point)))
+
+    def update(*, actor: Any, op_id: str, **data: Any) -> PainPoint:
+        return services.pain_point_update(pain_point=pain_point, actor=actor, op_id=op_id, **_pain_point_fields(data))
+
+    return apply_live_change(request, journey, board_forms.PainPointForm(request.POST), update, edit_part)
 
 
 @login_required
@@ -382,13 +306,7 @@ def pain_point_edit(request: HttpRequest, journey_id: int, pain_point_id: int) -
 def pain_point_delete(request: HttpRequest, journey_id: int, pain_point_id: int) -> HttpResponse:
     journey, pain_point = journey_child(request, journey_id, PainPoint, pain_point_id)
     form = board_forms.VersionedForm(request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.pain_point_delete(pain_point=pain_point, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, lambda form: ""),
-    )
+    return apply_live_change(request, journey, form, partial(services.pain_point_delete, pain_point=pain_point))
 
 
 # Picture of the map -------------------------------------------------------------------------------------------

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from comments.models import StepComment
 from journeys.changes import journey_change
 from journeys.models import Step
+from journeys.text import required_text
 
 MAX_LENGTH = 2000
 
@@ -15,11 +15,8 @@ MAX_LENGTH = 2000
 def step_comment_add(*, step: Step, actor: Any, text: str, op_id: str = "") -> StepComment:
     """A comment on a step: one change (sequence number, event, live to every open drawer and discussion page),
     which its author can undo."""
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Write a comment first.")})
-    if len(text) > MAX_LENGTH:
-        raise ValidationError({"text": _("Keep the comment under %(limit)d characters.") % {"limit": MAX_LENGTH}})
+    too_long = _("Keep the comment under %(limit)d characters.") % {"limit": MAX_LENGTH}
+    text = required_text(text, "text", _("Write a comment first."), limit=MAX_LENGTH, too_long=too_long)
     with journey_change(journey=step.journey, actor=actor, kind="step.commented", op_id=op_id) as change:
         comment = StepComment.objects.create(journey=change.journey, step=step, author=actor, text=text)
         change.created(comment)

@@ -3,6 +3,8 @@ name. Every comment is a change through `apply_change`; the list reaches every o
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comments import selectors, services
 from comments.forms import StepCommentForm
 from journeys.models import Step
-from web.changes import FragmentAnswers, apply_change, journey_child, member_journey
+from web.changes import apply_live_change, journey_child, member_journey
 
 PARTS = "comments/parts.html"
 
@@ -38,13 +40,7 @@ def step_comment_add(request: HttpRequest, journey_id: int, step_id: int) -> Htt
             request, f"{PARTS}#comment-form", {"journey": journey, "step": step, "form": form, "oob": True}
         ).content.decode()
 
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: services.step_comment_add(step=step, actor=request.user, op_id=op_id, **data),
-        FragmentAnswers(journey, invalid),
-    )
+    return apply_live_change(request, journey, form, partial(services.step_comment_add, step=step), invalid)
 
 
 @login_required

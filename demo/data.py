@@ -285,45 +285,70 @@ def _demo_users(departments: dict[str, Department]) -> dict:
 
 
 def _demo_journey(departments: dict[str, Department], users: dict) -> Journey:
-    facilitator = users["anna"]
-    journey = services.journey_create(
-        title=DEMO_TITLE,
-        description=(
-            "Home insurance customer reports a move. Workshop with Contact centre, Policy administration, "
-            "Finance and IT."
-        ),
-        actor=facilitator,
+    description = (
+        "Home insurance customer reports a move. Workshop with Contact centre, Policy administration, Finance and IT."
     )
-    for username, _full, _dept, role, _manager in USERS[1:]:
-        Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
-    for name, _colour in DEPARTMENTS:
-        services.lane_add(journey=journey, department=departments[name], actor=facilitator)
-        services.lane_role_set(journey=journey, department=departments[name], role=LANE_ROLES[name], actor=facilitator)
-    steps = {}
-    for key, title, department, channel, minutes in STEPS:
-        steps[key] = services.step_create(
-            journey=journey,
-            actor=facilitator,
-            title=title,
-            department=departments[department],
-            channel=channel,
-            duration_minutes=minutes,
-        )
-    for source, target, label in HANDOFFS:
-        services.handoff_create(
-            journey=journey,
-            actor=facilitator,
-            from_step=steps[source],
-            to_step=steps[target],
-            label=label,
-        )
-    _demo_routes(steps, ROUTES, facilitator)
-    for row in PAIN_POINTS:
-        _demo_pain_point(journey, steps, departments, users, *row)
+    journey, steps = _build_journey(
+        DEMO_TITLE,
+        description,
+        departments,
+        users,
+        lanes=[name for name, _colour in DEPARTMENTS],
+        lane_roles=LANE_ROLES,
+        steps=STEPS,
+        handoffs=HANDOFFS,
+        routes=ROUTES,
+        pain_points=PAIN_POINTS,
+    )
     _demo_scores(journey, users["anna"], "csat", DEMO_SCORES)
     _demo_flow_history(journey, DEMO_FLOW_HISTORY)
     _demo_reports(journey, steps, users)
     return journey
+
+
+def _build_journey(
+    title: str,
+    description: str,
+    departments: dict[str, Department],
+    users: dict,
+    *,
+    lanes: list[str],
+    lane_roles: dict[str, str],
+    steps: list[tuple],
+    handoffs: list[tuple],
+    routes: list[tuple],
+    pain_points: list[tuple],
+) -> tuple[Journey, dict]:
+    """A demo journey as a workshop builds it, through the services: Anna facilitates, every demo user is a member.
+    Returns the journey and its steps by key."""
+    facilitator = users["anna"]
+    journey = services.journey_create(title=title, description=description, actor=facilitator)
+    for username, _full, _dept, role, _manager in USERS[1:]:
+        Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
+    for name in lanes:
+        services.lane_add(journey=journey, department=departments[name], actor=facilitator)
+        if name in lane_roles:
+            role = lane_roles[name]
+            services.lane_role_set(journey=journey, department=departments[name], role=role, actor=facilitator)
+    made = {
+        key: services.step_create(
+            journey=journey,
+            actor=facilitator,
+            title=step_title,
+            department=departments[department],
+            channel=channel,
+            duration_minutes=minutes,
+        )
+        for key, step_title, department, channel, minutes in steps
+    }
+    for source, target, label in handoffs:
+        services.handoff_create(
+            journey=journey, actor=facilitator, from_step=made[source], to_step=made[target], label=label
+        )
+    _demo_routes(made, routes, facilitator)
+    for row in pain_points:
+        _demo_pain_point(journey, made, departments, users, *row)
+    return journey, made
 
 
 def _demo_routes(steps: dict, routes: list[tuple], actor) -> None:
@@ -555,36 +580,21 @@ def _claim_journey(departments: dict[str, Department], users: dict, *, reset: bo
         return existing
     if existing:
         existing.delete()
-    facilitator = users["anna"]
-    journey = services.journey_create(
-        title=CLAIM_TITLE,
-        description="A home-insurance claim is rejected. Workshop with Claims, Complaints, Contact centre and Finance.",
-        actor=facilitator,
+    description = "A home-insurance claim is rejected. Workshop with Claims, Complaints, Contact centre and Finance."
+    journey, _steps = _build_journey(
+        CLAIM_TITLE,
+        description,
+        departments,
+        users,
+        lanes=CLAIM_LANES,
+        lane_roles={},
+        steps=CLAIM_STEPS,
+        handoffs=CLAIM_HANDOFFS,
+        routes=CLAIM_ROUTES,
+        pain_points=CLAIM_PAIN_POINTS,
     )
-    for username, _full, _dept, role, _manager in USERS[1:]:
-        Membership.objects.get_or_create(journey=journey, user=users[username], defaults={"role": role})
-    for name in CLAIM_LANES:
-        services.lane_add(journey=journey, department=departments[name], actor=facilitator)
-    steps = {
-        key: services.step_create(
-            journey=journey,
-            actor=facilitator,
-            title=title,
-            department=departments[department],
-            channel=channel,
-            duration_minutes=minutes,
-        )
-        for key, title, department, channel, minutes in CLAIM_STEPS
-    }
-    for source, target, label in CLAIM_HANDOFFS:
-        services.handoff_create(
-            journey=journey, actor=facilitator, from_step=steps[source], to_step=steps[target], label=label
-        )
-    _demo_routes(steps, CLAIM_ROUTES, facilitator)
-    for row in CLAIM_PAIN_POINTS:
-        _demo_pain_point(journey, steps, departments, users, *row)
     journey.pain_points.filter(status="wont_fix").update(resolution="Not worth a change to the claims system now")
-    _demo_scores(journey, facilitator, "nps", CLAIM_SCORES)
+    _demo_scores(journey, users["anna"], "nps", CLAIM_SCORES)
     _demo_flow_history(journey, CLAIM_FLOW_HISTORY)
     return journey
 

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import REPORT_MAX_LENGTH
-from journeys.models import Department, PainPoint, Step
+from journeys.models import PainPoint, Step
+from web.forms import pain_point_text_field, responsible_departments_field, severity_field
 
 STEP_NOT_LISTED = _("Choose one of the steps in the list.")
 
@@ -58,18 +59,9 @@ class AcceptForm(VersionedReportForm):
     step = forms.ModelChoiceField(
         label=_("Step"), queryset=Step.objects.none(), error_messages={"required": _("Choose the step.")}
     )
-    text = forms.CharField(
-        label=_("Pain point"),
-        max_length=300,
-        error_messages={"required": _("Describe the pain point in a few words.")},
-    )
-    severity = forms.ChoiceField(label=_("Severity"), choices=PainPoint.Severity.choices, initial="medium")
-    departments = forms.ModelMultipleChoiceField(
-        queryset=Department.objects.all(),
-        label=_("Responsible departments"),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Name at least one responsible department.")},
-    )
+    text = pain_point_text_field()
+    severity = severity_field()
+    departments = responsible_departments_field()
 
     def __init__(self, *args: Any, journey: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from journeys import permissions, services
 from journeys.changes import Change, bump_version, check_version, journey_change
 from journeys.errors import Conflict, NotAllowed
 from journeys.models import Department, Journey, PainPoint, Step
+from journeys.text import required_text
 
 
 def report_submit(
@@ -31,7 +32,10 @@ def report_submit(
     op_id: str = "",
 ) -> Report:
     """The reporter is not on the journey (that is the point), so the change has no actor: the report names them."""
-    text = _clean_text(text)
+    too_long = _("Keep it under %(limit)d characters.") % {"limit": REPORT_MAX_LENGTH}
+    text = required_text(
+        text, "text", _("Say what goes wrong for the customer."), limit=REPORT_MAX_LENGTH, too_long=too_long
+    )
     if step is not None and step.journey_id != journey.pk:
         raise ValidationError({"step": _("Choose one of the steps in the list.")})
     with journey_change(journey=journey, actor=None, kind="intake.reported", op_id=op_id) as change:
@@ -49,15 +53,6 @@ def report_submit(
         )
         change.touch(report=report.pk)
     return report
-
-
-def _clean_text(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Say what goes wrong for the customer.")})
-    if len(text) > REPORT_MAX_LENGTH:
-        raise ValidationError({"text": _("Keep it under %(limit)d characters.") % {"limit": REPORT_MAX_LENGTH}})
-    return text
 
 
 def _public_settings(journey: Journey, step: Step | None) -> bool:
@@ -129,9 +124,7 @@ def report_merge(
 
 
 def report_dismiss(*, report: Report, actor: Any, reason: str, base_version: int | None, op_id: str = "") -> Report:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason: the reporter reads it.")})
+    reason = required_text(reason, "reason", _("Give the reason: the reporter reads it."))
     with journey_change(journey=report.journey, actor=actor, kind="intake.dismissed", op_id=op_id) as change:
         pending = _pending_report(change, report, actor, base_version)
         _handled(pending, actor, Report.State.DISMISSED, reason=reason)

@@ -4,6 +4,8 @@ public form) and the journey's triage queue. Every write goes through `web.chang
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -22,7 +24,7 @@ from intake.forms import AcceptForm, DismissForm, IntakeSettingsForm, MergeForm,
 from intake.models import Report
 from journeys import permissions
 from journeys.models import Journey
-from web.changes import PageAnswers, apply_change, member_journey
+from web.changes import PageAnswers, apply_change, apply_service, member_journey
 from web.ratelimit import Limit, hit
 
 
@@ -103,19 +105,10 @@ def _thanks_page(request: HttpRequest, journey: Journey, *, public: bool) -> Htt
 
 # The triage queue -----------------------------------------------------------------------------------------------
 
-TRIAGE: dict[str, tuple[type[forms.Form], Any]] = {
-    "accept": (
-        AcceptForm,
-        lambda report, user, data, op_id: services.report_accept(report=report, actor=user, op_id=op_id, **data),
-    ),
-    "merge": (
-        MergeForm,
-        lambda report, user, data, op_id: services.report_merge(report=report, actor=user, op_id=op_id, **data),
-    ),
-    "dismiss": (
-        DismissForm,
-        lambda report, user, data, op_id: services.report_dismiss(report=report, actor=user, op_id=op_id, **data),
-    ),
+TRIAGE: dict[str, tuple[type[forms.Form], Callable[..., Any]]] = {
+    "accept": (AcceptForm, services.report_accept),
+    "merge": (MergeForm, services.report_merge),
+    "dismiss": (DismissForm, services.report_dismiss),
 }
 DONE = gettext_lazy("Done. Choose the next report.")
 
@@ -143,7 +136,7 @@ def report_triage(request: HttpRequest, journey_id: int, report_id: int, action:
         )
 
     answers = PageAnswers(request, str(DONE), reverse("intake_queue", args=[journey.pk]), render_page)
-    return apply_change(request, journey, form, lambda data, op_id: service(report, request.user, data, op_id), answers)
+    return apply_service(request, journey, form, partial(service, report=report), answers)
 
 
 @login_required
@@ -155,17 +148,10 @@ def intake_settings(request: HttpRequest, journey_id: int) -> HttpResponse:
     def render_page(status: int, error: str, bound: forms.Form | None) -> HttpResponse:
         return _queue_page(request, journey, status=status, error=error, settings_form=bound)
 
-    def update(data: dict[str, Any], op_id: str) -> Any:
-        return services.intake_settings_update(journey=journey, actor=request.user, op_id=op_id, **data)
-
+    update = partial(services.intake_settings_update, journey=journey)
     done = _("The report settings are saved.")
-    return apply_change(
-        request,
-        journey,
-        form,
-        update,
-        PageAnswers(request, done, reverse("intake_queue", args=[journey.pk]), render_page),
-    )
+    answers = PageAnswers(request, done, reverse("intake_queue", args=[journey.pk]), render_page)
+    return apply_service(request, journey, form, update, answers)
 
 
 def _queue_page(

@@ -415,18 +415,10 @@ def without_loops(chain: Chain, probabilities: Probabilities) -> Probabilities:
 
 
 def department_flows(
-    chain: Chain,
-    visits: dict[int, float],
-    probabilities: Probabilities,
-    repeats: dict[tuple[int, int], float],
-    *,
-    start: int,
-    customer_lane: int | None,
+    chain: Chain, visits: dict[int, float], probabilities: Probabilities, credit: dict[int | None, float]
 ) -> tuple[DepartmentFlow, ...]:
-    """Waiting and repeat contacts after each department's hand-offs, per customer question. A repeat contact that
-    starts at a customer step counts for the departments whose hand-offs brought the case into the customer's lane,
-    in proportion to how often each did (a letter sent to the old address, then the customer calls)."""
-    credit = _repeat_credit(chain, visits, probabilities, repeats, start=start, customer_lane=customer_lane)
+    """Waiting after each department's hand-offs and the repeat contacts credited to it (`repeat_credit`), per
+    customer question."""
     rows: dict[int | None, list] = {}
     for source, count in visits.items():
         for target, data in chain.out[source]:
@@ -442,7 +434,7 @@ def department_flows(
     )
 
 
-def _repeat_credit(
+def repeat_credit(
     chain: Chain,
     visits: dict[int, float],
     probabilities: Probabilities,
@@ -451,6 +443,9 @@ def _repeat_credit(
     start: int,
     customer_lane: int | None,
 ) -> dict[int | None, float]:
+    """The repeat contacts each department answers for. One that starts at a customer step counts for the
+    departments whose hand-offs brought the case into the customer's lane, in proportion to how often each did (a
+    letter sent to the old address, then the customer calls)."""
     customer = {node for node in visits if customer_lane is not None and chain.lane[node] == customer_lane}
     origins = _customer_origins(chain, visits, probabilities, customer, start=start, customer_lane=customer_lane)
     credit: dict[int | None, float] = {}
@@ -519,6 +514,7 @@ def flow(graph: nx.DiGraph, *, customer_lane: int | None) -> Flow:
         for target, _data in chain.out[source]
         if chain.is_loop(source, target) and probabilities[source, target] > 0
     }
+    credit = repeat_credit(chain, visits, probabilities, repeats, start=start, customer_lane=customer_lane)
     forward = without_loops(chain, probabilities)
     straight = forward_visits(chain, start, forward)
     ids = {(source, target): data["id"] for source, target, data in chain.edges()}
@@ -527,7 +523,7 @@ def flow(graph: nx.DiGraph, *, customer_lane: int | None) -> Flow:
         main_route=route,
         contacts=1.0 + sum(repeats.values()),
         rework_minutes=expected_minutes(chain, visits, probabilities) - expected_minutes(chain, straight, forward),
-        departments=department_flows(chain, visits, probabilities, repeats, start=start, customer_lane=customer_lane),
+        departments=department_flows(chain, visits, probabilities, credit),
         repeats_per_handoff={ids[edge]: times for edge, times in repeats.items()},
         **shares,
     )

@@ -27,6 +27,7 @@ from journeys.models import (
     PainPointActivity,
     Step,
 )
+from journeys.text import required_text
 
 POSITION_GAP = 1024
 
@@ -35,9 +36,7 @@ POSITION_GAP = 1024
 
 
 def journey_create(*, title: str, description: str = "", actor: Any) -> Journey:
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": _("Give the customer question a title.")})
+    title = required_text(title, "title", _("Give the customer question a title."))
     with transaction.atomic():
         journey = Journey.objects.create(title=title, description=description.strip(), created_by=actor)
         Membership.objects.create(journey=journey, user=actor, role=Membership.Role.FACILITATOR)
@@ -177,9 +176,7 @@ def step_create(
 ) -> Step:
     """Add a step right after `after` (or right before `before`) in the process order, else at the end. The place
     is decided under the journey lock, so steps added at the same moment each land next to their own anchor."""
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": _("Give the step a title.")})
+    title = required_text(title, "title", _("Give the step a title."))
     _check_department(department)
     _check_same_journey(journey, after, before)
     with journey_change(journey=journey, actor=actor, kind="step.created", op_id=op_id) as change:
@@ -210,9 +207,7 @@ def step_update(
     duration_minutes: int | None = None,
     op_id: str = "",
 ) -> Step:
-    title = title.strip()
-    if not title:
-        raise ValidationError({"title": _("Give the step a title.")})
+    title = required_text(title, "title", _("Give the step a title."))
     attempted = {
         "title": title,
         "description": description,

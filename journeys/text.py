@@ -25,6 +25,17 @@ def refuse_control_characters(value: object) -> None:
         raise ValidationError(NOT_TEXT_MESSAGE, code="control_character")
 
 
+def required_text(value: str | None, field: str, missing: str, *, limit: int = 0, too_long: str = "") -> str:
+    """What a service keeps of typed text: without the white space around it; refused, for `field`, with `missing`
+    when nothing is left, or with `too_long` when over `limit` characters (no limit: 0)."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: missing})
+    if limit and len(value) > limit:
+        raise ValidationError({field: too_long})
+    return value
+
+
 MARKUP = re.compile("[<>]")
 
 

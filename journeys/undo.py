@@ -10,6 +10,7 @@ overwrite or delete their work.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -73,19 +74,21 @@ def original_change(event: Event) -> Event:
 
 
 def change_undo(*, journey: Journey, actor: Any, op_id: str = "") -> Event:
-    with journey_change(journey=journey, actor=actor, kind=UNDO, op_id=op_id) as change:
-        target = undoable_event(change.journey, actor)
-        if target is None:
-            raise CannotUndo(_("You have no change on this board to undo."))
-        _revert(change, target)
-    return change.event
+    return _take_back(journey, actor, op_id, UNDO, undoable_event, _("You have no change on this board to undo."))
 
 
 def change_redo(*, journey: Journey, actor: Any, op_id: str = "") -> Event:
-    with journey_change(journey=journey, actor=actor, kind=REDO, op_id=op_id) as change:
-        target = redoable_event(change.journey, actor)
+    return _take_back(journey, actor, op_id, REDO, redoable_event, _("There is nothing to redo."))
+
+
+def _take_back(
+    journey: Journey, actor: Any, op_id: str, kind: str, find: Callable[[Journey, Any], Event | None], nothing: str
+) -> Event:
+    """Undo or redo: revert the event `find` names for the actor, as a change of its own; `nothing`: there is none."""
+    with journey_change(journey=journey, actor=actor, kind=kind, op_id=op_id) as change:
+        target = find(change.journey, actor)
         if target is None:
-            raise CannotUndo(_("There is nothing to redo."))
+            raise CannotUndo(nothing)
         _revert(change, target)
     return change.event
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from boards.forms import VersionedForm
 from journeys.models import PainPoint
 from painpoints import selectors as pp_selectors
+from web.forms import chosen_from_own
 
 TEXT = {"max_length": 2000, "required": False}
 
@@ -56,19 +57,9 @@ SORT_CHOICES = [
 class OwnerFilterForm(forms.Form):
     """The filters of the owners' list; a value the user may not use is refused with a message."""
 
-    journey = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=_("Journey"),
-        empty_label=_("All my journeys"),
-        error_messages={"invalid_choice": _("That journey is not one of yours.")},
-    )
-    department = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=_("Department"),
-        empty_label=_("All my departments"),
-        error_messages={"invalid_choice": _("You are not a member of that department.")},
+    journey = chosen_from_own(_("Journey"), _("All my journeys"), _("That journey is not one of yours."))
+    department = chosen_from_own(
+        _("Department"), _("All my departments"), _("You are not a member of that department.")
     )
     severity = forms.ChoiceField(
         choices=[("", _("Any severity")), *PainPoint.Severity.choices], required=False, label=_("Severity")

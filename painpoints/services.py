@@ -26,6 +26,7 @@ from journeys.errors import Conflict, NotAllowed
 from journeys.models import Membership, PainPoint, PainPointActivity
 from journeys.permissions import in_responsible_department, is_facilitator
 from journeys.services import log_activity
+from journeys.text import required_text
 
 Status = PainPoint.Status
 Kind = PainPointActivity.Kind
@@ -141,13 +142,6 @@ def _check_transition(pain_point: PainPoint, actor: Any, action: str) -> None:
         )
 
 
-def _required_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
-
-
 @contextmanager
 def _lifecycle(
     pain_point: PainPoint,
@@ -239,7 +233,7 @@ def pain_point_plan_fix(
     base_version: int | None,
     op_id: str = "",
 ) -> PainPoint:
-    fix_description = _required_text(fix_description, "fix_description", _("Say what changes."))
+    fix_description = required_text(fix_description, "fix_description", _("Say what changes."))
     if target_date is None:
         raise ValidationError({"target_date": _("Give a target date.")})
     if target_date < timezone.localdate():
@@ -259,25 +253,33 @@ def pain_point_plan_fix(
 def pain_point_solve(
     *, pain_point: PainPoint, actor: Any, resolution: str, base_version: int | None, op_id: str = ""
 ) -> PainPoint:
-    resolution = _required_text(resolution, "resolution", _("Say in a few words how it was solved."))
-    attempted = {"resolution": resolution, "text": resolution}
-    with _lifecycle(
-        pain_point, actor=actor, action="solve", base_version=base_version, attempted=attempted, op_id=op_id
-    ) as current:
-        current.resolution, current.solved_at = resolution, timezone.now()
-        current.owner = current.owner or actor
-    return current
+    resolution = required_text(resolution, "resolution", _("Say in a few words how it was solved."))
+    return _close(pain_point, actor, "solve", resolution, solved=True, base_version=base_version, op_id=op_id)
 
 
 def pain_point_mark_wont_fix(
     *, pain_point: PainPoint, actor: Any, reason: str, base_version: int | None, op_id: str = ""
 ) -> PainPoint:
-    reason = _required_text(reason, "reason", _("Give the reason it will not be fixed."))
-    attempted = {"resolution": reason, "text": reason}
+    reason = required_text(reason, "reason", _("Give the reason it will not be fixed."))
+    return _close(pain_point, actor, "wont_fix", reason, solved=False, base_version=base_version, op_id=op_id)
+
+
+def _close(
+    pain_point: PainPoint,
+    actor: Any,
+    action: str,
+    resolution: str,
+    *,
+    solved: bool,
+    base_version: int | None,
+    op_id: str,
+) -> PainPoint:
+    """Solved, or won't be fixed: `resolution` says how or why; whoever closes an unowned pain point owns it."""
+    attempted = {"resolution": resolution, "text": resolution}
     with _lifecycle(
-        pain_point, actor=actor, action="wont_fix", base_version=base_version, attempted=attempted, op_id=op_id
+        pain_point, actor=actor, action=action, base_version=base_version, attempted=attempted, op_id=op_id
     ) as current:
-        current.resolution, current.solved_at = reason, None
+        current.resolution, current.solved_at = resolution, timezone.now() if solved else None
         current.owner = current.owner or actor
     return current
 
@@ -285,7 +287,7 @@ def pain_point_mark_wont_fix(
 def pain_point_reopen(
     *, pain_point: PainPoint, actor: Any, reason: str, base_version: int | None, op_id: str = ""
 ) -> PainPoint:
-    reason = _required_text(reason, "reason", _("Say why it is reopened: how does the customer still suffer?"))
+    reason = required_text(reason, "reason", _("Say why it is reopened: how does the customer still suffer?"))
     attempted = {"status": Status.OPEN.label, "text": reason}
     with _lifecycle(
         pain_point, actor=actor, action="reopen", base_version=base_version, attempted=attempted, op_id=op_id
@@ -295,7 +297,7 @@ def pain_point_reopen(
 
 
 def pain_point_comment(*, pain_point: PainPoint, actor: Any, text: str, op_id: str = "") -> PainPointActivity:
-    text = _required_text(text, "text", _("Write a comment first."))
+    text = required_text(text, "text", _("Write a comment first."))
     with _lifecycle(
         pain_point, actor=actor, action="comment", base_version=None, attempted={"text": text}, op_id=op_id
     ) as current:

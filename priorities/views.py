@@ -4,6 +4,7 @@ change every journey it touches)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from journeys.errors import ChangeRefused
 from journeys.models import PainPoint
 from priorities import matrix, selectors, services
 from priorities.forms import ScoreForm
-from web.changes import PageAnswers, add_errors, apply_change, journey_child, member_journey, status_of
+from web.changes import PageAnswers, add_errors, apply_service, journey_child, member_journey, status_of
 
 
 @login_required
@@ -51,11 +52,8 @@ def _answers(request: HttpRequest, journey: Any) -> PageAnswers:
 def pain_point_score(request: HttpRequest, journey_id: int, pain_point_id: int) -> HttpResponse:
     journey, pain_point = journey_child(request, journey_id, PainPoint, pain_point_id)
     form = ScoreForm(request.POST, prefix=f"pain_point-{pain_point.pk}")
-    return apply_change(
-        request, journey, form,
-        lambda data, op_id: services.pain_point_score(pain_point=pain_point, actor=request.user, op_id=op_id, **data),
-        _answers(request, journey),
-    )  # fmt: skip
+    service = partial(services.pain_point_score, pain_point=pain_point)
+    return apply_service(request, journey, form, service, _answers(request, journey))
 
 
 @login_required

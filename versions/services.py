@@ -12,6 +12,7 @@ from exchange.services import journey_copy
 from journeys.changes import journey_change
 from journeys.models import Journey, Membership, PainPoint, Step
 from journeys.permissions import require_facilitator
+from journeys.text import required_text
 from versions.models import JourneyVersion, PainPointAnswer, StepLineage
 from versions.selectors import same_family
 
@@ -19,12 +20,10 @@ MAX_NAME = JourneyVersion._meta.get_field("name").max_length
 
 
 def _clean_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Give the version a name, e.g. As it should be.")})
-    if len(name) > MAX_NAME:
-        raise ValidationError({"name": _("Keep the name to %(limit)s characters.") % {"limit": MAX_NAME}})
-    return name
+    too_long = _("Keep the name to %(limit)s characters.") % {"limit": MAX_NAME}
+    return required_text(
+        name, "name", _("Give the version a name, e.g. As it should be."), limit=MAX_NAME, too_long=too_long
+    )
 
 
 def _check_free(family: Journey, name: str, *, keep: JourneyVersion | None = None) -> None:

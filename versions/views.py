@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -18,7 +19,7 @@ from journeys import permissions
 from journeys.models import Journey, PainPoint
 from versions import compare, selectors, services
 from versions.forms import PainPointAnswerForm, VersionNameForm
-from web.changes import PageAnswers, apply_change, journey_child, member_journey
+from web.changes import PageAnswers, apply_change, apply_service, journey_child, member_journey
 
 
 @login_required
@@ -60,13 +61,8 @@ def _page_answers(request: HttpRequest, journey: Journey, done: str) -> PageAnsw
 def _named_change(request: HttpRequest, journey_id: int, service: Callable[..., Any], done: str) -> HttpResponse:
     """A version change that takes a name (naming this version, starting the next one), answered on the page."""
     journey = member_journey(request, journey_id)
-    return apply_change(
-        request,
-        journey,
-        VersionNameForm(request.POST),
-        lambda data, op_id: service(journey=journey, actor=request.user, op_id=op_id, **data),
-        _page_answers(request, journey, done),
-    )
+    answers = _page_answers(request, journey, done)
+    return apply_service(request, journey, VersionNameForm(request.POST), partial(service, journey=journey), answers)
 
 
 @login_required

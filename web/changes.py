@@ -2,6 +2,11 @@
 
     return apply_change(request, journey, form, service, FragmentAnswers(journey, invalid=...))
 
+Most views call it through `apply_service` (the service takes the user, the operation id and the form's data as
+keywords) or `apply_live_change` (that, answered with FragmentAnswers):
+
+    return apply_live_change(request, journey, form, partial(services.step_move, step=step), form_part(...))
+
 `apply_change` checks the operation id, validates the form, runs the service (which runs inside
 `journeys.changes.journey_change`, told a digest of what the request asks for: an operation id sent again with other
 content is refused with 409, not answered as already applied) and maps every refusal of `journeys.errors` to one status:
@@ -162,6 +167,33 @@ class FragmentAnswers:
         if isinstance(refusal, StaleEdit):
             return HttpResponse(render_conflict(refusal), status=status)
         return HttpResponse(str(refusal), status=status, content_type="text/plain; charset=utf-8")
+
+
+def no_form(form: forms.Form) -> str:
+    """For a control with no form of its own to come back in (a delete button): the answer carries no form."""
+    return ""
+
+
+def apply_service(
+    request: HttpRequest, journey: Journey, form: forms.Form, service: Callable[..., Any], answers: Answers
+) -> HttpResponse:
+    """`apply_change` for the usual service: `service(actor=<the user>, op_id=<the operation id>, **<the form's
+    data>)`, what the URL names bound first (`partial(services.step_move, step=step)`)."""
+    return apply_change(
+        request, journey, form, lambda data, op_id: service(actor=request.user, op_id=op_id, **data), answers
+    )
+
+
+def apply_live_change(
+    request: HttpRequest,
+    journey: Journey,
+    form: forms.Form,
+    service: Callable[..., Any],
+    invalid_form: Callable[[forms.Form], str] = no_form,
+) -> HttpResponse:
+    """The usual change on a live page (`apply_service`), answered with FragmentAnswers; a form with problems comes
+    back as `invalid_form(form)`."""
+    return apply_service(request, journey, form, service, FragmentAnswers(journey, invalid_form))
 
 
 def fragments_answer(journey: Journey, event: Event, *, replayed: bool, page: str | None = None) -> HttpResponse:

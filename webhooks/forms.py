@@ -5,24 +5,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from web.forms import chosen_from_own
 from webhooks import selectors
 from webhooks.registry import EVENT_TYPES
 
 
 class SubscriptionForm(forms.Form):
-    journey = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=_("For the journey"),
-        empty_label="—",
-        error_messages={"invalid_choice": _("You are not the facilitator of that journey.")},
-    )
-    department = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=_("Or for every pain point of the department"),
-        empty_label="—",
-        error_messages={"invalid_choice": _("Only managers can choose a department.")},
+    journey = chosen_from_own(_("For the journey"), "—", _("You are not the facilitator of that journey."))
+    department = chosen_from_own(
+        _("Or for every pain point of the department"), "—", _("Only managers can choose a department.")
     )
     url = forms.URLField(label=_("Address (URL)"), max_length=500, assume_scheme="https")
     description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -23,7 +24,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from journeys import lens, mirror, permissions
 from journeys.errors import ChangeRefused, NotAMember
 from journeys.models import Event, Journey, LensQuestion, Step
-from web.changes import FragmentAnswers, PageAnswers, apply_change, fragments_answer, journey_child, member_journey
+from web.changes import (
+    PageAnswers,
+    Service,
+    apply_change,
+    apply_live_change,
+    fragments_answer,
+    journey_child,
+    member_journey,
+)
 from workshops import lens_mirror_forms as workshop_forms
 from workshops import mirror_rendering
 
@@ -52,15 +61,8 @@ def lens_answer(request: HttpRequest, journey_id: int, step_id: int, question_id
         context = {"step": step, "question": question, "answer": answer, "form": form, "oob": True}
         return render(request, f"{LENS_PARTS}#lens-answer", context).content.decode()
 
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: lens.lens_answer_save(
-            step=step, question=question, actor=request.user, op_id=op_id, **data
-        ),
-        FragmentAnswers(journey, invalid),
-    )
+    service = partial(lens.lens_answer_save, step=step, question=question)
+    return apply_live_change(request, journey, form, service, invalid)
 
 
 # Mirror survey --------------------------------------------------------------------------------------------------
@@ -161,6 +163,19 @@ def mirror_survey(request: HttpRequest, journey_id: int) -> HttpResponse:
     return _mirror_page(request, member_journey(request, journey_id))
 
 
+def _mirror_change(
+    request: HttpRequest, journey: Journey, form: forms.Form, service: Service, done: str, form_name: str
+) -> HttpResponse:
+    """One save on the mirror page, `done` when it is saved; `form_name`: the page's form it was made in."""
+    return apply_change(request, journey, form, service, _mirror_answers(request, journey, done, form_name))
+
+
+def _facilitator_journey(request: HttpRequest, journey_id: int) -> Journey:
+    journey = member_journey(request, journey_id)
+    permissions.require_facilitator(journey, request.user)
+    return journey
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def mirror_estimates(request: HttpRequest, journey_id: int) -> HttpResponse:
@@ -170,30 +185,24 @@ def mirror_estimates(request: HttpRequest, journey_id: int) -> HttpResponse:
         context = {"form": _own_estimates_form(request, journey), "journey": journey}
         return render(request, "workshops/mirror/page.html#mirror-estimate-rows", context)
     form = workshop_forms.MirrorEstimatesForm(request.POST, steps=list(Step.objects.filter(journey=journey)))
+
+    def give(data: dict[str, Any], op_id: str) -> Any:
+        return mirror.mirror_estimates_give(journey=journey, actor=request.user, scores=form.scores(), op_id=op_id)
+
     done = _("Your estimates are saved. They stay hidden until the facilitator reveals them.")
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: mirror.mirror_estimates_give(
-            journey=journey, actor=request.user, scores=form.scores(), op_id=op_id
-        ),
-        _mirror_answers(request, journey, done, "estimates_form"),
-    )
+    return _mirror_change(request, journey, form, give, done, "estimates_form")
 
 
 @login_required
 @require_POST
 def customer_score_enter(request: HttpRequest, journey_id: int) -> HttpResponse:
-    journey = member_journey(request, journey_id)
-    permissions.require_facilitator(journey, request.user)
-    return apply_change(
-        request,
-        journey,
-        workshop_forms.CustomerScoreForm(request.POST, journey=journey),
-        lambda data, op_id: mirror.customer_score_set(journey=journey, actor=request.user, op_id=op_id, **data),
-        _mirror_answers(request, journey, _("The customer score is saved."), "score_form"),
-    )
+    journey = _facilitator_journey(request, journey_id)
+    form = workshop_forms.CustomerScoreForm(request.POST, journey=journey)
+
+    def enter(data: dict[str, Any], op_id: str) -> Any:
+        return mirror.customer_score_set(journey=journey, actor=request.user, op_id=op_id, **data)
+
+    return _mirror_change(request, journey, form, enter, _("The customer score is saved."), "score_form")
 
 
 def _field_name(form: forms.Form, name: str) -> str:
@@ -208,34 +217,26 @@ def _field_name(form: forms.Form, name: str) -> str:
 @require_POST
 def customer_scores_enter(request: HttpRequest, journey_id: int) -> HttpResponse:
     """Customer scores of several steps in one save (the facilitator's table on the mirror page)."""
-    journey = member_journey(request, journey_id)
-    permissions.require_facilitator(journey, request.user)
+    journey = _facilitator_journey(request, journey_id)
     form = _customer_scores_form(journey, request.POST)
-    return apply_change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: mirror.customer_scores_set(
-            journey=journey, scores=form.scores(), actor=request.user, op_id=op_id
-        ),
-        _mirror_answers(request, journey, _("The customer scores are saved."), "scores_form"),
-    )
+
+    def enter(data: dict[str, Any], op_id: str) -> Any:
+        return mirror.customer_scores_set(journey=journey, scores=form.scores(), actor=request.user, op_id=op_id)
+
+    return _mirror_change(request, journey, form, enter, _("The customer scores are saved."), "scores_form")
 
 
 @login_required
 @require_POST
 def customer_scores_import(request: HttpRequest, journey_id: int) -> HttpResponse:
-    journey = member_journey(request, journey_id)
-    permissions.require_facilitator(journey, request.user)
-    return apply_change(
-        request,
-        journey,
-        workshop_forms.CustomerScoreImportForm(request.POST, request.FILES),
-        lambda data, op_id: mirror.customer_scores_import(
-            journey=journey, data=data["file"].read(mirror.MAX_CSV_BYTES + 1), actor=request.user, op_id=op_id
-        ),
-        _mirror_answers(request, journey, _("The customer scores are imported."), "import_form"),
-    )
+    journey = _facilitator_journey(request, journey_id)
+    form = workshop_forms.CustomerScoreImportForm(request.POST, request.FILES)
+
+    def import_file(data: dict[str, Any], op_id: str) -> Any:
+        content = data["file"].read(mirror.MAX_CSV_BYTES + 1)
+        return mirror.customer_scores_import(journey=journey, data=content, actor=request.user, op_id=op_id)
+
+    return _mirror_change(request, journey, form, import_file, _("The customer scores are imported."), "import_form")
 
 
 @login_required
@@ -244,10 +245,8 @@ def mirror_reveal(request: HttpRequest, journey_id: int) -> HttpResponse:
     journey = member_journey(request, journey_id)
     revealed = request.POST.get("revealed", "1") == "1"
     done = _("The estimates are revealed.") if revealed else _("The estimates are hidden again.")
-    return apply_change(
-        request,
-        journey,
-        forms.Form(request.POST),
-        lambda data, op_id: mirror.mirror_reveal(journey=journey, actor=request.user, revealed=revealed, op_id=op_id),
-        _mirror_answers(request, journey, done, "reveal_form"),
-    )
+
+    def reveal(data: dict[str, Any], op_id: str) -> Any:
+        return mirror.mirror_reveal(journey=journey, actor=request.user, revealed=revealed, op_id=op_id)
+
+    return _mirror_change(request, journey, forms.Form(request.POST), reveal, done, "reveal_form")

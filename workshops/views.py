@@ -5,6 +5,7 @@ fragments the live layer pushes. A non-member gets 404 everywhere; a participant
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from boards import rendering
 from journeys.models import Journey
-from web.changes import FragmentAnswers, apply_change, member_journey
+from web.changes import apply_live_change, member_journey
 from workshops import forms as workshop_forms
 from workshops import fragments, selectors, services
 from workshops.models import VotingRound
@@ -34,12 +35,11 @@ def change(
     request: HttpRequest,
     journey: Journey,
     form: forms.Form,
-    apply: Callable[[dict, str], Any],
+    service: Callable[..., Any],
     message_id: str = "workshop-message",
 ) -> HttpResponse:
-    return apply_change(
-        request, journey, form, apply, FragmentAnswers(journey, lambda form: _message(form, message_id))
-    )
+    """A workshop tool's change (see apply_live_change); a form with problems says so in the tool's message line."""
+    return apply_live_change(request, journey, form, service, lambda form: _message(form, message_id))
 
 
 def _round(request: HttpRequest, journey_id: int, round_id: int) -> tuple[Journey, VotingRound]:
@@ -64,7 +64,7 @@ def journey_form_change(
         request,
         journey,
         form_class(request.POST, journey=journey) if form_takes_journey else form_class(request.POST),
-        lambda data, op_id: service(journey=journey, actor=request.user, op_id=op_id, **data),
+        partial(service, journey=journey),
         message_id,
     )
 
@@ -105,12 +105,7 @@ def round_change(
     """A change of one voting round from one form: `service(voting=, actor=, op_id=, **cleaned_data)`."""
     journey, voting = _round(request, journey_id, round_id)
     form = form_class(request.POST, journey=journey) if form_takes_journey else form_class(request.POST)
-    return change(
-        request,
-        journey,
-        form,
-        lambda data, op_id: service(voting=voting, actor=request.user, op_id=op_id, **data),
-    )
+    return change(request, journey, form, partial(service, voting=voting))
 
 
 @login_required
@@ -159,8 +154,8 @@ def timer_action(request: HttpRequest, journey_id: int, action: str) -> HttpResp
     journey = member_journey(request, journey_id)
     form = workshop_forms.TimerForm(request.POST)
 
-    def apply(data: dict, op_id: str) -> Any:
-        common = {"journey": journey, "actor": request.user, "op_id": op_id}
+    def apply(*, actor: Any, op_id: str, **data: Any) -> Any:
+        common = {"journey": journey, "actor": actor, "op_id": op_id}
         if action == "pause":
             return services.timer_pause(**common)
         if action == "reset":

@@ -6,10 +6,9 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-register = template.Library()
+from boards.templatetags.board_format import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
-MINUTES_PER_HOUR = 60
-MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR
+register = template.Library()
 
 
 @register.filter
