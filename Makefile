@@ -46,7 +46,7 @@ test: dev-setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 4 --dist loadfile  # four on two cores: browser tests wait on pages half the time
 
 ## Pin every dependency, transitive ones included, from requirements.in and requirements-dev.in
 lock: dev-setup
