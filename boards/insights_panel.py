@@ -142,12 +142,21 @@ def render_panel(journey: Journey, *, oob: bool) -> str:
     """The panel as of the journey's latest change: computed once per change and language, shared by the push
     that announces the change and every page load until the next one."""
     seq = Journey.objects.values_list("seq", flat=True).get(pk=journey.pk)
-    key = f"insights-panel:{journey.pk}:{journey.created_at.timestamp()}:{seq}:{get_language()}:{oob}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(f"{PANEL}#insights-panel", {**panel_context(journey), "oob": oob})
-        cache.set(key, html, PANEL_CACHE_SECONDS)
-    return html
+    key = f"insights-panel:{journey.pk}:{journey.created_at.timestamp()}:{seq}:{get_language()}"
+    variants = cache.get(key)
+    if variants is None:
+        html = render_to_string(f"{PANEL}#insights-panel", {**panel_context(journey), "oob": False})
+        variants = {False: html, True: pushed_panel(html)}
+        cache.set(key, variants, PANEL_CACHE_SECONDS)
+    return variants[oob]
+
+
+def pushed_panel(html: str) -> str:
+    """The panel as pushed (`oob`) from the panel as a page shows it: the partial differs only in the panel's own tag,
+    so the push of a change and the next page load share one render, whichever of them comes first."""
+    start = html.index('<aside id="insights-panel"')
+    end = html.index(">", start)
+    return f'{html[:end]} hx-swap-oob="morph"{html[end:]}'
 
 
 @register_follow_up()
