@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,8 @@ from boards.findings import Finding
 from journeys import blueprint, lens, mirror
 from journeys import insight_data as insight_reads
 from journeys.graph import Route
-from journeys.models import Journey, LensAnswer, LensQuestion, Step
+from journeys.models import Event, Journey, LensAnswer, LensQuestion, Step
+from live import presence
 from live.fragments import register_follow_up, register_fragments
 
 PANEL = "boards/insights.html"
@@ -149,6 +152,19 @@ def render_panel(journey: Journey, *, oob: bool) -> str:
         variants = {False: html, True: pushed_panel(html)}
         cache.set(key, variants, PANEL_CACHE_SECONDS)
     return variants[oob]
+
+
+def panel_after_change(event: Event) -> None:
+    """After a committed change's push (`live.fanout.register_after_push`, off the request): the panel as of the
+    change, in the site's language and in those of the pages open on the journey, so the first page load after a
+    change finds it rendered instead of analysing the board while someone waits. The push has rendered it already
+    for the open pages (the same cache entry); a load that comes before this job is done renders it itself."""
+    journey = Journey.objects.filter(pk=event.journey_id).first()
+    if journey is None:
+        return
+    for language in sorted({settings.LANGUAGE_CODE, *presence.audiences_here(journey.pk)}):
+        with translation.override(language):
+            render_panel(journey, oob=False)
 
 
 def pushed_panel(html: str) -> str:

@@ -202,3 +202,21 @@ def test_the_page_with_everything_kept_is_the_page_rendered_from_nothing(board):
         return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": |data-server-now-ms=)"[^"]+"', r"\1", html)
 
     assert without_tokens(kept) == without_tokens(fresh)
+
+
+def test_after_a_change_the_insights_panel_is_rendered_for_the_next_load(board, django_capture_on_commit_callbacks):
+    from django.template.loader import render_to_string
+
+    from boards import insights_panel
+
+    step = first_step(board)
+    with django_capture_on_commit_callbacks(execute=True):  # the change's push and after-push jobs
+        services.step_update(step=step, actor=board.created_by, base_version=step.version, title="Renamed")
+    journey = Journey.objects.get(pk=board.pk)
+
+    with CaptureQueriesContext(connection) as captured:
+        kept = insights_panel.render_panel(journey, oob=False)
+    assert len(captured) == 1  # the journey's seq: the panel of this change is there
+    assert "Renamed" in kept
+    context = {**insights_panel.panel_context(journey), "oob": False}
+    assert kept == render_to_string(f"{insights_panel.PANEL}#insights-panel", context)
