@@ -12,6 +12,9 @@ A pain point imported from a journey file counts from the day it was imported (`
 that is what the file claims, not what was measured here, so its claimed creation, a claimed solving and its
 imported activities are left out; the import itself is an "imported" activity that enters it in the backlog when it
 arrives open. What happens to it afterwards counts like anything else.
+
+The weekly flow without a department chosen is read from the weeks kept per journey (`pain_point_weeks`, counted with
+this module's expressions after every change); with departments, and for the tests' comparison, it is counted here.
 """
 
 from __future__ import annotations
