@@ -13,3 +13,8 @@ class BoardsConfig(AppConfig):
             insights_panel,
             rendering,
         )
+        from live.fanout import register_after_push
+
+        # The insights panel is the one part of the page a change makes the next load analyse again: done here, after
+        # the change's push and off its answer, so that load finds it rendered.
+        register_after_push(insights_panel.panel_after_change)

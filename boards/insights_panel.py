@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,8 @@ from boards.findings import Finding
 from journeys import blueprint, lens, mirror
 from journeys import insight_data as insight_reads
 from journeys.graph import Route
-from journeys.models import Journey, LensAnswer, LensQuestion, Step
+from journeys.models import Event, Journey, LensAnswer, LensQuestion, Step
+from live import presence
 from live.fragments import register_follow_up, register_fragments
 
 PANEL = "boards/insights.html"
@@ -142,12 +145,34 @@ def render_panel(journey: Journey, *, oob: bool) -> str:
     """The panel as of the journey's latest change: computed once per change and language, shared by the push
     that announces the change and every page load until the next one."""
     seq = Journey.objects.values_list("seq", flat=True).get(pk=journey.pk)
-    key = f"insights-panel:{journey.pk}:{journey.created_at.timestamp()}:{seq}:{get_language()}:{oob}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(f"{PANEL}#insights-panel", {**panel_context(journey), "oob": oob})
-        cache.set(key, html, PANEL_CACHE_SECONDS)
-    return html
+    key = f"insights-panel:{journey.pk}:{journey.created_at.timestamp()}:{seq}:{get_language()}"
+    variants = cache.get(key)
+    if variants is None:
+        html = render_to_string(f"{PANEL}#insights-panel", {**panel_context(journey), "oob": False})
+        variants = {False: html, True: pushed_panel(html)}
+        cache.set(key, variants, PANEL_CACHE_SECONDS)
+    return variants[oob]
+
+
+def panel_after_change(event: Event) -> None:
+    """After a committed change's push (`live.fanout.register_after_push`, off the request): the panel as of the
+    change, in the site's language and in those of the pages open on the journey, so the first page load after a
+    change finds it rendered instead of analysing the board while someone waits. The push has rendered it already
+    for the open pages (the same cache entry); a load that comes before this job is done renders it itself."""
+    journey = Journey.objects.filter(pk=event.journey_id).first()
+    if journey is None:
+        return
+    for language in sorted({settings.LANGUAGE_CODE, *presence.audiences_here(journey.pk)}):
+        with translation.override(language):
+            render_panel(journey, oob=False)
+
+
+def pushed_panel(html: str) -> str:
+    """The panel as pushed (`oob`) from the panel as a page shows it: the partial differs only in the panel's own tag,
+    so the push of a change and the next page load share one render, whichever of them comes first."""
+    start = html.index('<aside id="insights-panel"')
+    end = html.index(">", start)
+    return f'{html[:end]} hx-swap-oob="morph"{html[end:]}'
 
 
 @register_follow_up()

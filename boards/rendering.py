@@ -10,6 +10,7 @@ from typing import Any
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -27,11 +28,26 @@ def map_context(journey: Journey) -> dict[str, Any]:
     context = map_geometry(journey)
     board, boxes = context["board"], context["boxes"]
     cards = step_cards(journey, board.steps)
+    placed_cards = list(zip((boxes[step.pk] for step in board.steps), cards, strict=True))
     return {
         **context,
-        "placed_cards": list(zip((boxes[step.pk] for step in board.steps), cards, strict=True)),
+        "placed_cards": placed_cards,
+        "slots": slots(placed_cards),
         **arrow_parts(journey, context["arrows"]),
     }
+
+
+def slots(placed_cards: list[tuple[geometry.Box, SafeString]]) -> SafeString:
+    """Each card in its slot, as the board-map partial's loop wrote them (the same bytes): joined here, where 300
+    cards cost a fraction of a millisecond instead of the template loop's five."""
+    # Safe: the cards are rendered partials, the box's style is escaped and its column and row are numbers.
+    return mark_safe(
+        "".join(
+            f'\n  <div class="slot" style="{escape(box.style)}" data-column="{box.column}" data-row="{box.row}">'
+            f"{card}</div>\n  "
+            for box, card in placed_cards
+        )
+    )
 
 
 def map_geometry(journey: Journey) -> dict[str, Any]:

@@ -31,3 +31,40 @@ class JourneyFlowDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.journey} {self.day}"
+
+
+class PainPointWeek(models.Model):
+    """One journey's pain point flow in one week (Monday, local time): opened and solved there, and how many entered
+    and left the open backlog. Kept by `dashboard.pain_point_weeks` after every change to the journey, so the
+    dashboard sums a row per journey and week instead of counting every pain point and timeline entry."""
+
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE)
+    week = models.DateField(_("week starting"))
+    opened = models.PositiveIntegerField(_("opened"), default=0)
+    solved = models.PositiveIntegerField(_("solved"), default=0)
+    entered = models.PositiveIntegerField(_("entered the open backlog"), default=0)
+    left = models.PositiveIntegerField(_("left the open backlog"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["journey", "week"], name="one_pain_point_week_per_journey")]
+
+    def __str__(self) -> str:
+        return f"journey {self.journey_id}, week of {self.week}"
+
+
+class PainPointWeeksKept(models.Model):
+    """As of which change (the journey's sequence number) and in which time zone a journey's weeks were counted: a
+    journey whose seq has moved on since is counted afresh when the dashboard reads it."""
+
+    journey = models.OneToOneField(
+        Journey,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="pain_point_weeks_kept",
+        verbose_name=_("journey"),
+    )
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+
+    def __str__(self) -> str:
+        return f"journey {self.journey_id} as of change {self.seq}"

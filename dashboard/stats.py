@@ -12,6 +12,9 @@ A pain point imported from a journey file counts from the day it was imported (`
 that is what the file claims, not what was measured here, so its claimed creation, a claimed solving and its
 imported activities are left out; the import itself is an "imported" activity that enters it in the backlog when it
 arrives open. What happens to it afterwards counts like anything else.
+
+The weekly flow without a department chosen is read from the weeks kept per journey (`pain_point_weeks`, counted with
+this module's expressions after every change); with departments, and for the tests' comparison, it is counted here.
 """
 
 from __future__ import annotations
@@ -334,6 +337,25 @@ def weekly_per_journey(
     return series
 
 
+def weekly_from_kept(
+    scope: Scope, *, starts: list[date], open_now: dict[int, int], journey_ids: Collection[int] | None = None
+) -> tuple[WeeklySeries, dict[int, WeeklySeries]]:
+    """`weekly_total` and `weekly_per_journey` from the weeks kept per journey (`pain_point_weeks`), for a scope
+    without departments (the kept weeks are per journey, not per department): the same figures, from a row per
+    journey and week instead of every pain point and timeline entry."""
+    from dashboard import pain_point_weeks  # it counts with this module's expressions
+
+    table = pain_point_weeks.read_weeks(scope, starts, journey_ids)
+    weeks = len(starts)
+    total = WeeklySeries(table.opened, table.solved, backlog_walked_back(sum(open_now.values()), table.net))
+    journeys = set(open_now if journey_ids is None else journey_ids) | set(table.per_journey)
+    per_journey = {}
+    for journey in journeys:
+        opened, solved, net = table.per_journey.get(journey, ([0] * weeks, [0] * weeks, [0] * weeks))
+        per_journey[journey] = WeeklySeries(opened, solved, backlog_walked_back(open_now.get(journey, 0), net))
+    return total, per_journey
+
+
 def backlog_walked_back(open_now: int, net_per_week: list[int]) -> list[int]:
     """The backlog at the end of each week, from today's backlog and each week's net change (entered - left)."""
     backlog = [0] * len(net_per_week)
@@ -412,12 +434,16 @@ def dashboard_stats(scope: Scope, *, now: datetime | None = None, series_for_top
     if series_for_top is not None:
         chosen = [row.key for row in sorted(journeys, key=lambda row: (-row.unsolved, row.name.casefold()))]
         chosen = chosen[:series_for_top]
-    total = weekly_total(scope, starts=starts, open_now=sum(open_now.values()))
+    if scope.department_ids:
+        total = weekly_total(scope, starts=starts, open_now=sum(open_now.values()))
+        per_journey = weekly_per_journey(scope, starts=starts, open_now=open_now, journey_ids=chosen)
+    else:
+        total, per_journey = weekly_from_kept(scope, starts=starts, open_now=open_now, journey_ids=chosen)
     return DashboardStats(
         scope=scope,
         journeys=journeys,
         departments=status_by_department(scope),
-        flow=WeeklyFlow(starts, total, weekly_per_journey(scope, starts=starts, open_now=open_now, journey_ids=chosen)),
+        flow=WeeklyFlow(starts, total, per_journey),
         median_open_age=median_open_age(scope, now=now, open_count=sum(open_now.values())),
         median_time_to_solve=median_time_to_solve(
             scope, since=local_midnight(starts[0]), solved_count=sum(total.solved)

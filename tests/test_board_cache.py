@@ -151,3 +151,72 @@ def test_the_board_takes_as_many_queries_for_40_steps_as_for_8_with_an_empty_cac
     full = _queries(small, empty_cache=False)
     assert _queries(large, empty_cache=True) == empty <= 40
     assert _queries(large, empty_cache=False) == full < empty
+
+
+# The loop the board-map partial ran over its cards before `rendering.slots` joined them in Python.
+SLOT_LOOP = (
+    "{% for box, card in placed_cards %}\n"
+    '  <div class="slot" style="{{ box.style }}" data-column="{{ box.column }}" data-row="{{ box.row }}">'
+    "{{ card }}</div>\n"
+    "  {% endfor %}"
+)
+
+
+def test_the_cards_slots_are_the_bytes_the_template_loop_wrote(board):
+    from django.template import Context, Template
+
+    step = first_step(board)
+    services.step_update(step=step, actor=board.created_by, base_version=step.version, title='Says "<hello>" & more')
+    context = rendering.map_context(Journey.objects.get(pk=board.pk))
+    looped = Template("{% load l10n %}{% localize off %}" + SLOT_LOOP + "{% endlocalize %}").render(Context(context))
+
+    assert str(context["slots"]) == looped
+    assert context["slots"].count('class="slot"') == 6 and "&lt;hello&gt;" in context["slots"]
+
+
+def test_the_insights_panel_pushed_and_shown_is_the_panel_its_template_renders(board):
+    from django.template.loader import render_to_string
+
+    from boards import insights_panel
+
+    journey = Journey.objects.get(pk=board.pk)
+    for first, second in ((True, False), (False, True)):
+        cache.clear()
+        kept = {first: insights_panel.render_panel(journey, oob=first)}
+        kept[second] = insights_panel.render_panel(journey, oob=second)  # from the same render
+        for oob in (True, False):
+            context = {**insights_panel.panel_context(journey), "oob": oob}
+            assert kept[oob] == render_to_string(f"{insights_panel.PANEL}#insights-panel", context)
+    assert 'hx-swap-oob="morph"' in kept[True] and "hx-swap-oob" not in kept[False]
+
+
+def test_the_page_with_everything_kept_is_the_page_rendered_from_nothing(board):
+    page(board)  # fills every cache
+    step = first_step(board)
+    services.step_update(step=step, actor=board.created_by, base_version=step.version, title="Renamed")
+    kept = page(board)
+    cache.clear()
+    fresh = page(board)
+
+    def without_tokens(html: str) -> str:  # the CSRF token is new on every response, the server's clock moves
+        return re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": |data-server-now-ms=)"[^"]+"', r"\1", html)
+
+    assert without_tokens(kept) == without_tokens(fresh)
+
+
+def test_after_a_change_the_insights_panel_is_rendered_for_the_next_load(board, django_capture_on_commit_callbacks):
+    from django.template.loader import render_to_string
+
+    from boards import insights_panel
+
+    step = first_step(board)
+    with django_capture_on_commit_callbacks(execute=True):  # the change's push and after-push jobs
+        services.step_update(step=step, actor=board.created_by, base_version=step.version, title="Renamed")
+    journey = Journey.objects.get(pk=board.pk)
+
+    with CaptureQueriesContext(connection) as captured:
+        kept = insights_panel.render_panel(journey, oob=False)
+    assert len(captured) == 1  # the journey's seq: the panel of this change is there
+    assert "Renamed" in kept
+    context = {**insights_panel.panel_context(journey), "oob": False}
+    assert kept == render_to_string(f"{insights_panel.PANEL}#insights-panel", context)
