@@ -38,6 +38,11 @@ def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
     raise RuntimeError("daphne did not start")
 
 
+# collectstatic in a test: the project's files and htmx, not the admin's, the API browser's or the Swagger UI's.
+# Compressing those (gzip and brotli) is most of the time, and no test asks for them.
+WITHOUT_THIRD_PARTY_STATIC = ["-i", "admin", "-i", "rest_framework", "-i", "drf_spectacular_sidecar"]
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     """Ask daphne to stop; a server still waiting after 3 s is killed. With a browser page still connected, daphne
     waits for the socket's consumer up to its application close timeout (10 s): a test gains nothing from that."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port, start_daphne, stop_server
+from conftest import ROOT, WITHOUT_THIRD_PARTY_STATIC, free_port, start_daphne, stop_server
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -29,8 +29,8 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
 
 @pytest.fixture(scope="module")
 def embedded_daphne(tmp_path_factory) -> Iterator[str]:
-    """daphne as `make run` starts it, on static files collected into a folder of its own (the Swagger UI's large
-    files left out: collecting them takes most of a minute and this test never asks for them)."""
+    """daphne as `make run` starts it, on static files collected into a folder of its own (without the third-party
+    ones no test asks for)."""
     folder = tmp_path_factory.mktemp("embedded")
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env |= {
@@ -39,7 +39,7 @@ def embedded_daphne(tmp_path_factory) -> Iterator[str]:
         "STATIC_ROOT": str(folder / "static"),
         "SQLITE_PATH": str(folder / "db.sqlite3"),
     }
-    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0", "-i", "drf_spectacular_sidecar"]):
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0", *WITHOUT_THIRD_PARTY_STATIC]):
         done = run(["manage.py", *command], env)
         assert done.returncode == 0, done.stderr
     port = free_port()
