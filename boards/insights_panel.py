@@ -154,12 +154,12 @@ def render_panel(journey: Journey, *, oob: bool) -> str:
     return variants[oob]
 
 
-def panel_after_change(event: Event) -> None:
-    """After a committed change's push (`live.fanout.register_after_push`, off the request): the panel as of the
-    change, in the site's language and in those of the pages open on the journey, so the first page load after a
+def panel_after_change(changes: list[Event]) -> None:
+    """After a run of committed changes to one journey (`live.fanout.register_after_push`, off the request): the panel
+    as of the last, in the site's language and in those of the pages open on the journey, so the first page load after a
     change finds it rendered instead of analysing the board while someone waits. The push has rendered it already
     for the open pages (the same cache entry); a load that comes before this job is done renders it itself."""
-    journey = Journey.objects.filter(pk=event.journey_id).first()
+    journey = Journey.objects.filter(pk=changes[-1].journey_id).first()
     if journey is None:
         return
     for language in sorted({settings.LANGUAGE_CODE, *presence.audiences_here(journey.pk)}):

@@ -48,11 +48,11 @@ def flow_day_record(*, journey: Journey, day: date | None = None) -> JourneyFlow
     return row
 
 
-def record_after_change(event: Event) -> None:
-    """After a committed change's push (live.fanout.register_after_push): a change to what the figures read records
-    the journey's figure of today."""
-    if event.kind.startswith(FLOW_CHANGES):
-        journey = Journey.objects.filter(pk=event.journey_id).first()
+def record_after_change(changes: list[Event]) -> None:
+    """After a run of committed changes to one journey (live.fanout.register_after_push): a change to what the
+    figures read records the journey's figure of today."""
+    if any(change.kind.startswith(FLOW_CHANGES) for change in changes):
+        journey = Journey.objects.filter(pk=changes[-1].journey_id).first()
         if journey is not None:
             flow_day_record(journey=journey)
 

@@ -106,15 +106,19 @@ def keep_all(batch: int = 200) -> int:
     return len(ids)
 
 
-def keep_after_change(event: Event) -> None:
-    """After a committed change's push: the journey's weeks counted again, or only marked as current."""
-    if event.kind.startswith(CHANGES_WITHOUT_PAIN_POINTS):
+def keep_after_change(changes: list[Event]) -> None:
+    """After a run of committed changes to one journey (their push is out): its weeks counted again, or only marked
+    current when none of the changes can touch a pain point and the weeks were current just before them (another
+    process's change in between leaves a gap in the seqs: counted again)."""
+    first, last = changes[0], changes[-1]
+    unbroken = [change.seq for change in changes] == list(range(first.seq, last.seq + 1))
+    if unbroken and all(change.kind.startswith(CHANGES_WITHOUT_PAIN_POINTS) for change in changes):
         moved_on = PainPointWeeksKept.objects.filter(
-            journey_id=event.journey_id, seq=event.seq - 1, time_zone=settings.TIME_ZONE
-        ).update(seq=event.seq)
+            journey_id=last.journey_id, seq=first.seq - 1, time_zone=settings.TIME_ZONE
+        ).update(seq=last.seq)
         if moved_on:
             return
-    keep([event.journey_id])
+    keep([last.journey_id])
 
 
 # Reading --------------------------------------------------------------------------------------------------------

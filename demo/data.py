@@ -24,6 +24,7 @@ from journeys.models import (
     PainPointActivity,
 )
 from journeys.permissions import MANAGERS_GROUP
+from live import fanout
 from painpoints import services as pain_points
 from priorities import services as priorities
 
@@ -240,7 +241,9 @@ class DemoResult:
 
 
 def load_demo(*, reset: bool = False) -> DemoResult:
-    with transaction.atomic():
+    # About 160 changes: each is pushed as it commits, what they set off after (the dashboard's figures, the insights
+    # panel) once per journey at the end.
+    with fanout.one_run_of_changes(), transaction.atomic():
         departments = {
             name: Department.objects.get_or_create(name=name, defaults={"colour": c})[0] for name, c in DEPARTMENTS
         }

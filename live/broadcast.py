@@ -111,15 +111,15 @@ def push_messages(event: Event) -> list[Message]:
     ]
 
 
-def follow_up_messages(event: Event) -> list[Message]:
-    """What a change sends once its push is out: the follow-ups (parts derived from the whole board), the
-    doorbells."""
+def follow_up_messages(event: Event, *, doorbells: bool = True) -> list[Message]:
+    """What a change sends once its push is out: the follow-ups (parts derived from the whole board), and the
+    doorbells unless the caller rings them itself."""
     messages = []
     for language, pages in presence.audiences_here(event.journey_id).items():
         for page, html in (_robust(follow_up_frames, event, language, pages) or {}).items():
             message = {"type": "board.followup", "seq": event.seq, "html": html}
             messages.append((group_name(event.journey_id, language, page), message))
-    return messages + doorbell_messages(event)
+    return messages + (doorbell_messages(event) if doorbells else [])
 
 
 def _robust(render: Callable[..., Any], event: Event, *args: Any) -> Any:
@@ -131,9 +131,10 @@ def _robust(render: Callable[..., Any], event: Event, *args: Any) -> Any:
         return None
 
 
-def push(event: Event) -> None:
-    """Send a change's frames now, from sync code on a thread without an event loop."""
-    for group, message in push_messages(event) + follow_up_messages(event):
+def push(event: Event, *, doorbells: bool = True) -> None:
+    """Send a change's frames now, from sync code on a thread without an event loop; its doorbells too, unless the
+    caller rings them once for a run of changes (`ring_once`)."""
+    for group, message in push_messages(event) + follow_up_messages(event, doorbells=doorbells):
         send_to_group(group, message)
 
 
@@ -147,8 +148,16 @@ async def send_messages(messages: list[Message]) -> None:
 
 
 def send_to_group(group: str, message: dict[str, Any]) -> None:
+    """Send from sync code on any thread: one without an event loop (a view, a command), or an event loop's own
+    (async code that called sync code, a test driving a browser), where the send is left to that loop."""
     try:
-        async_to_sync(get_channel_layer().group_send)(group, message)
+        layer = get_channel_layer()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the usual case
+            async_to_sync(layer.group_send)(group, message)
+        else:
+            loop.create_task(layer.group_send(group, message))
     except Exception:  # the change is committed; clients catch up from the event log on their next heartbeat
         logger.exception("Could not push to %s", group)
 
@@ -177,19 +186,20 @@ def doorbell_messages(event: Event) -> list[Message]:
     return messages
 
 
+def ring_once(doorbells: list[Message]) -> None:
+    """The doorbells of a run of changes: each group rung once, by the last change that concerns it (a doorbell only
+    tells a page to fetch itself again)."""
+    latest = {(group, message["type"]): (group, message) for group, message in doorbells}
+    for group, message in latest.values():
+        send_to_group(group, message)
+
+
 def ring(groups: list[str], message: dict[str, Any]) -> None:
     """Send a doorbell to each group, from sync code on any thread."""
-    layer = get_channel_layer()
-    if layer is None:
+    if get_channel_layer() is None:
         return
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: a sync view or command, on a thread without an event loop
-        for group in groups:
-            send_to_group(group, message)
-    else:  # sync code called from async code's own thread (e.g. inside a test's event loop)
-        for group in groups:
-            loop.create_task(layer.group_send(group, message))
+    for group in groups:
+        send_to_group(group, message)
 
 
 async def follow_groups(channel_name: str, *, wanted: set[str], joined: set[str]) -> None:

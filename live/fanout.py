@@ -24,8 +24,9 @@ import contextvars
 import logging
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,23 +90,59 @@ def on_journey_changed(sender: Any, event: Event, **kwargs: Any) -> None:
         waiting.append(event)
 
 
-# Work a change sets off that nobody waits for (the dashboard's figure of the day): after the push, off the request.
-_after_push: list[Callable[[Event], None]] = []
+# Work a change sets off that nobody waits for (the dashboard's figures, the insights panel rendered ahead): after the
+# push, off the request. A job brings what it keeps of one journey up to date with that journey as it is now, so a run
+# of changes to one journey (a burst of edits, a demo being built) needs it once: it gets the run's changes of that
+# journey, in seq order.
+AfterPush = Callable[[list[Event]], None]
+_after_push: list[AfterPush] = []
 
 
-def register_after_push(job: Callable[[Event], None]) -> None:
-    """Run `job(event)` after every committed change's push, in the fan-out thread (at once where there is no event
-    loop). A failure is logged; it never touches the change or the push."""
+@dataclass
+class RunOfChanges:
+    """Changes made from sync code whose doorbells and after-push jobs wait for the run's end."""
+
+    events: list[Event] = field(default_factory=list)
+    doorbells: list[broadcast.Message] = field(default_factory=list)
+
+
+_run_of_changes: contextvars.ContextVar[RunOfChanges | None] = contextvars.ContextVar("run_of_changes", default=None)
+
+
+def register_after_push(job: AfterPush) -> None:
+    """Run `job(changes)` after the push of every committed change, or of a run of them, with that run's changes of
+    one journey; in the fan-out thread (at once where there is no event loop). A failure is logged; it never touches
+    the changes or their pushes."""
     if job not in _after_push:
         _after_push.append(job)
 
 
-def _run_after_push(event: Event) -> None:
-    for job in _after_push:
-        try:
-            job(event)
-        except Exception:
-            logger.exception("%s failed after event %s of journey %s", job.__name__, event.pk, event.journey_id)
+def _run_after_push(events: list[Event]) -> None:
+    by_journey: dict[int, list[Event]] = {}
+    for event in events:
+        by_journey.setdefault(event.journey_id, []).append(event)
+    for changes in by_journey.values():
+        for job in _after_push:
+            try:
+                job(changes)
+            except Exception:
+                logger.exception(
+                    "%s failed after event %s of journey %s", job.__name__, changes[-1].pk, changes[-1].journey_id
+                )
+
+
+@contextmanager
+def one_run_of_changes() -> Iterator[None]:
+    """Many changes made from sync code (a management command building journeys): each is pushed as it commits; the
+    doorbells ring once per group, and the after-push jobs run once per journey, at the end."""
+    run = RunOfChanges()
+    token = _run_of_changes.set(run)
+    try:
+        yield
+    finally:
+        _run_of_changes.reset(token)
+        broadcast.ring_once(run.doorbells)
+        _run_after_push(run.events)
 
 
 def hand_off(event: Event) -> None:
@@ -114,8 +151,13 @@ def hand_off(event: Event) -> None:
     try:
         loop = serving_loop()
         if loop is None:
-            broadcast.push(event)
-            _run_after_push(event)
+            run = _run_of_changes.get()
+            broadcast.push(event, doorbells=run is None)
+            if run is None:
+                _run_after_push([event])
+            else:
+                run.doorbells += broadcast.doorbell_messages(event)
+                run.events.append(event)
             return
         # A context of its own: the request's (its thread-sensitive executor, its language) ends with the request.
         loop.call_soon_threadsafe(_enqueue, event, context=contextvars.Context())
@@ -137,6 +179,8 @@ async def _work(queue: Queue) -> None:
         queue.events.clear()
         for event in batch:
             await _push(event)
+        if _after_push:  # once for the changes waiting together (a burst), after all their pushes
+            await _in_render_thread(_run_after_push)(batch)
     queue.idle.set()
     _queues.pop(asyncio.get_running_loop(), None)
 
@@ -159,8 +203,6 @@ async def _push(event: Event) -> None:
             await broadcast.send_messages(await _in_render_thread(render)(event))
     except Exception:
         logger.exception("Could not push event %s of journey %s", event.pk, event.journey_id)
-    if _after_push:
-        await _in_render_thread(_run_after_push)(event)
 
 
 def _in_render_thread(render: Callable[[Event], Any]) -> Callable[..., Any]:

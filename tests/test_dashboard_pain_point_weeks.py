@@ -15,7 +15,8 @@ from dashboard import pain_point_weeks, stats
 from dashboard.models import PainPointWeek, PainPointWeeksKept
 from exchange import services as exchange
 from journeys import services, undo
-from journeys.models import Journey, PainPoint, Step
+from journeys.models import Event, Journey, PainPoint, Step
+from live import fanout
 from painpoints import services as lifecycle
 from tests import factories
 from tests.factories import make_department, make_journey, make_step
@@ -204,3 +205,45 @@ def test_kept_or_counted_the_number_of_queries_does_not_grow_with_the_data(djang
     build(journeys=5, pain_points_each=9)
     with django_assert_num_queries(small + 1):
         stats.dashboard_stats(stats.Scope(weeks=52), series_for_top=12)
+
+
+def test_changes_made_as_one_run_keep_the_weeks_once_and_right(board, monkeypatch):
+    """A run of changes from sync code (the demo loader's): the weeks are counted once per journey at the end, and
+    come out as if counted after each change."""
+    journey, change, it = board["journey"], board["change"], board["it"]
+    first, second = board["steps"]
+    counted = []
+    real_keep = pain_point_weeks.keep
+    monkeypatch.setattr(pain_point_weeks, "keep", lambda ids: counted.append(list(ids)) or real_keep(ids))
+    with fanout.one_run_of_changes():
+        made = [
+            change(services.pain_point_create, step=step, text=f"Pain {n}", severity="high", departments=[it])
+            for n, step in enumerate([first, second, second])
+        ]
+        change(lifecycle.pain_point_solve, pain_point=made[1], resolution="Done", base_version=None)
+        step = Step.objects.get(pk=first.pk)
+        change(services.step_update, step=step, base_version=step.version, title="Fills in the new form")
+        assert counted == []
+    assert counted == [[journey.pk]]
+    assert_kept_equals_direct(journey)
+
+
+def test_a_run_of_renames_with_another_process_s_change_in_between_counts_again(board):
+    """Renames cannot touch a pain point, but a gap in a run's seqs is a change made by another process, which
+    might have: the weeks are counted again, not only marked current."""
+    journey, change = board["journey"], board["change"]
+    first = board["steps"][0]
+    step = Step.objects.get(pk=first.pk)
+    change(services.step_update, step=step, base_version=step.version, title="Renamed once")
+    rename = Event.objects.filter(journey=journey).latest("seq")
+    kept = PainPointWeeksKept.objects.get(journey=journey).seq
+    # Another process: a pain point at kept + 2, between this process's renames at kept + 1 and kept + 3.
+    PainPoint.objects.create(
+        journey=journey, step=first, text="Added elsewhere", severity="high", created_at=timezone.now()
+    )
+    Journey.objects.filter(pk=journey.pk).update(seq=kept + 3)
+    run = [Event(journey_id=journey.pk, seq=kept + n, kind=rename.kind, targets=rename.targets) for n in (1, 3)]
+
+    pain_point_weeks.keep_after_change(run)
+
+    assert_kept_equals_direct(journey)

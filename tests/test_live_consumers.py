@@ -905,11 +905,11 @@ def test_the_dashboard_figure_of_the_day_is_kept_after_the_answer_and_a_failing_
     journey, anna, bram, customer = workshop
     release, waited = threading.Event(), []
 
-    def held_record(event: Event) -> None:
+    def held_record(changes: list[Event]) -> None:
         waited.append(release.wait(timeout=10))  # False had the request waited for it
-        record_after_change(event)
+        record_after_change(changes)
 
-    def broken(event: Event) -> None:
+    def broken(changes: list[Event]) -> None:
         raise RuntimeError("figure store away")
 
     monkeypatch.setattr(fanout, "_after_push", [broken, held_record])
@@ -929,3 +929,62 @@ def test_the_dashboard_figure_of_the_day_is_kept_after_the_answer_and_a_failing_
     run(scenario)
     assert waited == [True]
     assert "broken failed after event" in caplog.text
+
+
+def test_a_run_of_changes_from_sync_code_sets_off_each_job_once_per_journey_and_rings_each_doorbell_once(
+    workshop, monkeypatch
+):
+    """A management command building a journey makes its changes as one run: each is pushed as it commits, but
+    the work they set off after (kept figures, the panel) runs once per journey with the run's changes in seq
+    order, and a page's doorbell rings once, not once per change."""
+    from journeys import services
+
+    journey, anna, _bram, customer = workshop
+    other = make_journey(facilitator=anna, title="Another question")
+    runs, rung = [], []
+    monkeypatch.setattr(fanout, "_after_push", [lambda changes: runs.append([(c.journey_id, c.seq) for c in changes])])
+    monkeypatch.setattr(broadcast, "DOORBELLS", [("test.ring", lambda event: [f"watchers-{event.journey_id}"])])
+    real_send = broadcast.send_to_group
+    monkeypatch.setattr(
+        broadcast, "send_to_group", lambda group, message: rung.append(group) or real_send(group, message)
+    )
+
+    with fanout.one_run_of_changes():
+        for title in ("Calls", "Writes", "Calls again"):
+            services.step_create(journey=journey, actor=anna, department=customer, title=title)
+        services.step_create(journey=other, actor=anna, department=customer, title="Visits")
+        assert runs == [] and rung == []
+
+    journey.refresh_from_db()
+    other.refresh_from_db()
+    assert runs == [
+        [(journey.pk, seq) for seq in range(journey.seq - 2, journey.seq + 1)],
+        [(other.pk, other.seq)],
+    ]
+    assert sorted(rung) == sorted([f"watchers-{journey.pk}", f"watchers-{other.pk}"])
+
+    services.step_create(journey=journey, actor=anna, department=customer, title="Outside the run")
+    journey.refresh_from_db()
+    assert runs[-1] == [(journey.pk, journey.seq)]
+
+
+def test_changes_waiting_together_for_the_fan_out_set_off_each_job_once_per_journey(monkeypatch):
+    """A burst: the changes queued while the fan-out was busy are each pushed, in seq order per journey, and the
+    work they set off after runs once per journey with all of them."""
+    pushed, runs = [], []
+
+    async def push(event: Event) -> None:
+        pushed.append((event.journey_id, event.seq))
+
+    monkeypatch.setattr(fanout, "_push", push)
+    monkeypatch.setattr(fanout, "_after_push", [lambda changes: runs.append([(c.journey_id, c.seq) for c in changes])])
+    burst = [Event(journey_id=journey, seq=seq) for journey, seq in ((1, 3), (2, 8), (1, 2), (1, 4))]
+
+    async def scenario():
+        queue = fanout.Queue()
+        queue.events.extend(burst)
+        await fanout._work(queue)
+
+    run_async(scenario)
+    assert pushed == [(1, 2), (2, 8), (1, 3), (1, 4)]
+    assert runs == [[(1, 2), (1, 3), (1, 4)], [(2, 8)]]
