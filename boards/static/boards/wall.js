@@ -149,7 +149,7 @@
   const PROJECTOR = { headerW: 64, minColW: 150, maxColW: 460, minLaneH: 120, maxLaneH: 420, minTitle: 14, maxTitle: 40 };
   const BOARD_FIT = { headerW: 64, minColW: 112, maxColW: 360, minLaneH: 100, maxLaneH: 300, minTitle: 11, maxTitle: 24 };
   // A phone: the grid drawn for a narrow screen (narrow upright lane names, a card and a bit of the next per screen).
-  const PHONE = { headerW: 34, minColW: 200, maxColW: 250, minLaneH: 118, maxLaneH: 150, minTitle: 14, maxTitle: 17 };
+  const PHONE = { headerW: 44, minColW: 200, maxColW: 250, minLaneH: 118, maxLaneH: 150, minTitle: 14, maxTitle: 17 };
   const isPhone = !isProjector && window.matchMedia("(max-width: 600px)").matches;
   let fitted = isProjector ? PROJECTOR : isPhone ? PHONE : null; // the fitted grid in use, or null for the server's
   function applyGrid() {
@@ -677,10 +677,17 @@
   }
   scroller.addEventListener("dblclick", addWherePointed);
   let lastTap = null; // a double tap on a phone (touch-action leaves no double-tap zoom to the browser)
+  const secondTap = (event) => lastTap && Date.now() - lastTap.time < 400
+    && Math.hypot(event.clientX - lastTap.x, event.clientY - lastTap.y) < 30;
+  scroller.addEventListener("pointerdown", (event) => {
+    // The second tap's mouse events would move the focus to whatever lies under the finger once the editor opened
+    // there (the editor's own frame: the focus left its text, and it closed at once).
+    if (event.pointerType === "touch" && secondTap(event)) event.preventDefault();
+  });
   scroller.addEventListener("pointerup", (event) => {
     if (event.pointerType !== "touch") return;
     const now = Date.now();
-    if (lastTap && now - lastTap.time < 400 && Math.hypot(event.clientX - lastTap.x, event.clientY - lastTap.y) < 30) {
+    if (secondTap(event)) {
       lastTap = null;
       addWherePointed(event);
     } else {
