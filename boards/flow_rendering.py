@@ -9,11 +9,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from boards import flow_chart
+from boards import flow_chart, rendering
 from boards.findings import Finding
 from journeys import flow, insight_data
 from journeys.models import Department, Handoff, Journey, Step
-from live.fragments import register_follow_up, register_fragments
+from live.fragments import named_step, register_follow_up, register_fragments
 
 ROUTES = "boards/routes.html"
 SHOWN_REPEATS = 0.005  # fewer repeat contacts per question than this show as none
@@ -30,7 +30,9 @@ class RouteRow:
 
 
 def outgoing_handoffs(step: Step) -> list[Handoff]:
-    return list(step.outgoing.select_related("to_step").order_by("to_step__position", "to_step_id"))
+    """The step's hand-offs in the order of the steps they lead to: the step panel's hand-off list (oldest first),
+    read once for both in a change's render, sorted here."""
+    return sorted(rendering.outgoing_handoffs(step), key=lambda h: (h.to_step.position, h.to_step_id))
 
 
 def step_routes_context(step: Step) -> dict[str, Any]:
@@ -50,7 +52,7 @@ def render_routes(step: Step, *, oob: bool) -> str:
 @register_fragments("step")
 def routes_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     """A step's routes change with its hand-offs (which touch it as their `step`) and with their figures."""
-    step = Step.objects.filter(pk=targets["step"], journey=journey).first()
+    step = named_step(journey, targets)
     return [render_routes(step, oob=True)] if step is not None else []
 
 

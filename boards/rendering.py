@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from boards import experience, geometry
 from boards.forms import LaneForm
 from journeys import selectors
-from journeys.models import Journey, LaneRole, Step
-from live.fragments import BOARD_AND_PROJECTOR, register_fragments
+from journeys.models import Handoff, Journey, LaneRole, Step
+from live.fragments import BOARD_AND_PROJECTOR, named_steps, register_fragments, shared_read
 
 PARTS = "boards/parts.html"
 
@@ -161,15 +161,23 @@ def step_parts(step: Step) -> list[str]:
 
 
 def pain_point_list_context(step: Step) -> dict[str, Any]:
-    return {"step": step, "pain_points": list(selectors.pain_points_for_step(step))}
+    # A step read with its card's counts (live.fragments.named_steps) says when it has none: nothing to read then.
+    none = getattr(step, "pain_point_total", None) == 0
+    return {"step": step, "pain_points": [] if none else list(selectors.pain_points_for_step(step))}
 
 
 def step_handoffs_context(step: Step) -> dict[str, Any]:
     return {
         "step": step,
-        "outgoing": list(step.outgoing.select_related("to_step")),
+        "outgoing": outgoing_handoffs(step),
         "incoming": list(step.incoming.select_related("from_step")),
     }
+
+
+def outgoing_handoffs(step: Step) -> list[Handoff]:
+    """The step's hand-offs to other steps, each with its `to_step`, oldest first (read once per change, see
+    live.fragments.shared_read: the routes part shows them too)."""
+    return shared_read(("outgoing", step.pk), lambda: list(step.outgoing.select_related("to_step")))
 
 
 @register_fragments("*", pages=BOARD_AND_PROJECTOR)
@@ -177,12 +185,7 @@ def map_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     """The map after a layout change, else the cards of the steps the change names."""
     if targets.get("layout"):
         return [render_map(journey)]
-    step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
-    return [
-        render_part("step-card", {"step": step}, oob=True)
-        for step in selectors.steps_with_counts_by_id(step_ids)
-        if step.journey_id == journey.pk
-    ]
+    return [render_part("step-card", {"step": step}, oob=True) for step in named_steps(journey, targets)]
 
 
 @register_fragments("mirror", pages=BOARD_AND_PROJECTOR)
@@ -198,11 +201,13 @@ def drawer_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
     parts = []
     if targets.get("layout"):
         parts.append(render_lane_form(journey))
-    step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
-    for step in Step.objects.filter(pk__in=step_ids, journey=journey).select_related("department"):
+    steps = named_steps(journey, targets)
+    for step in steps:
         parts.extend(step_parts(step))
     if targets.get("deleted_step"):
         parts.append(render_part("step-gone", {"step_id": targets["deleted_step"]}, oob=True))
-    linked = Step.objects.filter(pk__in=targets.get("linked_steps", []), journey=journey).exclude(pk__in=step_ids)
+    linked = Step.objects.filter(pk__in=targets.get("linked_steps", []), journey=journey).exclude(
+        pk__in=[step.pk for step in steps]
+    )
     parts += [render_part("step-handoffs", step_handoffs_context(step), oob=True) for step in linked]
     return parts

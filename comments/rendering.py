@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from comments.selectors import comments_on
 from journeys.models import Journey, Step
-from live.fragments import register_fragments
+from live.fragments import named_step, register_fragments
 
 PARTS = "comments/parts.html"
 
@@ -20,5 +20,5 @@ def comments_list(step: Step, *, oob: bool) -> str:
 
 @register_fragments("step")
 def step_comments_fragments(journey: Journey, targets: dict[str, Any]) -> list[str]:
-    step = Step.objects.filter(pk=targets["step"], journey=journey).first()
+    step = named_step(journey, targets)
     return [comments_list(step, oob=True)] if step is not None else []

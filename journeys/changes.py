@@ -45,6 +45,19 @@ def operation_content(digest: str) -> Iterator[None]:
         _operation_digest.reset(token)
 
 
+# The event of the last change made in this context, so the write path that ran the service (web.changes.run_change)
+# answers with it instead of reading it back by its operation id.
+_last_event: ContextVar[Event | None] = ContextVar("last_event", default=None)
+
+
+def event_made(*, journey: Journey, op_id: str) -> Event | None:
+    """The event of the change just made in this context under `op_id` on `journey`, if it was the last one."""
+    event = _last_event.get()
+    if event is None or not op_id or event.op_id != op_id or event.journey_id != journey.pk:
+        return None
+    return event
+
+
 def row_key(row: models.Model) -> str:
     return f"{row._meta.label_lower}:{row.pk}"
 
@@ -138,6 +151,7 @@ def journey_change(*, journey: Journey, actor: Any, kind: str, op_id: str = "") 
         if change.undoes is not None:
             Event.objects.filter(pk=change.undoes.pk).update(undone_by=change.event)
         committed = change.event
+        _last_event.set(committed)
         transaction.on_commit(lambda: announce(committed))
 
 

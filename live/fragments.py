@@ -19,16 +19,18 @@ catch-up, so a reload shows what live updates show. Nothing here depends on who 
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.translation import get_language
 
-from journeys.models import Event, Journey
+from journeys import selectors
+from journeys.models import Event, Journey, Step
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +72,54 @@ def register_follow_up(*, pages: tuple[str, ...] = ("board",)) -> Callable[[Frag
 
 def change_parts(journey: Journey, targets: dict[str, Any]) -> Parts:
     """The out-of-band fragments that bring pages up to date with one change described by `targets`, without the
-    follow-up parts."""
+    follow-up parts. The renderers share their common reads (`shared_read`) while they render them."""
     renderers = [
         renderer
         for key, registered in FRAGMENT_RENDERERS.items()
         if key == "*" or targets.get(key)
         for renderer in registered
     ]
-    return [(PAGES_OF.get(renderer, ("board",)), rendered(renderer, journey, targets)) for renderer in renderers]
+    token = _shared_reads.set({})
+    try:
+        return [(PAGES_OF.get(renderer, ("board",)), rendered(renderer, journey, targets)) for renderer in renderers]
+    finally:
+        _shared_reads.reset(token)
+
+
+# The reads the renderers of one change have in common (the steps it names, a step's hand-offs), made once per
+# `change_parts`: on a rename the card, the step panel, the routes and the comments each read the same step, and the
+# ORM's compiling of a query costs more than SQLite's answer. Outside `change_parts` (the board page, a test calling
+# one renderer) every read is made afresh. The objects read are shared: a renderer must not change them.
+_shared_reads: contextvars.ContextVar[dict[tuple[Any, ...], Any] | None] = contextvars.ContextVar(
+    "change_shared_reads", default=None
+)
+Read = TypeVar("Read")
+
+
+def shared_read(key: tuple[Any, ...], read: Callable[[], Read]) -> Read:
+    """`read()`, made once for the renderers of one change (under `key`), every time outside one."""
+    reads = _shared_reads.get()
+    if reads is None:
+        return read()
+    if key not in reads:
+        reads[key] = read()
+    return reads[key]
+
+
+def named_steps(journey: Journey, targets: dict[str, Any]) -> list[Step]:
+    """The steps of the journey that a change names (`step`, `other_step`), in board order, with their cards' counts
+    (`selectors.steps_with_counts_by_id`): one read for every renderer of the change."""
+    step_ids = [targets[key] for key in ("step", "other_step") if targets.get(key)]
+
+    def read() -> list[Step]:
+        return [step for step in selectors.steps_with_counts_by_id(step_ids) if step.journey_id == journey.pk]
+
+    return shared_read(("named_steps", journey.pk, tuple(step_ids)), read) if step_ids else []
+
+
+def named_step(journey: Journey, targets: dict[str, Any]) -> Step | None:
+    """The step of the journey a change names as its `step`, if it still exists."""
+    return next((step for step in named_steps(journey, targets) if step.pk == targets.get("step")), None)
 
 
 def follow_up_parts(journey: Journey, targets: dict[str, Any], pages: Iterable[str] | None = None) -> Parts:

@@ -33,7 +33,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from journeys import selectors
-from journeys.changes import operation_content
+from journeys.changes import event_made, operation_content
 from journeys.errors import (
     ChangeRefused,
     Conflict,
@@ -122,7 +122,8 @@ def run_change(journey: Journey, service: Callable[[str], Any], op_id: str) -> O
         return Outcome(invalid=error)
     except ChangeRefused as refusal:
         return Outcome(refusal=refusal)
-    return Outcome(event=Event.objects.get(journey=journey, op_id=op_id), result=result)
+    event = event_made(journey=journey, op_id=op_id) or Event.objects.get(journey=journey, op_id=op_id)
+    return Outcome(event=event, result=result)
 
 
 # What a browser sends besides the change itself: it differs between an operation's first try and its retry.
