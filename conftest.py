@@ -80,7 +80,8 @@ def pytest_runtest_teardown(item, nextitem):
     on. In one worker that next test depends on the order; under xdist it fails. They are seeded again, after every
     fixture's teardown (the flush is one)."""
     yield
-    if not _flushes_the_database(item):
+    # After a worker's last test the session's fixtures are gone too, the test database with them: nothing to seed.
+    if nextitem is None or not _flushes_the_database(item):
         return
     from importlib import import_module
 
