@@ -136,6 +136,17 @@ def each_test_starts_in_english():
 
 
 @pytest.fixture
+def fresh_layer():
+    """An in-memory channel layer of this test's own: the layer is a process-wide singleton, and groups another test
+    joined would otherwise still be there."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
+
+
+@pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run a change and what it sets off after commit (notifications, e-mails), as a request would."""
 

@@ -7,10 +7,8 @@ import csv
 import io
 import json
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -29,6 +27,7 @@ from tests.factories import (
     make_user,
     record_status_change,
 )
+from tests.live_client import run_async
 
 pytestmark = pytest.mark.django_db
 
@@ -255,20 +254,6 @@ def test_managers_with_the_same_filters_share_one_render_until_a_pain_point_chan
 
 
 # Live doorbell --------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fresh_layer():
-    channel_layers.backends = {}
-    yield
-    channel_layers.backends = {}
-
-
-def run_async(scenario):
-    """Run a coroutine function in a fresh loop on its own thread: Playwright's sync API may already hold a running
-    loop on the test thread when browser tests run in the same session."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result()
 
 
 async def _connect(user) -> tuple[WebsocketCommunicator, bool]:

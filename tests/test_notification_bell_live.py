@@ -3,43 +3,21 @@ with the unread count, and a visitor without a session is closed with 4403."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections
 
 from notifications import services
 from notifications.consumers import BellConsumer
 from notifications.models import Kind, Notification
 from tests.factories import make_user
+from tests.live_client import run_async
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_layer():
-    channel_layers.backends = {}
-    yield
-    channel_layers.backends = {}
-
-
-def run_async(scenario: Callable[[], Awaitable[Any]]) -> Any:
-    def run() -> Any:
-        try:
-            return asyncio.run(scenario())
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 
 
 async def open_bell(user: Any) -> tuple[WebsocketCommunicator, str]:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections
 
 from journeys import services, undo
 from journeys.models import Event
@@ -21,28 +16,9 @@ from painpoints import selectors as pain_point_selectors
 from painpoints import services as lifecycle
 from painpoints.consumers import OwnerListConsumer
 from tests.factories import make_department, make_manager, make_owners_world, make_pain_point, make_user
+from tests.live_client import run_async
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_layer():
-    channel_layers.backends = {}  # the in-memory layer is a process-wide singleton
-    yield
-    channel_layers.backends = {}
-
-
-def run_async(scenario: Callable[[], Awaitable[Any]]) -> Any:
-    """A fresh loop on its own thread: a browser test may have left Playwright's loop running on this one."""
-
-    def run() -> Any:
-        try:
-            return asyncio.run(scenario())
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 
 
 async def open_list(user: Any) -> tuple[WebsocketCommunicator, dict[str, Any]]:

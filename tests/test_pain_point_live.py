@@ -1,48 +1,20 @@
-"""A pain point's state change reaches a second client over the board socket.
-
-The socket is built on branch `sync`: until it is merged, this module is skipped.
-"""
+"""A pain point's state change reaches a second client over the board socket."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
-from channels.layers import channel_layers
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 from django.test import Client
 
 from journeys.models import PainPoint
 from tests.factories import make_owners_world
+from tests.live_client import run_async
 
-pytest.importorskip("live.consumers", reason="the board socket comes with branch `sync`")
-
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_layer():
-    channel_layers.backends = {}  # the in-memory layer is a process-wide singleton
-    yield
-    channel_layers.backends = {}
-
-
-def in_own_loop(scenario: Callable[[], Awaitable[Any]]) -> Any:
-    """Run on a fresh event loop in a thread: a browser test may have left Playwright's loop in this one."""
-
-    def run() -> Any:
-        try:
-            return async_to_sync(scenario)()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 
 
 def logged_in(user: Any) -> Client:
@@ -77,7 +49,7 @@ def test_solving_a_pain_point_reaches_a_second_client_over_the_socket():
             await watcher.disconnect()
         return seen
 
-    on_board, on_page = in_own_loop(scenario)
+    on_board, on_page = run_async(scenario)
 
     assert PainPoint.objects.get(pk=pain_point.pk).status == PainPoint.Status.SOLVED
     solved = next(frame for frame in on_board if "all-solved" in frame)

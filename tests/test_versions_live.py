@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -20,18 +19,12 @@ from journeys import services
 from journeys.models import Step
 from live.close_codes import NOT_ALLOWED
 from tests.factories import make_journey, make_step, make_user
-from tests.test_owner_list_live import run_async, rung
+from tests.live_client import run_async
+from tests.test_owner_list_live import rung
 from versions import selectors
 from versions import services as versions
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_layer():
-    channel_layers.backends = {}  # the in-memory layer is a process-wide singleton
-    yield
-    channel_layers.backends = {}
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_layer")]
 
 
 @pytest.fixture
