@@ -147,6 +147,9 @@ async def send_messages(messages: list[Message]) -> None:
             logger.exception("Could not push to %s", group)
 
 
+_sending: set[asyncio.Task] = set()
+
+
 def send_to_group(group: str, message: dict[str, Any]) -> None:
     """Send from sync code on any thread: one without an event loop (a view, a command), or an event loop's own
     (async code that called sync code, a test driving a browser), where the send is left to that loop."""
@@ -157,7 +160,9 @@ def send_to_group(group: str, message: dict[str, Any]) -> None:
         except RuntimeError:  # the usual case
             async_to_sync(layer.group_send)(group, message)
         else:
-            loop.create_task(layer.group_send(group, message))
+            task = loop.create_task(layer.group_send(group, message))
+            _sending.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(_sending.discard)
     except Exception:  # the change is committed; clients catch up from the event log on their next heartbeat
         logger.exception("Could not push to %s", group)
 
