@@ -163,6 +163,17 @@ def test_non_member_gets_404_for_every_board_url(journey):
     assert snapshot() == before
 
 
+def test_a_non_member_s_404_is_a_page_that_says_why_and_names_nothing_of_the_journey(journey):
+    outsider = Client()
+    outsider.force_login(make_user())
+    response = outsider.get(f"/j/{journey.pk}/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Not found</h1>" in page and "not a member of" in page and 'href="/"' in page
+    assert journey.title not in page
+    assert "<h1>Niet gevonden</h1>" in outsider.get(f"/j/{journey.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+
 def test_a_member_opens_every_page_of_the_journey(journey, member_client):
     for name, url in every_journey_url(journey):
         if name in GET_URLS:
