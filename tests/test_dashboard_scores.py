@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_department, make_journey, make_manager, make_pain_point, make_step, make_user
-from tests.test_dashboard_views import _connect, _next_message, fresh_layer, run_async  # noqa: F401  (fresh_layer is a fixture)
+from tests.live_client import run_async
+from tests.test_dashboard_views import _connect, _next_message
 from workshops import services as workshop_services
 
 pytestmark = pytest.mark.django_db
